@@ -3,7 +3,7 @@
 // display.
 //
 // A profile matches a device, decodes its input reports into Events (hook,
-// keys, mute, flash) and encodes an Output (the full desired state of LEDs,
+// keys, mute) and encodes an Output (the full desired state of LEDs,
 // ringer and LCD) into output reports. Events are expressed in Phone API
 // terms: keys carry the names the Phone API uses in BTN_PRESSED.
 //

@@ -12,8 +12,6 @@ const (
 	EventMute
 	// EventKey is a keypad or function key, named as the Phone API names it.
 	EventKey
-	// EventFlash is the hook-flash (recall) button.
-	EventFlash
 )
 
 func (k EventKind) String() string {
@@ -24,8 +22,6 @@ func (k EventKind) String() string {
 		return "mute"
 	case EventKey:
 		return "key"
-	case EventFlash:
-		return "flash"
 	}
 	return fmt.Sprintf("EventKind(%d)", int(k))
 }
