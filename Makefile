@@ -1,0 +1,48 @@
+# handsetd — make targets mirror CI: `.ci/run` calls `make test` and nothing else.
+#
+# `make help` lists every target.
+
+GO          ?= go
+BIN         := bin
+GOFLAGS     ?= -mod=readonly
+export GOFLAGS
+
+# Debian packages the build and the tests need. Later capabilities add theirs
+# here (libusb, PortAudio, dbus, jackd, qemu...). `make deps` installs only the
+# ones missing, so it is cheap to run every time.
+DEB_PACKAGES :=
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets.
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+
+.PHONY: deps
+deps: ## Install the Debian packages the build and tests need (idempotent).
+	@scripts/deps.sh $(DEB_PACKAGES)
+
+.PHONY: build
+build: deps ## Build handsetd, phonesim and phoneapi-host into bin/.
+	$(GO) build -o $(BIN)/ ./cmd/...
+
+.PHONY: run
+run: build ## Run the driver; with no handset plugged in, the simulated one (interactive demo).
+	$(BIN)/handsetd demo
+
+.PHONY: lint
+lint: ## gofmt and go vet.
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt would change:"; echo "$$out"; exit 1; fi
+	$(GO) vet ./...
+
+.PHONY: test
+test: deps lint ## Lint, then the whole suite with the race detector.
+	$(GO) test -race -count=1 -timeout 12m ./...
+
+.PHONY: fuzz
+fuzz: ## Run every fuzz target for FUZZTIME each (default 30s); not part of `make test`.
+	@scripts/fuzz.sh $(or $(FUZZTIME),30s)
+
+.PHONY: clean
+clean: ## Remove build output.
+	rm -rf $(BIN)
