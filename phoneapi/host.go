@@ -1,0 +1,760 @@
+package phoneapi
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/handsetd/handsetd/internal/clock"
+)
+
+// HostOptions configure a Host. The zero value is usable.
+type HostOptions struct {
+	Logger *slog.Logger // default: discard
+	// OnLine, if set, sees every line received from or queued for a client,
+	// in the order the Host processed them. It is called with the Host's lock
+	// held: it must be quick and must not call the Host.
+	OnLine func(client string, dir Direction, line string)
+	Clock  clock.Clock // default: clock.Real; used for call durations
+}
+
+// Host is a reference Phone API host: a model of calls driven by its
+// devices (hook, keys, mute, access-API commands) and by a control language
+// standing in for the remote parties (Exec). Every call notification goes to
+// every connected client.
+type Host struct {
+	log    *slog.Logger
+	onLine func(string, Direction, string)
+	clk    clock.Clock
+
+	mu       sync.Mutex
+	clients  []*hostClient
+	nextConn int
+	calls    map[int]*hostCall
+	nextCall int
+	dialled  string
+	dtmf     string
+	mute     bool
+	out      []string // broadcasts collected while handling one line
+}
+
+type hostClient struct {
+	label    string
+	name     string
+	protocol int
+	audioIn  string
+	audioOut string
+	offHook  bool
+	queue    *lineQueue
+}
+
+type hostCall struct {
+	id       int
+	status   string
+	typ      string
+	partner  string
+	dispname string
+	started  time.Time
+	duration int
+}
+
+func (c *hostCall) incoming() bool { return strings.HasPrefix(c.typ, "INCOMING") }
+func (c *hostCall) ended() bool    { return terminalStatus(c.status) }
+func (c *hostCall) held() bool {
+	return c.status == "ONHOLD" || c.status == "LOCALHOLD" || c.status == "REMOTEHOLD"
+}
+
+// firstCallID is the id of the first call; ids then increase by one.
+const firstCallID = 1001
+
+// NewHost returns a Host with no clients and no calls.
+func NewHost(opts HostOptions) *Host {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	if opts.OnLine == nil {
+		opts.OnLine = func(string, Direction, string) {}
+	}
+	return &Host{log: opts.Logger, onLine: opts.OnLine, clk: opts.Clock,
+		calls: map[int]*hostCall{}, nextCall: firstCallID}
+}
+
+// Serve talks to one client over t until the client goes away (it returns
+// nil), ctx ends (ctx's error) or the transport fails. Many Serve calls may
+// run at once, one per connection. Serve closes t.
+func (h *Host) Serve(ctx context.Context, t Transport) error {
+	ctx, cancel := context.WithCancel(ctx)
+	h.mu.Lock()
+	h.nextConn++
+	cl := &hostClient{label: "conn" + strconv.Itoa(h.nextConn), protocol: 1, queue: newQueue()}
+	h.clients = append(h.clients, cl)
+	h.mu.Unlock()
+	h.log.Info("client connected", "client", cl.label)
+
+	var writer sync.WaitGroup
+	writeErr := make(chan error, 1)
+	writer.Add(1)
+	go func() {
+		defer writer.Done()
+		for {
+			line, ok := cl.queue.pop()
+			if !ok {
+				select {
+				case <-cl.queue.ready:
+					continue
+				case <-ctx.Done():
+					return
+				}
+			}
+			if err := t.WriteLine(ctx, line); err != nil {
+				writeErr <- err
+				cancel()
+				return
+			}
+		}
+	}()
+	defer func() {
+		cancel()
+		writer.Wait()
+		_ = t.Close()
+		h.mu.Lock()
+		for i, c := range h.clients {
+			if c == cl {
+				h.clients = append(h.clients[:i], h.clients[i+1:]...)
+				break
+			}
+		}
+		h.mu.Unlock()
+		h.log.Info("client disconnected", "client", cl.label)
+	}()
+
+	for {
+		line, err := t.ReadLine(ctx)
+		if err != nil {
+			var pe *ProtocolError
+			switch {
+			case errors.As(err, &pe):
+				h.log.Warn("malformed line from client", "client", cl.label, "err", err)
+				h.mu.Lock()
+				h.send(cl, fmt.Sprintf("ERROR %d %s", CodeSyntax, pe.Reason))
+				h.mu.Unlock()
+				continue
+			case errors.Is(err, ErrClosed):
+				select {
+				case werr := <-writeErr:
+					return fmt.Errorf("serve %s: %w", cl.label, werr)
+				default:
+				}
+				return nil
+			case ctx.Err() != nil:
+				select {
+				case werr := <-writeErr:
+					return fmt.Errorf("serve %s: %w", cl.label, werr)
+				default:
+				}
+				return ctx.Err()
+			}
+			return fmt.Errorf("serve %s: %w", cl.label, err)
+		}
+		h.mu.Lock()
+		h.onLine(cl.label, Received, line)
+		h.handleLine(cl, line)
+		h.mu.Unlock()
+	}
+}
+
+// send queues line for one client. Call with h.mu held.
+func (h *Host) send(cl *hostClient, line string) {
+	h.onLine(cl.label, Sent, line)
+	cl.queue.push(line)
+}
+
+// broadcast collects a notification for every client; handleLine and Exec
+// flush it. Call with h.mu held.
+func (h *Host) broadcast(line string) { h.out = append(h.out, line) }
+
+func (h *Host) flush() {
+	for _, line := range h.out {
+		for _, cl := range h.clients {
+			h.send(cl, line)
+		}
+	}
+	h.out = h.out[:0]
+}
+
+func errLine(code int, text string) string { return "ERROR " + strconv.Itoa(code) + " " + text }
+
+// handleLine answers one client line. The reply goes first, tagged with the
+// command's "#id" when the client speaks protocol 4 or later, then the
+// notifications for every client. An untagged reply that repeats one of the
+// notifications is not sent twice. Call with h.mu held.
+func (h *Host) handleLine(cl *hostClient, line string) {
+	m, err := ParseLine(line)
+	var reply string
+	if err != nil {
+		var pe *ProtocolError
+		code := CodeSyntax
+		if errors.As(err, &pe) {
+			if pe.Code != 0 {
+				code = pe.Code
+			}
+			err = errors.New(pe.Reason)
+		}
+		reply = errLine(code, err.Error())
+		// A malformed tagged line still owes the client a tagged reply.
+		if tag, _, ok := strings.Cut(line, " "); ok && strings.HasPrefix(tag, "#") && alnum(tag[1:]) {
+			m.ID = tag[1:]
+		}
+	} else {
+		reply = h.handle(cl, m)
+	}
+	tagged := m.ID != "" && cl.protocol >= 4
+	switch {
+	case tagged:
+		if reply == "" {
+			reply = "OK"
+		}
+		h.send(cl, "#"+m.ID+" "+reply)
+	case reply != "":
+		dup := false
+		for _, b := range h.out {
+			dup = dup || b == reply
+		}
+		if !dup {
+			h.send(cl, reply)
+		}
+	}
+	h.flush()
+}
+
+// handle applies one parsed client command and returns the reply ("" for
+// the Phone API commands that have none). Call with h.mu held.
+func (h *Host) handle(cl *hostClient, m Message) string {
+	switch m.Kind {
+	case KindName:
+		cl.name = m.Value
+		return "OK"
+	case KindProtocol:
+		cl.protocol = min(m.Num, MaxProtocol)
+		return "PROTOCOL " + strconv.Itoa(cl.protocol)
+	case KindAudioIn:
+		cl.audioIn = m.Value
+		return m.body()
+	case KindAudioOut:
+		cl.audioOut = m.Value
+		return m.body()
+	case KindPing:
+		return "PONG"
+	case KindHook:
+		h.hook(cl, m.OffHook())
+		return ""
+	case KindBtnPressed:
+		h.key(m.Value)
+		return ""
+	case KindBtnReleased:
+		return ""
+	case KindMute, KindSetMute:
+		return h.setMute(m.On)
+	case KindGetMute:
+		return "MUTE " + onOff(h.mute)
+	case KindGetCall:
+		return h.getCall(m)
+	case KindSetCall:
+		return h.setCall(m)
+	case KindAlterCall:
+		return h.alterCall(m)
+	case KindDial:
+		if strings.Contains(m.Value, ",") {
+			return errLine(CodeCannotConference, "Cannot create conference (this host has no conferences)")
+		}
+		c := h.place(strings.TrimSpace(m.Value))
+		return "CALL " + strconv.Itoa(c.id) + " STATUS ROUTING"
+	}
+	switch word, _ := cut(m.Raw); strings.ToUpper(word) {
+	case "GET":
+		return errLine(CodeGetInvalidWhat, "GET: invalid WHAT")
+	case "SET":
+		return errLine(CodeSetInvalidWhat, "SET: invalid WHAT")
+	}
+	return errLine(CodeUnknownCommand, "Unknown command")
+}
+
+func (h *Host) sortedCalls() []*hostCall {
+	list := make([]*hostCall, 0, len(h.calls))
+	for _, c := range h.calls {
+		list = append(list, c)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].id < list[j].id })
+	return list
+}
+
+// find returns the first live call that satisfies pred, by id.
+func (h *Host) find(pred func(*hostCall) bool) *hostCall {
+	for _, c := range h.sortedCalls() {
+		if !c.ended() && pred(c) {
+			return c
+		}
+	}
+	return nil
+}
+
+func (h *Host) ringingIncoming() *hostCall {
+	return h.find(func(c *hostCall) bool { return c.status == "RINGING" && c.incoming() })
+}
+func (h *Host) inProgress() *hostCall {
+	return h.find(func(c *hostCall) bool { return c.status == "INPROGRESS" })
+}
+func (h *Host) active() *hostCall {
+	if c := h.inProgress(); c != nil {
+		return c
+	}
+	return h.find((*hostCall).held)
+}
+func (h *Host) outgoingPending() *hostCall {
+	return h.find(func(c *hostCall) bool {
+		return !c.incoming() && (c.status == "ROUTING" || c.status == "RINGING" || c.status == "EARLYMEDIA")
+	})
+}
+
+func (h *Host) notify(c *hostCall, prop, value string) {
+	h.broadcast(joinOpt("CALL "+strconv.Itoa(c.id)+" "+prop, value))
+}
+
+func (h *Host) setStatus(c *hostCall, status string) {
+	c.status = status
+	h.notify(c, "STATUS", status)
+}
+
+func (h *Host) answer(c *hostCall) {
+	c.started = h.clk.Now()
+	h.dtmf = ""
+	h.setStatus(c, "INPROGRESS")
+}
+
+// end finishes c with a terminal status; a connected call first reports its
+// duration (as in sample session 7.12), and the last call in progress ending
+// turns mute off.
+func (h *Host) end(c *hostCall, status string) {
+	if c.status == "INPROGRESS" || c.held() {
+		c.duration = int(h.clk.Now().Sub(c.started) / time.Second)
+		h.notify(c, "DURATION", strconv.Itoa(c.duration))
+	}
+	h.setStatus(c, status)
+	if h.mute && h.inProgress() == nil {
+		h.mute = false
+		h.broadcast("MUTE OFF")
+	}
+}
+
+func isNumber(target string) bool {
+	return target != "" && (target[0] == '+' || target[0] >= '0' && target[0] <= '9')
+}
+
+func (h *Host) newCall(typ, partner, dispname string) *hostCall {
+	c := &hostCall{id: h.nextCall, typ: typ, partner: partner, dispname: dispname}
+	h.nextCall++
+	h.calls[c.id] = c
+	return c
+}
+
+// place starts an outgoing call; it rings at the remote end until the
+// control language says "answer".
+func (h *Host) place(target string) *hostCall {
+	typ := "OUTGOING_P2P"
+	if isNumber(target) {
+		typ = "OUTGOING_PSTN"
+	}
+	c := h.newCall(typ, target, target)
+	h.dialled = ""
+	h.setStatus(c, "ROUTING")
+	h.notify(c, "TYPE", typ)
+	h.notify(c, "PARTNER_HANDLE", target)
+	h.setStatus(c, "RINGING")
+	return c
+}
+
+func (h *Host) hook(cl *hostClient, offHook bool) {
+	cl.offHook = offHook
+	if offHook {
+		if c := h.ringingIncoming(); c != nil {
+			h.answer(c)
+		}
+		return
+	}
+	h.dialled = ""
+	h.hangUpLocal()
+}
+
+// hangUpLocal is the device ending whatever is going on: the connected
+// call, else a ringing incoming call, else our own call still ringing.
+func (h *Host) hangUpLocal() bool {
+	if c := h.active(); c != nil {
+		h.end(c, "FINISHED")
+	} else if c := h.ringingIncoming(); c != nil {
+		h.end(c, "REFUSED")
+	} else if c := h.outgoingPending(); c != nil {
+		h.end(c, "CANCELLED")
+	} else {
+		return false
+	}
+	return true
+}
+
+func isDTMF(k string) bool {
+	return len(k) == 1 && (k[0] >= '0' && k[0] <= '9' || k[0] == '*' || k[0] == '#')
+}
+
+func (h *Host) key(k string) {
+	switch {
+	case isDTMF(k) || k == "+":
+		if c := h.inProgress(); c != nil {
+			if k != "+" {
+				h.dtmf += k
+			}
+			return
+		}
+		if h.ringingIncoming() != nil || h.active() != nil || h.outgoingPending() != nil {
+			return
+		}
+		if k == "#" && h.dialled != "" {
+			h.place(h.dialled)
+			return
+		}
+		h.dialled += k
+	case k == "YES":
+		if c := h.ringingIncoming(); c != nil {
+			h.answer(c)
+		} else if h.dialled != "" && h.active() == nil && h.outgoingPending() == nil {
+			h.place(h.dialled)
+		}
+	case k == "NO":
+		if !h.hangUpLocal() {
+			h.dialled = ""
+		}
+	}
+}
+
+// setMute follows the seed: mute exists only while a call is in progress.
+func (h *Host) setMute(on bool) string {
+	if on && h.inProgress() == nil {
+		return "MUTE OFF"
+	}
+	if h.mute != on {
+		h.mute = on
+		h.broadcast("MUTE " + onOff(on))
+	}
+	return "MUTE " + onOff(on)
+}
+
+func (h *Host) getCall(m Message) string {
+	c := h.calls[m.Call]
+	if c == nil {
+		return errLine(CodeUnknownCall, "Unknown call")
+	}
+	var v string
+	switch m.Prop {
+	case "STATUS":
+		v = c.status
+	case "TYPE":
+		v = c.typ
+	case "PARTNER_HANDLE":
+		v = c.partner
+	case "PARTNER_DISPNAME":
+		v = c.dispname
+	case "DURATION":
+		d := c.duration
+		if c.status == "INPROGRESS" || c.held() {
+			d = int(h.clk.Now().Sub(c.started) / time.Second)
+		}
+		v = strconv.Itoa(d)
+	default:
+		return errLine(CodeInvalidProp, "Invalid PROP")
+	}
+	return joinOpt("CALL "+strconv.Itoa(c.id)+" "+m.Prop, v)
+}
+
+func (h *Host) statusLine(c *hostCall) string {
+	return "CALL " + strconv.Itoa(c.id) + " STATUS " + c.status
+}
+
+// callAction performs ANSWER, HANGUP, HOLD or RESUME on c and returns an
+// error line, or "" on success.
+func (h *Host) callAction(c *hostCall, action string) string {
+	switch action {
+	case "ANSWER", "RESUME":
+		switch {
+		case c.status == "RINGING" && c.incoming():
+			h.answer(c)
+		case c.held():
+			h.setStatus(c, "INPROGRESS")
+		default:
+			return errLine(CodeCannotResume, "Cannot resume this call at the moment")
+		}
+	case "HANGUP":
+		switch {
+		case c.status == "INPROGRESS" || c.held():
+			h.end(c, "FINISHED")
+		case c.status == "RINGING" && c.incoming():
+			h.end(c, "REFUSED")
+		case !c.ended() && !c.incoming():
+			h.end(c, "CANCELLED")
+		default:
+			return errLine(CodeCannotHangup, "Cannot hangup inactive call")
+		}
+	case "HOLD":
+		if c.status != "INPROGRESS" {
+			return errLine(22, "Cannot hold this call at the moment")
+		}
+		h.setStatus(c, "LOCALHOLD")
+		if h.mute && h.inProgress() == nil {
+			h.mute = false
+			h.broadcast("MUTE OFF")
+		}
+	}
+	return ""
+}
+
+func (h *Host) sendDTMF(c *hostCall, digits string) string {
+	if digits == "" {
+		return errLine(CodeInvalidDTMF, "Invalid DTMF code")
+	}
+	for _, r := range digits {
+		if !isDTMF(string(r)) {
+			return errLine(CodeInvalidDTMF, "Invalid DTMF code")
+		}
+	}
+	if c.status != "INPROGRESS" {
+		return errLine(CodeCallNotActive, "Call not active")
+	}
+	h.dtmf += digits
+	return ""
+}
+
+func (h *Host) setCall(m Message) string {
+	c := h.calls[m.Call]
+	if c == nil {
+		return errLine(CodeSetUnknownCall, "Unknown call")
+	}
+	switch m.Prop {
+	case "STATUS":
+		action := map[string]string{"INPROGRESS": "ANSWER", "FINISHED": "HANGUP", "ONHOLD": "HOLD"}[strings.ToUpper(m.Value)]
+		if action == "" {
+			return errLine(CodeUnknownCallValue, "Unknown/disallowed call prop")
+		}
+		if e := h.callAction(c, action); e != "" {
+			return e
+		}
+		return h.statusLine(c)
+	case "DTMF":
+		if e := h.sendDTMF(c, m.Value); e != "" {
+			return e
+		}
+		return "CALL " + strconv.Itoa(c.id) + " DTMF " + m.Value
+	}
+	return errLine(CodeSetUnknownProp, "Unknown WHAT")
+}
+
+func (h *Host) alterCall(m Message) string {
+	c := h.calls[m.Call]
+	if c == nil {
+		return errLine(CodeSetUnknownCall, "Unknown call")
+	}
+	var e string
+	switch m.Prop {
+	case "ANSWER", "HANGUP", "HOLD", "RESUME":
+		e = h.callAction(c, m.Prop)
+	case "END":
+		e = h.callAction(c, "HANGUP")
+	case "DTMF":
+		e = h.sendDTMF(c, m.Value)
+	default:
+		e = errLine(CodeUnknownCallValue, "Unknown/disallowed call prop")
+	}
+	if e != "" {
+		return e
+	}
+	return m.body()
+}
+
+// Exec runs one line of the control language, which plays the remote
+// parties, and returns its one-line answer ("ok", "ok <callid>", "error:
+// <reason>" or, for "state", JSON):
+//
+//	call HANDLE [DISPLAY NAME…]  an incoming call rings
+//	answer [ID]                  the remote party answers our outgoing call
+//	hangup [ID]                  the remote party ends a call (MISSED if it still rang)
+//	mute on|off                  the host mutes (only during a call)
+//	send LINE                    LINE goes raw to every client
+//	state                        HostState as JSON
+//	quit                         "ok"; leaving is up to the caller
+func (h *Host) Exec(line string) string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	reply := h.exec(strings.TrimSpace(line))
+	h.flush()
+	return reply
+}
+
+func (h *Host) pickCall(arg string, def func() *hostCall) (*hostCall, string) {
+	if arg == "" {
+		if c := def(); c != nil {
+			return c, ""
+		}
+		return nil, "error: no such call right now"
+	}
+	id, ok := callID(arg)
+	if !ok {
+		return nil, "error: call id must be a number, not " + strconv.Quote(arg)
+	}
+	c := h.calls[id]
+	if c == nil || c.ended() {
+		return nil, "error: no live call " + arg + " (see state)"
+	}
+	return c, ""
+}
+
+func (h *Host) exec(line string) string {
+	word, arg := cut(line)
+	arg = strings.TrimSpace(arg)
+	switch word {
+	case "call":
+		handle, disp := cut(arg)
+		if handle == "" {
+			return "error: usage: call HANDLE [DISPLAY NAME]"
+		}
+		if err := CheckLine(arg); err != nil {
+			return "error: " + err.Error()
+		}
+		if disp = strings.TrimSpace(disp); disp == "" {
+			disp = handle
+		}
+		typ := "INCOMING_P2P"
+		if isNumber(handle) {
+			typ = "INCOMING_PSTN"
+		}
+		c := h.newCall(typ, handle, disp)
+		h.setStatus(c, "RINGING")
+		h.notify(c, "TYPE", typ)
+		h.notify(c, "PARTNER_HANDLE", handle)
+		h.notify(c, "PARTNER_DISPNAME", disp)
+		return "ok " + strconv.Itoa(c.id)
+	case "answer":
+		c, e := h.pickCall(arg, h.outgoingPending)
+		if e != "" {
+			return e
+		}
+		if c.incoming() || (c.status != "ROUTING" && c.status != "RINGING" && c.status != "EARLYMEDIA") {
+			return "error: call " + strconv.Itoa(c.id) + " is not our outgoing call waiting for an answer"
+		}
+		h.answer(c)
+		return "ok"
+	case "hangup":
+		c, e := h.pickCall(arg, func() *hostCall {
+			if c := h.active(); c != nil {
+				return c
+			}
+			return h.find(func(*hostCall) bool { return true })
+		})
+		if e != "" {
+			return e
+		}
+		switch {
+		case c.status == "RINGING" && c.incoming():
+			h.end(c, "MISSED")
+		case c.status == "INPROGRESS" || c.held():
+			h.end(c, "FINISHED")
+		default:
+			h.end(c, "REFUSED")
+		}
+		return "ok"
+	case "mute":
+		on, ok := parseOnOff(arg)
+		if !ok {
+			return "error: usage: mute on|off"
+		}
+		if h.inProgress() == nil {
+			return "error: mute needs a call in progress"
+		}
+		h.setMute(on)
+		return "ok"
+	case "send":
+		if err := CheckLine(arg); err != nil || arg == "" {
+			return "error: send needs one non-empty line"
+		}
+		h.broadcast(arg)
+		return "ok"
+	case "state":
+		b, err := json.Marshal(h.state())
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return string(b)
+	case "quit":
+		return "ok"
+	case "":
+		return "error: empty command (try: call, answer, hangup, mute, send, state, quit)"
+	}
+	return "error: unknown command " + strconv.Quote(word) + " (try: call, answer, hangup, mute, send, state, quit)"
+}
+
+// HostState is a snapshot of the Host, shaped for JSON.
+type HostState struct {
+	Clients []ClientState `json:"clients"`
+	Calls   []CallState   `json:"calls"` // calls not yet ended, by id
+	Dialled string        `json:"dialled"`
+	DTMF    string        `json:"dtmf"` // digits sent during the current or last call
+	Mute    bool          `json:"mute"`
+}
+
+// ClientState is one connected device as the Host sees it.
+type ClientState struct {
+	Name     string `json:"name"`
+	Protocol int    `json:"protocol"`
+	AudioIn  string `json:"audio_in"`
+	AudioOut string `json:"audio_out"`
+	Hook     string `json:"hook"` // "on" or "off"
+	Mute     bool   `json:"mute"`
+}
+
+// CallState is one live call.
+type CallState struct {
+	ID      int    `json:"id"`
+	Status  string `json:"status"`
+	Type    string `json:"type"`
+	Partner string `json:"partner"`
+}
+
+// State returns a snapshot of clients, live calls, dial string and mute.
+func (h *Host) State() HostState {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.state()
+}
+
+func (h *Host) state() HostState {
+	s := HostState{Clients: []ClientState{}, Calls: []CallState{}, Dialled: h.dialled, DTMF: h.dtmf, Mute: h.mute}
+	for _, cl := range h.clients {
+		hook := "on"
+		if cl.offHook {
+			hook = "off"
+		}
+		s.Clients = append(s.Clients, ClientState{Name: cl.name, Protocol: cl.protocol, AudioIn: cl.audioIn,
+			AudioOut: cl.audioOut, Hook: hook, Mute: h.mute})
+	}
+	for _, c := range h.sortedCalls() {
+		if !c.ended() {
+			s.Calls = append(s.Calls, CallState{ID: c.id, Status: c.status, Type: c.typ, Partner: c.partner})
+		}
+	}
+	return s
+}
