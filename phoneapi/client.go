@@ -56,9 +56,9 @@ type Client struct {
 }
 
 type pendingReq struct {
-	id    string              // tag when protocol >= 4
+	id    string             // tag when protocol >= 4
 	match func(Message) bool // reply shape when protocol < 4
-	reply chan Message        // buffered 1
+	reply chan Message       // buffered 1
 }
 
 // updateBuffer is how many updates wait in order before coalescing starts.

@@ -440,7 +440,7 @@ func parseCall(line, rest string, m Message) (Message, error) {
 			if err != nil || d < 0 {
 				return Message{}, perr(line, "DURATION needs a number of seconds", CodeSyntax)
 			}
-			m.Kind, m.Num = KindCallDuration, d
+			m.Kind, m.Num, m.Value = KindCallDuration, d, ""
 		default:
 			m.Kind = KindCallProp
 		}
