@@ -1,0 +1,27 @@
+// Package firmwaresim is a stateful model of a handset's firmware, so that
+// handsetd can be developed and tested without the hardware.
+//
+// Like a chip simulator, it models the device and not what a driver hopes to
+// see: the firmware keeps its own hook latch, key matrix, LEDs and ringer, and
+// it has the quirks of real hardware. A generic HID-telephony handset, for
+// example, reports its Hook Switch and Phone Mute as toggle buttons (HID Usage
+// Tables 1.21 §3.4.1.2: a relative control with a preferred state, where each
+// 1 means "flip"): lifting the handset sends one press and one release, and it
+// is the host that owns the resulting state. The host must echo that state
+// back on the Off-Hook and Mute LEDs; if it does not acknowledge a lift in
+// time, the firmware drops back to on-hook, as real headsets do.
+//
+// Input reports are not queued while nobody polls: a USB device's interrupt
+// endpoint is only read while a host has the device open, so a key pressed
+// while no host listens changes the firmware's state, but its report is lost.
+//
+// A Handset is driven by typed methods (HookOff, Press, Tap, Unplug, …) or by
+// the one-line control language of Exec, which cmd/phonesim reads on stdin.
+// A host reaches it as a hid.Device, either in-process with Open or over a
+// unix socket with Serve and Dial. The socket speaks the Linux UHID event ABI
+// (package uhid): the simulator is the user-space device and the client plays
+// the kernel, so the same bytes could be fed to a real /dev/uhid.
+//
+// Each model is a firmware implementation behind one internal interface;
+// Models lists them and New builds one by name.
+package firmwaresim

@@ -1,0 +1,425 @@
+package firmwaresim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/handsetd/handsetd/internal/clock"
+)
+
+// Options configure a Handset. The zero value is usable.
+type Options struct {
+	// Clock drives the firmware's timers; nil means the system clock.
+	Clock clock.Clock
+	// HookTimeout is how long the firmware waits for the host to acknowledge
+	// a hook change on its Off-Hook LED before it reverts; 0 means 1 s.
+	HookTimeout time.Duration
+	// Serial is the USB serial number; empty means "SIM0001".
+	Serial string
+	// Unplugged starts the handset unplugged.
+	Unplugged bool
+	// Logger receives Serve's per-connection errors; nil discards them.
+	Logger *slog.Logger
+}
+
+// LEDState is the state of the handset's indicators.
+type LEDState struct {
+	OffHook    bool `json:"offhook"`
+	Mute       bool `json:"mute"`
+	Ring       bool `json:"ring"`
+	Hold       bool `json:"hold"`
+	Microphone bool `json:"microphone"`
+}
+
+// State is a snapshot of the handset. Its JSON form is the answer to the
+// control command "state".
+type State struct {
+	Model   string `json:"model"`
+	Plugged bool   `json:"plugged"`
+	// Hook is "on" (idle) or "off" (lifted).
+	Hook    string   `json:"hook"`
+	Ringing bool     `json:"ringing"`
+	LEDs    LEDState `json:"leds"`
+	// LCD is the display text; empty for a model without a display.
+	LCD string `json:"lcd"`
+	// Muted is the mute state the device shows (it follows the Mute LED).
+	Muted bool `json:"muted"`
+	// HookPending is true while a hook change awaits the host's
+	// acknowledgement on the Off-Hook LED.
+	HookPending bool `json:"hook_pending"`
+	// Keys lists the keys held down, by Phone API name.
+	Keys         []string `json:"keys"`
+	RingerVolume int      `json:"ringer_volume"`
+	// Hosts is how many hosts poll the device (open in-process Devices and
+	// socket clients that sent UHID_OPEN).
+	Hosts int `json:"hosts"`
+}
+
+// ErrUnplugged is returned by actions on an unplugged handset.
+var ErrUnplugged = errors.New("the handset is unplugged (plug it first)")
+
+// ErrHandsetClosed is returned after Close.
+var ErrHandsetClosed = errors.New("the simulated handset is switched off")
+
+// host is one reader of input reports: an open in-process Device or a socket
+// connection that sent UHID_OPEN.
+type host interface {
+	deliver(report []byte)
+}
+
+// session is one plugged-in period. It ends at unplug, and every Device and
+// connection of that period is then disconnected for good.
+type session struct {
+	gone chan struct{}
+}
+
+// Handset is one simulated handset. All its methods are safe for concurrent
+// use.
+type Handset struct {
+	model  ModelInfo
+	opts   Options
+	serial string
+
+	mu       sync.Mutex
+	fw       firmware
+	plugged  bool
+	sess     *session
+	plugWait chan struct{} // closed when plugged
+	hosts    map[host]struct{}
+	changed  chan struct{} // closed at the next state change
+	last     State
+	closed   bool
+	done     chan struct{} // closed by Close
+}
+
+// New returns a handset running the named model's firmware, plugged in
+// unless opts.Unplugged.
+func New(model string, opts Options) (*Handset, error) {
+	def, err := lookupModel(model)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Clock == nil {
+		opts.Clock = clock.Real{}
+	}
+	if opts.HookTimeout <= 0 {
+		opts.HookTimeout = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	h := &Handset{
+		model:    def.info,
+		opts:     opts,
+		serial:   opts.Serial,
+		plugWait: make(chan struct{}),
+		hosts:    map[host]struct{}{},
+		changed:  make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	if h.serial == "" {
+		h.serial = "SIM0001"
+	}
+	h.fw = def.new(handsetEnv{h}, opts)
+	if !opts.Unplugged {
+		h.plugLocked()
+	}
+	h.last = h.stateLocked()
+	return h, nil
+}
+
+func (h *Handset) lock()   { h.mu.Lock() }
+func (h *Handset) unlock() { h.mu.Unlock() }
+
+// Model returns the handset's model.
+func (h *Handset) Model() ModelInfo { return h.model }
+
+// Descriptor returns the model's report descriptor.
+func (h *Handset) Descriptor() []byte { return h.fw.descriptor() }
+
+// handsetEnv gives the firmware its reports' way out and its timers.
+type handsetEnv struct{ h *Handset }
+
+func (e handsetEnv) emit(report []byte) {
+	for c := range e.h.hosts {
+		r := make([]byte, len(report))
+		copy(r, report)
+		c.deliver(r)
+	}
+}
+
+func (e handsetEnv) after(d time.Duration, f func()) func() {
+	h := e.h
+	t := h.opts.Clock.NewTimer(d)
+	stop := make(chan struct{})
+	sess := h.sess
+	go func() {
+		select {
+		case <-t.C():
+		case <-stop:
+			return
+		case <-h.done:
+			return
+		}
+		h.lock()
+		defer h.unlock()
+		select {
+		case <-stop: // stopped while we waited for the lock
+			return
+		default:
+		}
+		if h.sess != sess || !h.plugged {
+			return
+		}
+		f()
+		h.noteChangeLocked()
+	}()
+	var stopped bool
+	return func() {
+		if !stopped {
+			stopped = true
+			t.Stop()
+			close(stop)
+		}
+	}
+}
+
+func (h *Handset) stateLocked() State {
+	s := State{Model: h.model.Name, Plugged: h.plugged, Hosts: len(h.hosts)}
+	h.fw.state(&s)
+	return s
+}
+
+// noteChangeLocked wakes the Changed waiters if the state moved.
+func (h *Handset) noteChangeLocked() {
+	s := h.stateLocked()
+	if stateEqual(s, h.last) {
+		return
+	}
+	h.last = s
+	close(h.changed)
+	h.changed = make(chan struct{})
+}
+
+func stateEqual(a, b State) bool { return reflect.DeepEqual(a, b) }
+
+// Changed returns a channel that is closed at the next change of State.
+// Changes are coalesced: call Changed again after it fires, then read State.
+func (h *Handset) Changed() <-chan struct{} {
+	h.lock()
+	defer h.unlock()
+	return h.changed
+}
+
+// State returns a snapshot of the handset.
+func (h *Handset) State() State {
+	h.lock()
+	defer h.unlock()
+	return h.stateLocked()
+}
+
+// act runs a firmware action on a plugged handset.
+func (h *Handset) act(f func() error) error {
+	h.lock()
+	defer h.unlock()
+	if h.closed {
+		return ErrHandsetClosed
+	}
+	if !h.plugged {
+		return ErrUnplugged
+	}
+	err := f()
+	h.noteChangeLocked()
+	return err
+}
+
+// HookOff lifts the handset. Lifting a lifted handset does nothing.
+func (h *Handset) HookOff() error { return h.act(func() error { return h.fw.hook(true) }) }
+
+// HookOn hangs up. Hanging up an idle handset does nothing.
+func (h *Handset) HookOn() error { return h.act(func() error { return h.fw.hook(false) }) }
+
+// Press holds a key down. Keys are named as in the Phone API.
+func (h *Handset) Press(key string) error { return h.act(func() error { return h.fw.press(key) }) }
+
+// Release lets a held key go.
+func (h *Handset) Release(key string) error { return h.act(func() error { return h.fw.release(key) }) }
+
+// Tap presses and releases a key.
+func (h *Handset) Tap(key string) error {
+	return h.act(func() error {
+		if err := h.fw.press(key); err != nil {
+			return err
+		}
+		return h.fw.release(key)
+	})
+}
+
+// Mute presses and releases the mute button.
+func (h *Handset) Mute() error { return h.act(h.fw.mute) }
+
+// Unplug pulls the handset out: its Devices and socket connections are
+// disconnected. Unplugging an unplugged handset does nothing.
+func (h *Handset) Unplug() error {
+	h.lock()
+	defer h.unlock()
+	if h.closed {
+		return ErrHandsetClosed
+	}
+	h.unplugLocked()
+	h.noteChangeLocked()
+	return nil
+}
+
+func (h *Handset) unplugLocked() {
+	if !h.plugged {
+		return
+	}
+	h.plugged = false
+	close(h.sess.gone)
+	h.sess = nil
+	clear(h.hosts)
+	h.plugWait = make(chan struct{})
+	h.fw.powerOn() // no power, no state: it comes back in its power-on state
+}
+
+// Plug puts the handset back in, in its power-on state. Plugging a plugged
+// handset does nothing.
+func (h *Handset) Plug() error {
+	h.lock()
+	defer h.unlock()
+	if h.closed {
+		return ErrHandsetClosed
+	}
+	h.plugLocked()
+	h.noteChangeLocked()
+	return nil
+}
+
+func (h *Handset) plugLocked() {
+	if h.plugged {
+		return
+	}
+	h.fw.powerOn()
+	h.plugged = true
+	h.sess = &session{gone: make(chan struct{})}
+	close(h.plugWait)
+}
+
+// Close switches the simulator off: it unplugs the handset, stops its
+// timers, and makes Open and Serve return. It is safe to call more than once.
+func (h *Handset) Close() error {
+	h.lock()
+	defer h.unlock()
+	if h.closed {
+		return nil
+	}
+	h.unplugLocked()
+	h.closed = true
+	close(h.done)
+	h.noteChangeLocked()
+	return nil
+}
+
+// waitPlugged blocks until the handset is plugged and returns the current
+// session.
+func (h *Handset) waitPlugged(ctx context.Context) (*session, error) {
+	for {
+		h.lock()
+		if h.closed {
+			h.unlock()
+			return nil, ErrHandsetClosed
+		}
+		if h.plugged {
+			s := h.sess
+			h.unlock()
+			return s, nil
+		}
+		w := h.plugWait
+		h.unlock()
+		select {
+		case <-ctx.Done():
+			return nil, fmt.Errorf("waiting for the handset to be plugged: %w", ctx.Err())
+		case <-w:
+		case <-h.done:
+		}
+	}
+}
+
+// attach makes c a polling host of session s. It fails if s has ended.
+func (h *Handset) attach(s *session, c host) bool {
+	h.lock()
+	defer h.unlock()
+	if h.sess != s || !h.plugged {
+		return false
+	}
+	h.hosts[c] = struct{}{}
+	h.noteChangeLocked()
+	return true
+}
+
+// detach stops c polling.
+func (h *Handset) detach(c host) {
+	h.lock()
+	defer h.unlock()
+	if _, ok := h.hosts[c]; ok {
+		delete(h.hosts, c)
+		h.noteChangeLocked()
+	}
+}
+
+// WaitHosts blocks until at least n hosts poll the device. Tests use it to
+// know that a socket client's UHID_OPEN has been seen before they act.
+func (h *Handset) WaitHosts(ctx context.Context, n int) error {
+	for {
+		h.lock()
+		got := len(h.hosts)
+		ch := h.changed
+		h.unlock()
+		if got >= n {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("waiting for %d hosts (have %d): %w", n, got, ctx.Err())
+		case <-ch:
+		}
+	}
+}
+
+// forSession runs a host request against the firmware if s is current.
+func (h *Handset) forSession(s *session, f func() error) error {
+	h.lock()
+	defer h.unlock()
+	if h.sess != s || !h.plugged {
+		return errGone
+	}
+	err := f()
+	h.noteChangeLocked()
+	return err
+}
+
+var errGone = errors.New("session ended")
+
+func (h *Handset) output(s *session, report []byte) error {
+	return h.forSession(s, func() error { return h.fw.output(report) })
+}
+
+func (h *Handset) setFeature(s *session, report []byte) error {
+	return h.forSession(s, func() error { return h.fw.setFeature(report) })
+}
+
+func (h *Handset) getFeature(s *session, id byte) ([]byte, error) {
+	var out []byte
+	err := h.forSession(s, func() error {
+		var err error
+		out, err = h.fw.getFeature(id)
+		return err
+	})
+	return out, err
+}

@@ -1,0 +1,96 @@
+package firmwaresim
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+)
+
+// ModelInfo names a firmware model.
+type ModelInfo struct {
+	Name        string
+	Description string
+}
+
+// identity is what a model tells the USB host about itself.
+type identity struct {
+	vendor, product uint16
+	version         uint16 // bcdDevice
+	country         uint8  // HID country code, 0 = not localised
+	manufacturer    string
+	productName     string
+}
+
+// env is what a Handset offers its firmware. Every firmware method is called
+// with the Handset's lock held, and so are the functions env.after runs.
+type env interface {
+	// emit sends one input report (id byte first) to every host that is
+	// polling the device; with no host polling it is lost.
+	emit(report []byte)
+	// after runs f once, d from now on the Handset's clock, unless the
+	// returned stop is called first or the device is unplugged.
+	after(d time.Duration, f func()) (stop func())
+}
+
+// firmware is one model's behaviour. Legacy models (Yealink, CM109) plug in
+// here with their own reports and quirks.
+type firmware interface {
+	identity() identity
+	descriptor() []byte
+	// powerOn puts the firmware in its power-on state.
+	powerOn()
+	// hook lifts (off=true) or hangs up the handset.
+	hook(off bool) error
+	// press and release act on a key named as the Phone API names it.
+	press(key string) error
+	release(key string) error
+	// mute presses and releases the mute button.
+	mute() error
+	// output handles an output report from the host.
+	output(report []byte) error
+	// getFeature returns the feature report with this id, id byte first.
+	getFeature(id byte) ([]byte, error)
+	// setFeature handles a feature report from the host.
+	setFeature(report []byte) error
+	// state fills in the model's part of State.
+	state(s *State)
+}
+
+type modelDef struct {
+	info ModelInfo
+	new  func(e env, opts Options) firmware
+}
+
+// models is the fixed table of firmware models. It is a function, not a
+// package variable, so nothing can change it.
+func models() []modelDef {
+	return []modelDef{
+		{
+			info: ModelInfo{Name: "generic-telephony", Description: "generic USB HID telephony handset: toggle-button hook and mute, keypad, LEDs, ringer"},
+			new:  func(e env, opts Options) firmware { return newGeneric(e, opts) },
+		},
+	}
+}
+
+// Models lists the firmware models New accepts, sorted by name.
+func Models() []ModelInfo {
+	var out []ModelInfo
+	for _, m := range models() {
+		out = append(out, m.info)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+func lookupModel(name string) (modelDef, error) {
+	var names []string
+	for _, m := range models() {
+		if m.info.Name == name {
+			return m, nil
+		}
+		names = append(names, m.info.Name)
+	}
+	sort.Strings(names)
+	return modelDef{}, fmt.Errorf("unknown model %q (known models: %s)", name, strings.Join(names, ", "))
+}
