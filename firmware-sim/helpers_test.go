@@ -103,3 +103,11 @@ func mustOK(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// inject sends a raw input report as if the firmware had, for transport
+// tests that need reports the model itself never makes.
+func (h *Handset) inject(report []byte) {
+	h.lock()
+	defer h.unlock()
+	handsetEnv{h}.emit(report)
+}

@@ -1,0 +1,280 @@
+package firmwaresim
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/handsetd/handsetd/firmware-sim/uhid"
+	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/hid/hidtest"
+)
+
+// serve starts Serve for h on a fresh unix socket and returns its address.
+// The directory is short, as unix socket paths are limited to 108 bytes.
+func serve(t *testing.T, h *Handset) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "fwsim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	path := filepath.Join(dir, "s")
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Serve(ctx, ln, h) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Serve: %v", err)
+			}
+		case <-time.After(waitLimit):
+			t.Errorf("Serve did not return after cancel")
+		}
+	})
+	return "unix:" + path
+}
+
+func dial(t *testing.T, addr string) hid.Device {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	d, err := Dial(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+// expectSocketReports reads exactly these reports; over the socket there is
+// no exact "nothing more" check, so callers follow up with a marker report.
+func expectSocketReports(t *testing.T, d hid.Device, want ...[]byte) {
+	t.Helper()
+	for i, w := range want {
+		if got := readReport(t, d); !bytes.Equal(got, w) {
+			t.Fatalf("report %d = % x, want % x", i, got, w)
+		}
+	}
+}
+
+// TestSocketRoundTrip proves identity, descriptor, input, output and
+// feature reports all cross the UHID socket intact.
+func TestSocketRoundTrip(t *testing.T) {
+	h, _ := newFake(t, Options{})
+	addr := serve(t, h)
+	d := dial(t, addr)
+
+	info := d.Info()
+	if info.VendorID != 0x1209 || info.ProductID != 0x0001 || info.Serial != "SIM0001" ||
+		info.Product != "Generic USB Telephony Handset" || info.Path != addr {
+		t.Fatalf("Info = %+v", info)
+	}
+	desc, err := d.ReportDescriptor()
+	if err != nil || !bytes.Equal(desc, genericDescriptor()) {
+		t.Fatalf("descriptor % x, %v", desc, err)
+	}
+	if h.State().Hosts != 1 {
+		t.Fatalf("hosts %d after Dial, want 1", h.State().Hosts)
+	}
+
+	mustOK(t, h.HookOff())
+	mustOK(t, h.Tap("#"))
+	expectSocketReports(t, d, hookPress, idle, []byte{1, 0, 12, 0}, idle)
+
+	mustOK(t, d.WriteOutput([]byte{2, 0x26})) // off-hook, ring, ringer
+	s := waitState(t, h, "LEDs from the socket", func(s State) bool { return s.LEDs.Ring })
+	if !s.LEDs.OffHook || !s.Ringing || s.HookPending {
+		t.Fatalf("state after output: %+v", s)
+	}
+
+	buf := []byte{3, 0}
+	if n, err := d.GetFeature(buf); err != nil || n != 2 || buf[1] != 5 {
+		t.Fatalf("GetFeature: % x, %v", buf[:n], err)
+	}
+	mustOK(t, d.SetFeature([]byte{3, 2}))
+	if n, err := d.GetFeature(buf); err != nil || n != 2 || buf[1] != 2 {
+		t.Fatalf("GetFeature after set: % x, %v", buf[:n], err)
+	}
+	if _, err := d.GetFeature([]byte{7, 0}); !errors.Is(err, hid.ErrUnsupported) {
+		t.Fatalf("GetFeature 7: %v, want ErrUnsupported", err)
+	}
+	if err := d.SetFeature([]byte{7, 0}); !errors.Is(err, hid.ErrUnsupported) {
+		t.Fatalf("SetFeature 7: %v, want ErrUnsupported", err)
+	}
+	if err := d.SetFeature([]byte{3, 200}); !errors.Is(err, syscall.EPIPE) {
+		t.Fatalf("SetFeature out of range: %v, want a stall (EPIPE)", err)
+	}
+}
+
+// TestSocketUnplug proves unplug disconnects the client with ErrDisconnected
+// after the reports sent before it, that Dial waits for the handset to be
+// plugged back in (honouring ctx), and that Close sends the client away.
+func TestSocketUnplug(t *testing.T) {
+	h, _ := newFake(t, Options{})
+	addr := serve(t, h)
+	d := dial(t, addr)
+	mustOK(t, h.Tap("4"))
+	mustOK(t, h.Unplug())
+	expectSocketReports(t, d, []byte{1, 0, 5, 0}, idle)
+	if _, err := d.ReadInput(context.Background(), make([]byte, 8)); !errors.Is(err, hid.ErrDisconnected) {
+		t.Fatalf("ReadInput after unplug: %v", err)
+	}
+	if err := d.WriteOutput([]byte{2, 0}); !errors.Is(err, hid.ErrDisconnected) {
+		t.Fatalf("WriteOutput after unplug: %v", err)
+	}
+	if _, err := d.GetFeature([]byte{3, 0}); !errors.Is(err, hid.ErrDisconnected) {
+		t.Fatalf("GetFeature after unplug: %v", err)
+	}
+	waitState(t, h, "no hosts", func(s State) bool { return s.Hosts == 0 })
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := Dial(ctx, addr); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Dial while unplugged: %v, want to wait until the deadline", err)
+	}
+
+	got := make(chan hid.Device, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		defer cancel()
+		d, err := Dial(ctx, addr)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- d
+	}()
+	mustOK(t, h.Plug())
+	d2 := <-got
+	if d2 == nil {
+		t.FailNow()
+	}
+	defer d2.Close()
+	mustOK(t, h.Tap("0"))
+	expectSocketReports(t, d2, []byte{1, 0, 1, 0}, idle)
+
+	// Close: UHID_CLOSE stops the polling.
+	d2.Close()
+	waitState(t, h, "host gone after Close", func(s State) bool { return s.Hosts == 0 })
+	if _, err := d2.ReadInput(context.Background(), make([]byte, 8)); !errors.Is(err, hid.ErrClosed) {
+		t.Fatalf("ReadInput after Close: %v", err)
+	}
+}
+
+// TestSocketTwoClients proves each connected client that opened the device
+// sees every report.
+func TestSocketTwoClients(t *testing.T) {
+	h, _ := newFake(t, Options{})
+	addr := serve(t, h)
+	d1, d2 := dial(t, addr), dial(t, addr)
+	mustOK(t, h.Mute())
+	expectSocketReports(t, d1, mutePress, idle)
+	expectSocketReports(t, d2, mutePress, idle)
+}
+
+// TestSocketMalformedClient proves a client sending garbage loses its own
+// connection while the server keeps serving others.
+func TestSocketMalformedClient(t *testing.T) {
+	h, _ := newFake(t, Options{Logger: slog.New(slog.DiscardHandler)})
+	addr := serve(t, h)
+	good := dial(t, addr)
+
+	tests := []struct {
+		name  string
+		event []byte
+	}{
+		{"unknown type", func() []byte { b := make([]byte, uhid.EventSize); b[0] = 99; return b }()},
+		{"device event from the client", func() []byte {
+			b, _ := uhid.Encode(uhid.Event{Type: uhid.Input2, Data: []byte{1, 1, 0, 0}})
+			return b
+		}()},
+		{"truncated event", make([]byte, 100)},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := net.Dial("unix", strings.TrimPrefix(addr, "unix:"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(waitLimit))
+			buf := make([]byte, uhid.EventSize)
+			if _, err := io.ReadFull(c, buf); err != nil {
+				t.Fatalf("no CREATE2: %v", err)
+			}
+			if e, err := uhid.Decode(buf); err != nil || e.Type != uhid.Create2 {
+				t.Fatalf("first event %v, %v", e.Type, err)
+			}
+			if _, err := c.Write(tc.event); err != nil {
+				t.Fatal(err)
+			}
+			if tc.name == "truncated event" {
+				c.(*net.UnixConn).CloseWrite()
+			}
+			if _, err := io.ReadFull(c, buf); err == nil {
+				t.Fatalf("server kept the connection after a bad event")
+			}
+		})
+	}
+	mustOK(t, h.Tap("8"))
+	expectSocketReports(t, good, []byte{1, 0, 9, 0}, idle)
+}
+
+// TestSocketReadContext proves ReadInput over the socket honours ctx.
+func TestSocketReadContext(t *testing.T) {
+	h, _ := newFake(t, Options{})
+	d := dial(t, serve(t, h))
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+	defer cancel()
+	if _, err := d.ReadInput(ctx, make([]byte, 8)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("ReadInput: %v, want DeadlineExceeded", err)
+	}
+}
+
+// TestDialErrors proves Dial explains bad addresses and absent servers.
+func TestDialErrors(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	for _, addr := range []string{"", "tcp:1.2.3.4:5", "unix:", "unix:" + filepath.Join(t.TempDir(), "none")} {
+		if _, err := Dial(ctx, addr); err == nil {
+			t.Errorf("Dial(%q) succeeded", addr)
+		}
+	}
+}
+
+// TestServeStopsOnHandsetClose proves Serve returns when the handset is
+// switched off, disconnecting its clients.
+func TestServeStopsOnHandsetClose(t *testing.T) {
+	h, _ := newFake(t, Options{})
+	addr := serve(t, h)
+	d := dial(t, addr)
+	h.Close()
+	if _, err := d.ReadInput(context.Background(), make([]byte, 8)); !errors.Is(err, hid.ErrDisconnected) {
+		t.Fatalf("ReadInput after handset Close: %v", err)
+	}
+}
+
+// TestConformanceSocket runs the hid.Device conformance suite against the
+// UHID socket client.
+func TestConformanceSocket(t *testing.T) {
+	hidtest.Conformance(t, func(t *testing.T) hidtest.Backend {
+		h, _ := newFake(t, Options{})
+		d := dial(t, serve(t, h))
+		return hidtest.Backend{Dev: d, Push: h.inject, Unplug: func() { h.Unplug() }}
+	})
+}
