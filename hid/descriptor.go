@@ -349,6 +349,9 @@ func (p *parser) local(tag uint8, data []byte) error {
 		if l.inDelim && l.delimTaken {
 			return nil
 		}
+		if p.total++; p.total > maxTotalUsages {
+			return p.errf("descriptor declares more than %d usages", maxTotalUsages)
+		}
 		l.usages = append(l.usages, lu)
 		l.delimTaken = l.inDelim
 	case 0x1: // Usage Minimum
@@ -449,10 +452,6 @@ func (p *parser) main(tag uint8, data []byte) error {
 	if p.l.min != nil {
 		p.off = p.l.minOff
 		return p.errf("Usage Minimum without a Usage Maximum")
-	}
-	p.total += len(p.l.usages)
-	if p.total > maxTotalUsages {
-		return p.errf("descriptor declares more than %d usages", maxTotalUsages)
 	}
 	var err error
 	switch tag {

@@ -1,0 +1,77 @@
+package keymap
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+)
+
+// FuzzTelephonyDecode proves that for any descriptor the profile accepts,
+// any sequence of reports decodes without a panic, every error is an
+// ErrBadReport that leaves the remembered state untouched, and Encode works
+// for every LED combination.
+//
+// The reports input is a sequence of chunks, each a length byte then that
+// many bytes.
+func FuzzTelephonyDecode(f *testing.F) {
+	seeds := [][]byte{toggleButtonHeadset, toggleSwitchPhone, twoButtonPhone}
+	reports := [][]byte{
+		{2, 1, 0x01, 2, 1, 0x00, 2, 2, 0x76, 1, 9, 3, 0, 0x0A, 0x40},
+		{3, 0, 0x03, 0x00, 3, 0, 0x0A, 0x40, 2, 0, 0x00, 3, 0, 0, 0x20},
+		{2, 0, 0x01, 2, 0, 0x03, 2, 0, 0x0C, 0},
+	}
+	for i, d := range seeds {
+		f.Add(d, reports[i])
+	}
+	f.Fuzz(func(t *testing.T, desc, stream []byte) {
+		p, err := NewTelephony("fuzz", desc)
+		if err != nil {
+			return
+		}
+		for len(stream) > 0 {
+			n := int(stream[0])
+			stream = stream[1:]
+			if n > len(stream) {
+				n = len(stream)
+			}
+			report := stream[:n]
+			stream = stream[n:]
+			before := snapshot(p)
+			evs, err := p.Decode(report)
+			if err != nil {
+				if !errors.Is(err, ErrBadReport) {
+					t.Fatalf("Decode error %v is not ErrBadReport", err)
+				}
+				if evs != nil || !reflect.DeepEqual(before, snapshot(p)) {
+					t.Fatalf("failed Decode changed state or returned events %v", evs)
+				}
+				continue
+			}
+			for _, e := range evs {
+				if e.Kind == EventKey && e.Key == "" {
+					t.Fatalf("key event without a name: %+v", e)
+				}
+			}
+		}
+		for bits := 0; bits < 64; bits++ {
+			out := Output{LEDs: LEDs{OffHook: bits&1 != 0, Ring: bits&2 != 0, Mute: bits&4 != 0, Hold: bits&8 != 0, Microphone: bits&16 != 0}, Ringer: bits&32 != 0}
+			rs, err := p.Encode(out)
+			if err != nil {
+				t.Fatalf("Encode(%+v): %v", out, err)
+			}
+			for _, r := range rs {
+				if len(r) == 0 {
+					t.Fatal("Encode returned an empty report")
+				}
+			}
+		}
+	})
+}
+
+func snapshot(p *Telephony) map[uint8][]int32 {
+	m := map[uint8][]int32{}
+	for id, in := range p.inputs {
+		m[id] = append([]int32(nil), in.prev...)
+	}
+	return m
+}
