@@ -110,10 +110,10 @@ func TestParseLine(t *testing.T) {
 // again yields the same message, and that known kinds encode canonically.
 func TestEncodeRoundTrip(t *testing.T) {
 	canon := map[string]string{
-		"CALL 1594 TYPE INCOMING P2P":     "CALL 1594 TYPE INCOMING_P2P",
-		"CALL 1594 PARTNER HANDLE caller": "CALL 1594 PARTNER_HANDLE caller",
-		"hook off":                        "HOOK OFF",
-		"#AB GET MUTE":                    "#AB GET MUTE",
+		"CALL 1594 TYPE INCOMING P2P":      "CALL 1594 TYPE INCOMING_P2P",
+		"CALL 1594 PARTNER HANDLE caller":  "CALL 1594 PARTNER_HANDLE caller",
+		"hook off":                         "HOOK OFF",
+		"#AB GET MUTE":                     "#AB GET MUTE",
 		"USER taavet ONLINESTATUS OFFLINE": "USER taavet ONLINESTATUS OFFLINE",
 	}
 	for in, want := range canon {
