@@ -1,0 +1,23 @@
+// Command phonesim plays a USB phone handset's firmware, so handsetd can be
+// run and tested without the hardware.
+//
+//	phonesim --model generic-telephony --listen unix:/tmp/phone.sock
+//	phonesim --models
+//
+// It serves the handset on a unix socket in the Linux UHID event format (see
+// package firmwaresim), where `handsetd run --device sim:…` or any test
+// reaches it as a HID device. You play the user: each line on standard input
+// is one control command, answered by exactly one line on standard output:
+//
+//	hook off | hook on        lift or hang up
+//	press KEY | release KEY   hold a key down or let it go
+//	tap KEY                   press and release (KEY: 0-9 * # A-D YES NO F R)
+//	mute                      press the mute button
+//	unplug | plug             pull the handset out or put it back
+//	state                     the handset's state as one JSON line
+//	quit                      stop
+//
+// The answer is "ok", "error: <reason>" or the JSON state. End of input,
+// quit, SIGINT or SIGTERM stop phonesim and remove the socket. Logs go to
+// standard error.
+package main

@@ -1,0 +1,179 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+)
+
+// errUsage marks a command-line mistake; the usage is already printed.
+var errUsage = errors.New("usage error")
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("phonesim", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	model := fl.String("model", "generic-telephony", "firmware model to play (see --models)")
+	listen := fl.String("listen", "", "where to serve the handset: unix:PATH")
+	list := fl.Bool("models", false, "list the models and exit")
+	timeout := fl.Duration("hook-timeout", time.Second, "how long the firmware waits for the host to acknowledge a hook change")
+	serial := fl.String("serial", "SIM0001", "USB serial number")
+	unplugged := fl.Bool("unplugged", false, "start with the handset unplugged")
+	verbose := fl.Bool("v", false, "log debug messages")
+	fl.Usage = func() {
+		fmt.Fprintf(stderr, "usage: phonesim --listen unix:PATH [--model MODEL] [flags]\n       phonesim --models\n\nflags:\n")
+		fl.PrintDefaults()
+	}
+	if err := fl.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return errUsage
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "phonesim: unexpected argument %q\n", fl.Arg(0))
+		fl.Usage()
+		return errUsage
+	}
+	if *list {
+		for _, m := range firmwaresim.Models() {
+			fmt.Fprintf(stdout, "%s\t%s\n", m.Name, m.Description)
+		}
+		return nil
+	}
+	path, ok := strings.CutPrefix(*listen, "unix:")
+	if !ok || path == "" {
+		fmt.Fprintf(stderr, "phonesim: --listen unix:PATH is required (got %q)\n", *listen)
+		fl.Usage()
+		return errUsage
+	}
+	if *timeout <= 0 {
+		fmt.Fprintf(stderr, "phonesim: --hook-timeout must be positive (got %v)\n", *timeout)
+		fl.Usage()
+		return errUsage
+	}
+
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+
+	h, err := firmwaresim.New(*model, firmwaresim.Options{
+		HookTimeout: *timeout, Serial: *serial, Unplugged: *unplugged, Logger: log,
+	})
+	if err != nil {
+		return fmt.Errorf("%w (list them with phonesim --models)", err)
+	}
+	defer h.Close()
+
+	ln, err := listenUnix(path)
+	if err != nil {
+		return err
+	}
+	// Serve closes ln, and closing a listener it created unlinks the socket.
+	log.Info("serving simulated handset", "model", *model, "listen", *listen)
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var serveErr error
+	serveDone := make(chan struct{})
+	go func() {
+		defer close(serveDone)
+		serveErr = firmwaresim.Serve(ctx, ln, h)
+	}()
+
+	lines := make(chan string)
+	go func() {
+		// This goroutine may outlive run while it blocks on stdin; it
+		// exits at the next line or EOF.
+		defer close(lines)
+		sc := bufio.NewScanner(stdin)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			log.Warn("reading commands", "err", err)
+		}
+	}()
+
+	err = loop(ctx, h, lines, stdout, serveDone)
+	cancel()
+	<-serveDone
+	log.Info("stopped")
+	if serveErr != nil {
+		return serveErr
+	}
+	return err
+}
+
+// loop answers command lines until EOF, quit or ctx.
+func loop(ctx context.Context, h *firmwaresim.Handset, lines <-chan string, stdout io.Writer, serveDone <-chan struct{}) error {
+	w := bufio.NewWriter(stdout)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-serveDone:
+			if ctx.Err() != nil {
+				return nil // Serve saw the same cancellation first
+			}
+			return errors.New("the simulator stopped serving")
+		case line, ok := <-lines:
+			if !ok {
+				return nil // EOF
+			}
+			if strings.TrimSpace(line) == "" {
+				continue
+			}
+			fmt.Fprintln(w, h.Exec(line))
+			if err := w.Flush(); err != nil {
+				return fmt.Errorf("write answer: %w", err)
+			}
+			if f := strings.Fields(line); strings.EqualFold(f[0], "quit") && len(f) == 1 {
+				return nil
+			}
+		}
+	}
+}
+
+// listenUnix listens at path, first removing a stale socket file that
+// nothing answers on. It never removes a live socket or a non-socket file.
+func listenUnix(path string) (net.Listener, error) {
+	if fi, err := os.Lstat(path); err == nil {
+		if fi.Mode().Type() != fs.ModeSocket {
+			return nil, fmt.Errorf("listen on %s: the path exists and is not a socket; choose another path", path)
+		}
+		c, err := net.DialTimeout("unix", path, time.Second)
+		if err == nil {
+			c.Close()
+			return nil, fmt.Errorf("listen on %s: another simulator is serving there; stop it or choose another path", path)
+		}
+		if !errors.Is(err, syscall.ECONNREFUSED) {
+			return nil, fmt.Errorf("listen on %s: cannot tell whether the socket is stale: %w", path, err)
+		}
+		if err := os.Remove(path); err != nil {
+			return nil, fmt.Errorf("remove stale socket %s: %w", path, err)
+		}
+	}
+	ln, err := net.Listen("unix", path)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", path, err)
+	}
+	return ln, nil
+}

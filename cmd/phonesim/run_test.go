@@ -1,0 +1,389 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/hid"
+)
+
+const waitLimit = 5 * time.Second
+
+// TestMain lets exec-style tests run this test binary as phonesim itself.
+func TestMain(m *testing.M) {
+	if os.Getenv("PHONESIM_BE_MAIN") == "1" {
+		os.Args = append([]string{"phonesim"}, strings.Fields(os.Getenv("PHONESIM_ARGS"))...)
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
+// shortDir is a temp dir whose paths fit a unix socket address.
+func shortDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "phonesim")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// sim is phonesim's run() on pipes.
+type sim struct {
+	t      *testing.T
+	stdin  *io.PipeWriter
+	lines  chan string
+	stderr *syncBuffer
+	done   chan error
+	cancel context.CancelFunc
+}
+
+func start(t *testing.T, args ...string) *sim {
+	t.Helper()
+	inR, inW := io.Pipe()
+	outR, outW := io.Pipe()
+	s := &sim{t: t, stdin: inW, lines: make(chan string, 16), stderr: &syncBuffer{}, done: make(chan error, 1)}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	go func() {
+		err := run(ctx, args, inR, outW, s.stderr)
+		outW.Close()
+		s.done <- err
+	}()
+	go func() {
+		defer close(s.lines)
+		sc := bufio.NewScanner(outR)
+		for sc.Scan() {
+			s.lines <- sc.Text()
+		}
+	}()
+	t.Cleanup(func() {
+		cancel()
+		inW.Close()
+		select {
+		case <-s.done:
+		case <-time.After(waitLimit):
+			t.Errorf("run did not end")
+		}
+	})
+	return s
+}
+
+// do sends one command and returns its one-line answer.
+func (s *sim) do(cmd string) string {
+	s.t.Helper()
+	if _, err := io.WriteString(s.stdin, cmd+"\n"); err != nil {
+		s.t.Fatalf("write %q: %v (stderr: %s)", cmd, err, s.stderr.String())
+	}
+	select {
+	case l, ok := <-s.lines:
+		if !ok {
+			s.t.Fatalf("stdout closed after %q (stderr: %s)", cmd, s.stderr.String())
+		}
+		return l
+	case <-time.After(waitLimit):
+		s.t.Fatalf("no answer to %q", cmd)
+	}
+	return ""
+}
+
+func (s *sim) wait() error {
+	s.t.Helper()
+	select {
+	case err := <-s.done:
+		s.done <- err // for Cleanup
+		return err
+	case <-time.After(waitLimit):
+		s.t.Fatal("run did not end")
+	}
+	return nil
+}
+
+func dial(t *testing.T, addr string) hid.Device {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	d, err := firmwaresim.Dial(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	return d
+}
+
+func read(t *testing.T, d hid.Device) []byte {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	buf := make([]byte, 16)
+	n, err := d.ReadInput(ctx, buf)
+	if err != nil {
+		t.Fatalf("ReadInput: %v", err)
+	}
+	return buf[:n]
+}
+
+// TestEndToEnd proves phonesim serves the handset over a real unix socket,
+// that each control line gets exactly one answer line, that the host's
+// output reports show up in "state", that unplug/plug reach the client, and
+// that quit ends run and removes the socket.
+func TestEndToEnd(t *testing.T) {
+	path := filepath.Join(shortDir(t), "phone.sock")
+	addr := "unix:" + path
+	s := start(t, "--model", "generic-telephony", "--listen", addr)
+
+	if got := s.do("state"); !strings.Contains(got, `"plugged":true`) {
+		t.Fatalf("state = %s", got)
+	}
+	d := dial(t, addr)
+	// A blank line gets no answer, so the next answer is for "hook off".
+	if _, err := io.WriteString(s.stdin, "\n  \n"); err != nil {
+		t.Fatal(err)
+	}
+	if got := s.do("hook off"); got != "ok" {
+		t.Fatalf("hook off = %q", got)
+	}
+	for _, want := range [][]byte{{1, 1, 0, 0}, {1, 0, 0, 0}} {
+		if got := read(t, d); !bytes.Equal(got, want) {
+			t.Fatalf("report % x, want % x", got, want)
+		}
+	}
+	if err := d.WriteOutput([]byte{2, 0x22}); err != nil { // off-hook LED and ringer
+		t.Fatal(err)
+	}
+	// The output report and the next command travel different paths; a
+	// feature round trip on the same connection orders them.
+	if _, err := d.GetFeature([]byte{3, 0}); err != nil {
+		t.Fatal(err)
+	}
+	var st firmwaresim.State
+	if err := json.Unmarshal([]byte(s.do("state")), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Hook != "off" || !st.LEDs.OffHook || !st.Ringing || st.Hosts != 1 {
+		t.Fatalf("state %+v", st)
+	}
+	if got := s.do("tap UP"); got != "error: model generic-telephony has no key UP" {
+		t.Fatalf("tap UP = %q", got)
+	}
+	if got := s.do("frobnicate"); !strings.HasPrefix(got, `error: unknown command "frobnicate"`) {
+		t.Fatalf("unknown command = %q", got)
+	}
+	if got := s.do("unplug"); got != "ok" {
+		t.Fatalf("unplug = %q", got)
+	}
+	if _, err := d.ReadInput(context.Background(), make([]byte, 8)); !errors.Is(err, hid.ErrDisconnected) {
+		t.Fatalf("ReadInput after unplug: %v", err)
+	}
+	if got := s.do("plug"); got != "ok" {
+		t.Fatalf("plug = %q", got)
+	}
+	d2 := dial(t, addr)
+	if s.do("tap 7") != "ok" || !bytes.Equal(read(t, d2), []byte{1, 0, 8, 0}) {
+		t.Fatal("tap 7 after replug")
+	}
+	if got := s.do("quit"); got != "ok" {
+		t.Fatalf("quit = %q", got)
+	}
+	if err := s.wait(); err != nil {
+		t.Fatalf("run: %v", err)
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("socket file left behind: %v", err)
+	}
+}
+
+// TestEndings proves EOF on stdin and a cancelled context (what SIGINT does
+// in main) both end run cleanly and remove the socket.
+func TestEndings(t *testing.T) {
+	for _, how := range []string{"eof", "cancel"} {
+		t.Run(how, func(t *testing.T) {
+			path := filepath.Join(shortDir(t), "s")
+			s := start(t, "--listen", "unix:"+path)
+			if s.do("state") == "" {
+				t.Fatal("no state")
+			}
+			if how == "eof" {
+				s.stdin.Close()
+			} else {
+				s.cancel()
+			}
+			if err := s.wait(); err != nil {
+				t.Fatalf("run: %v", err)
+			}
+			if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+				t.Fatalf("socket file left behind: %v", err)
+			}
+		})
+	}
+}
+
+// TestModelsFlag proves --models lists name and description per line.
+func TestModelsFlag(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if err := run(context.Background(), []string{"--models"}, strings.NewReader(""), &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != len(firmwaresim.Models()) || !strings.HasPrefix(lines[0], "generic-telephony\t") {
+		t.Fatalf("--models printed %q", out.String())
+	}
+}
+
+// TestBadInvocations proves mistakes give a clear message on stderr and an
+// error, and never start serving.
+func TestBadInvocations(t *testing.T) {
+	dir := shortDir(t)
+	tests := []struct {
+		name   string
+		args   []string
+		usage  bool
+		stderr string
+		errMsg string
+	}{
+		{"unknown flag", []string{"--frob"}, true, "flag provided but not defined", ""},
+		{"no listen", []string{}, true, "--listen unix:PATH is required", ""},
+		{"tcp listen", []string{"--listen", "tcp:1"}, true, "--listen unix:PATH is required", ""},
+		{"extra argument", []string{"--listen", "unix:" + dir + "/a", "x"}, true, `unexpected argument "x"`, ""},
+		{"bad timeout", []string{"--listen", "unix:" + dir + "/a", "--hook-timeout", "0s"}, true, "--hook-timeout", ""},
+		{"unknown model", []string{"--model", "nokia", "--listen", "unix:" + dir + "/a"}, false, "", `unknown model "nokia"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), tc.args, strings.NewReader(""), &out, &errOut)
+			if err == nil {
+				t.Fatal("run succeeded")
+			}
+			if errors.Is(err, errUsage) != tc.usage {
+				t.Fatalf("err %v, usage error %v", err, tc.usage)
+			}
+			if tc.usage && !strings.Contains(errOut.String(), "usage: phonesim") {
+				t.Errorf("no usage on stderr: %q", errOut.String())
+			}
+			if !strings.Contains(errOut.String(), tc.stderr) || !strings.Contains(err.Error(), tc.errMsg) {
+				t.Errorf("err %v, stderr %q", err, errOut.String())
+			}
+		})
+	}
+}
+
+// TestStaleSocket proves a dead socket file is replaced, while a live socket
+// or a regular file at the path is left alone with an error.
+func TestStaleSocket(t *testing.T) {
+	dir := shortDir(t)
+
+	stale := filepath.Join(dir, "stale")
+	ln, err := net.Listen("unix", stale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln.(*net.UnixListener).SetUnlinkOnClose(false)
+	ln.Close() // the file stays, nothing answers
+	s := start(t, "--listen", "unix:"+stale)
+	if got := s.do("state"); !strings.HasPrefix(got, "{") {
+		t.Fatalf("did not start over a stale socket: %q", got)
+	}
+	dial(t, "unix:"+stale)
+
+	// Now it is live: a second phonesim must refuse it.
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), []string{"--listen", "unix:" + stale}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "another simulator is serving there") {
+		t.Fatalf("second phonesim on a live socket: %v", err)
+	}
+	if _, err := os.Lstat(stale); err != nil {
+		t.Fatalf("live socket removed: %v", err)
+	}
+
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, []byte("keep me"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = run(context.Background(), []string{"--listen", "unix:" + file}, strings.NewReader(""), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "not a socket") {
+		t.Fatalf("regular file at the path: %v", err)
+	}
+	if b, _ := os.ReadFile(file); string(b) != "keep me" {
+		t.Fatal("regular file touched")
+	}
+}
+
+// TestExecSIGTERM proves the real binary ends cleanly on SIGTERM (exit 0,
+// socket removed) and exits 2 on bad flags.
+func TestExecSIGTERM(t *testing.T) {
+	path := filepath.Join(shortDir(t), "s")
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, os.Args[0])
+	cmd.Env = append(os.Environ(), "PHONESIM_BE_MAIN=1", "PHONESIM_ARGS=--listen unix:"+path)
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr syncBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	io.WriteString(stdin, "state\n")
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil || !strings.HasPrefix(line, "{") {
+		t.Fatalf("state answer %q, %v (stderr %s)", line, err, stderr.String())
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("exit after SIGTERM: %v (stderr %s)", err, stderr.String())
+	}
+	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("socket file left behind: %v", err)
+	}
+
+	bad := exec.CommandContext(ctx, os.Args[0])
+	bad.Env = append(os.Environ(), "PHONESIM_BE_MAIN=1", "PHONESIM_ARGS=--nope")
+	err = bad.Run()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 2 {
+		t.Fatalf("bad flags: %v, want exit status 2", err)
+	}
+}
