@@ -1,0 +1,96 @@
+package firmwaresim_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/keymap"
+)
+
+// TestKeymapProfileDrivesModel proves the project's generic Telephony
+// profile, built only from the simulator's own descriptor, understands the
+// firmware: hook and mute arrive as toggles, keys as down/up, and an encoded
+// Output lights the simulated LEDs and ringer.
+func TestKeymapProfileDrivesModel(t *testing.T) {
+	h, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	d, err := h.Open(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	desc, err := d.ReportDescriptor()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := keymap.ForDevice(d.Info(), desc)
+	if err != nil {
+		t.Fatalf("keymap.ForDevice on the simulator: %v", err)
+	}
+	if p.Name() != "Generic USB Telephony Handset" {
+		t.Errorf("profile name %q", p.Name())
+	}
+
+	var got []string
+	collect := func(n int) {
+		t.Helper()
+		buf := make([]byte, p.InputReportSize())
+		for range n {
+			k, err := d.ReadInput(ctx, buf)
+			if err != nil {
+				t.Fatal(err)
+			}
+			evs, err := p.Decode(buf[:k])
+			if err != nil {
+				t.Fatalf("Decode % x: %v", buf[:k], err)
+			}
+			for _, e := range evs {
+				got = append(got, e.String())
+			}
+		}
+	}
+	if err := h.HookOff(); err != nil {
+		t.Fatal(err)
+	}
+	collect(2)
+	for _, k := range []string{"5", "YES"} {
+		if err := h.Tap(k); err != nil {
+			t.Fatal(err)
+		}
+		collect(2)
+	}
+	if err := h.Mute(); err != nil {
+		t.Fatal(err)
+	}
+	collect(2)
+	want := []string{"hook toggle", "key 5 down", "key 5 up", "key YES down", "key YES up", "mute toggle"}
+	if len(got) != len(want) {
+		t.Fatalf("events %q, want %q", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("events %q, want %q", got, want)
+		}
+	}
+
+	reports, err := p.Encode(keymap.Output{LEDs: keymap.LEDs{OffHook: true, Mute: true}, Ringer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range reports {
+		if err := d.WriteOutput(r); err != nil {
+			t.Fatalf("WriteOutput % x: %v", r, err)
+		}
+	}
+	s := h.State()
+	if s.Hook != "off" || s.HookPending || !s.LEDs.OffHook || !s.Muted || !s.Ringing {
+		t.Fatalf("after the profile's Output the handset shows %+v", s)
+	}
+}
