@@ -1,0 +1,16 @@
+// Package driver runs handsets: one goroutine per handset owns everything
+// about it.
+//
+// The owner keeps two pictures of the handset, as the kernel's yealink driver
+// does: the desired state (what the hook switch, the host and the user have
+// asked for: hook, mute, ringing, LEDs, LCD) and the applied state (what was
+// last written to the device). Events from the device and updates from the
+// host change the desired state; the owner then writes whatever differs. When
+// the device is reopened the applied state is unknown, so it is written in
+// full; when the host (re)connects, the driver announces itself again and
+// resends its full state: NAME, PROTOCOL, AUDIO_IN, AUDIO_OUT, then HOOK.
+//
+// The owner never blocks on the device or the host: one goroutine reads input
+// reports, and commands to the host wait in a bounded outbox drained by a
+// sender goroutine, so a slow host never stalls the handset's LEDs and ringer.
+package driver

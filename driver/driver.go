@@ -1,0 +1,477 @@
+package driver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/internal/backoff"
+	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/keymap"
+	"github.com/handsetd/handsetd/phoneapi"
+)
+
+// Session is the driver's view of one connection to a Phone API host, as
+// phoneapi.Client provides it.
+type Session interface {
+	// Handshake announces the handset (NAME, PROTOCOL) and returns the
+	// protocol the host chose.
+	Handshake(ctx context.Context, name string) (int, error)
+	// Run processes the host's lines until the connection ends.
+	Run(ctx context.Context) error
+	// Send sends one command.
+	Send(ctx context.Context, cmd phoneapi.Command) error
+	// Updates delivers the host's view of calls and its mute requests.
+	Updates() <-chan phoneapi.Update
+	Close() error
+}
+
+// ClientSession is a Session made of a phoneapi.Client on a transport.
+type ClientSession struct {
+	*phoneapi.Client
+	t phoneapi.Transport
+}
+
+// NewClientSession starts a Phone API client on t.
+func NewClientSession(t phoneapi.Transport, opts phoneapi.ClientOptions) *ClientSession {
+	return &ClientSession{Client: phoneapi.NewClient(t, opts), t: t}
+}
+
+// Close closes the transport, which ends Run.
+func (s *ClientSession) Close() error { return s.t.Close() }
+
+// Config describes one handset and where its host is.
+type Config struct {
+	// Open opens the handset; it is called again after the handset goes
+	// away. It may block until the handset is present.
+	Open func(ctx context.Context) (hid.Device, error)
+	// Profile picks the profile for an open device; nil means
+	// keymap.ForDevice.
+	Profile func(info hid.Info, descriptor []byte) (keymap.Profile, error)
+	// Dial connects to the host; it is called again after the host goes away.
+	Dial func(ctx context.Context) (Session, error)
+	// Name overrides the NAME the profile announces.
+	Name string
+	// AudioIn and AudioOut are announced after the handshake; empty means
+	// the host's default device.
+	AudioIn, AudioOut string
+	// OutboxSize bounds the commands waiting for a slow host (default 64).
+	OutboxSize int
+	// HandshakeTimeout bounds NAME/PROTOCOL (default 5 s).
+	HandshakeTimeout time.Duration
+	// RetryMin and RetryMax bound the backoff between reconnects (defaults
+	// 50 ms and 1 s).
+	RetryMin, RetryMax time.Duration
+	Clock              clock.Clock
+	Logger             *slog.Logger
+	// Observe, when set, is called by the handset's owner goroutine after
+	// every change it applied, with the output now on the device. Tests and
+	// the demo's view use it; it must not block.
+	Observe func(Observation)
+}
+
+// Observation is a snapshot of one handset, for views and tests.
+type Observation struct {
+	Output   keymap.Output
+	OffHook  bool
+	Muted    bool
+	HostUp   bool
+	Protocol int
+	Dropped  int
+}
+
+func (c *Config) defaults() {
+	if c.Profile == nil {
+		c.Profile = keymap.ForDevice
+	}
+	if c.OutboxSize <= 0 {
+		c.OutboxSize = 64
+	}
+	if c.HandshakeTimeout <= 0 {
+		c.HandshakeTimeout = 5 * time.Second
+	}
+	if c.RetryMin <= 0 {
+		c.RetryMin = 50 * time.Millisecond
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = time.Second
+	}
+	if c.Clock == nil {
+		c.Clock = clock.Real{}
+	}
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+}
+
+// Run drives one handset until ctx ends. It reopens the handset when it goes
+// away and reconnects to the host when that goes away; it returns an error
+// only for what retrying cannot fix, such as a device no profile supports.
+func Run(ctx context.Context, cfg Config) error {
+	cfg.defaults()
+	log := cfg.Logger
+	bo := backoff.New(cfg.Clock, cfg.RetryMin, cfg.RetryMax)
+	for {
+		dev, err := cfg.Open(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if errors.Is(err, hid.ErrPermission) {
+				log.Error("cannot open the handset: permission denied; install the udev rules with `make install` and replug it", "err", err)
+			} else {
+				log.Warn("cannot open the handset; retrying", "err", err)
+			}
+			if bo.Wait(ctx) != nil {
+				return nil
+			}
+			continue
+		}
+		bo.Reset()
+		err = runDevice(ctx, cfg, dev)
+		dev.Close()
+		switch {
+		case ctx.Err() != nil:
+			return nil
+		case errors.Is(err, hid.ErrDisconnected):
+			log.Warn("handset unplugged; waiting for it to come back", "device", dev.Info().String())
+		case errors.Is(err, errUnsupported):
+			return err
+		default:
+			log.Warn("handset failed; reopening it", "device", dev.Info().String(), "err", err)
+			if bo.Wait(ctx) != nil {
+				return nil
+			}
+		}
+	}
+}
+
+var errUnsupported = errors.New("unsupported handset")
+
+type report struct {
+	data []byte
+	err  error
+}
+
+type hostMsg struct {
+	sess     Session // set on connect
+	protocol int
+	err      error // set on loss
+}
+
+// owner is the single owner of one open handset's state.
+type owner struct {
+	cfg     Config
+	dev     hid.Device
+	prof    keymap.Profile
+	h       Handset
+	applied keymap.Output
+	fresh   bool // nothing applied yet since open: write in full
+
+	sess     Session
+	protocol int
+	box      *outbox
+	stopSend context.CancelFunc
+	sendDone chan struct{}
+	dropped  int // commands dropped by earlier sessions' outboxes
+	bad      int // malformed reports skipped
+}
+
+func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
+	log := cfg.Logger.With("device", dev.Info().String())
+	desc, err := dev.ReportDescriptor()
+	if err != nil {
+		return fmt.Errorf("read report descriptor: %w", err)
+	}
+	prof, err := cfg.Profile(dev.Info(), desc)
+	if err != nil {
+		return fmt.Errorf("%w %s: %w", errUnsupported, dev.Info(), err)
+	}
+	name := cfg.Name
+	if name == "" {
+		name = prof.Name()
+	}
+	log.Info("handset open", "name", name)
+
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+
+	reports := make(chan report, 16)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		readReports(ctx, dev, prof.InputReportSize(), reports)
+	}()
+	hostCh := make(chan hostMsg)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		hostLoop(ctx, cfg, log, name, hostCh)
+	}()
+
+	o := &owner{cfg: cfg, dev: dev, prof: prof, fresh: true}
+	defer o.stopSender()
+	if err := o.apply(); err != nil {
+		return err
+	}
+	for {
+		var updates <-chan phoneapi.Update
+		if o.sess != nil {
+			updates = o.sess.Updates()
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case r := <-reports:
+			if r.err != nil {
+				return r.err
+			}
+			o.onReport(log, r.data)
+		case m := <-hostCh:
+			o.onHost(ctx, log, m)
+		case u, ok := <-updates:
+			if !ok {
+				// The session is over; hostLoop reports the loss.
+				o.sess = nil
+				continue
+			}
+			o.onUpdate(u)
+		}
+		if err := o.apply(); err != nil {
+			return err
+		}
+	}
+}
+
+// readReports is the one reader of the device. It hands raw reports to the
+// owner, which decodes them, so the profile is used by one goroutine only.
+func readReports(ctx context.Context, dev hid.Device, size int, out chan<- report) {
+	if size <= 0 {
+		size = 64
+	}
+	for {
+		buf := make([]byte, size)
+		n, err := dev.ReadInput(ctx, buf)
+		r := report{data: buf[:n], err: err}
+		select {
+		case out <- r:
+		case <-ctx.Done():
+			return
+		}
+		if err != nil {
+			return
+		}
+	}
+}
+
+func (o *owner) onReport(log *slog.Logger, data []byte) {
+	evs, err := o.prof.Decode(data)
+	if err != nil {
+		o.bad++
+		log.Warn("skipping a malformed input report", "report", fmt.Sprintf("% x", data), "err", err, "skipped", o.bad)
+		return
+	}
+	for _, ev := range evs {
+		for _, c := range o.h.Event(ev) {
+			o.send(log, c)
+		}
+	}
+}
+
+func (o *owner) send(log *slog.Logger, c Command) {
+	if o.box == nil {
+		log.Debug("no host yet; the host will get the state on connect", "command", c.Line)
+		return
+	}
+	if !o.box.put(c) {
+		log.Warn("host is slow; dropped a command", "command", c.Line, "dropped", o.dropped+o.box.Dropped())
+	}
+}
+
+func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
+	if m.sess == nil {
+		o.stopSender()
+		o.sess = nil
+		o.h.HostUp(false)
+		return
+	}
+	o.sess, o.protocol = m.sess, m.protocol
+	o.h.HostUp(true)
+	o.box = newOutbox(o.cfg.OutboxSize)
+	sctx, cancel := context.WithCancel(ctx)
+	o.stopSend = cancel
+	o.sendDone = make(chan struct{})
+	go sendLoop(sctx, log, m.sess, o.box, o.sendDone)
+	o.box.put(Command{Line: phoneapi.AudioIn(o.cfg.AudioIn)})
+	o.box.put(Command{Line: phoneapi.AudioOut(o.cfg.AudioOut)})
+	for _, c := range o.h.Resync() {
+		o.box.put(c)
+	}
+}
+
+func (o *owner) stopSender() {
+	if o.stopSend != nil {
+		o.stopSend()
+		<-o.sendDone
+		o.dropped += o.box.Dropped()
+		o.stopSend, o.sendDone, o.box = nil, nil, nil
+	}
+}
+
+func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, done chan<- struct{}) {
+	defer close(done)
+	for {
+		c, err := box.take(ctx)
+		if err != nil {
+			return
+		}
+		if err := s.Send(ctx, c.Line); err != nil {
+			if ctx.Err() == nil {
+				log.Warn("cannot send to the host", "command", c.Line, "err", err)
+			}
+			return
+		}
+	}
+}
+
+func (o *owner) onUpdate(u phoneapi.Update) {
+	if u.Mute != nil {
+		o.h.HostMute(*u.Mute)
+	}
+	ringing := u.Calls.Ringing()
+	active, inCall := u.Calls.Active()
+	held := inCall && isHeld(active.Status)
+	lcd := ""
+	if c, ok := u.Calls.RingingCall(); ok {
+		lcd = partner(c)
+	} else if inCall {
+		lcd = partner(active)
+	}
+	o.h.HostCalls(ringing, inCall && !held, held, lcd)
+}
+
+// apply writes the desired output when it differs from what the device has.
+func (o *owner) apply() error {
+	out := o.h.Output()
+	if !o.fresh && out == o.applied {
+		o.observe()
+		return nil
+	}
+	reports, err := o.prof.Encode(out)
+	if err != nil {
+		return fmt.Errorf("encode output: %w", err)
+	}
+	for _, r := range reports {
+		if err := o.dev.WriteOutput(r); err != nil {
+			return fmt.Errorf("write output report: %w", err)
+		}
+	}
+	o.applied, o.fresh = out, false
+	o.observe()
+	return nil
+}
+
+func (o *owner) observe() {
+	if o.cfg.Observe == nil {
+		return
+	}
+	d := o.dropped
+	if o.box != nil {
+		d += o.box.Dropped()
+	}
+	o.cfg.Observe(Observation{Output: o.applied, OffHook: o.h.OffHook(), Muted: o.h.Muted(), HostUp: o.sess != nil, Protocol: o.protocol, Dropped: d})
+}
+
+// hostLoop keeps one host session alive for the handset: dial, handshake,
+// hand the session to the owner, run it, report its loss, back off, repeat.
+func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, owner chan<- hostMsg) {
+	bo := backoff.New(cfg.Clock, cfg.RetryMin, cfg.RetryMax)
+	for ctx.Err() == nil {
+		sess, err := cfg.Dial(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				log.Warn("cannot reach the Phone API host; retrying", "err", err)
+			}
+			if bo.Wait(ctx) != nil {
+				return
+			}
+			continue
+		}
+		hctx, cancel := context.WithTimeout(ctx, cfg.HandshakeTimeout)
+		proto, err := sess.Handshake(hctx, name)
+		cancel()
+		if err != nil {
+			sess.Close()
+			if ctx.Err() != nil {
+				return
+			}
+			switch {
+			case errors.Is(err, phoneapi.ErrOffline):
+				log.Warn("the host has nobody logged in (CONNSTATUS OFFLINE); retrying", "err", err)
+			case errors.Is(err, phoneapi.ErrAccessDenied):
+				log.Warn("the host refused access (ERROR 68); allow handsetd in the host, retrying", "err", err)
+			default:
+				log.Warn("handshake with the host failed; retrying", "err", err)
+			}
+			if bo.Wait(ctx) != nil {
+				return
+			}
+			continue
+		}
+		log.Info("host connected", "protocol", proto)
+		started := cfg.Clock.Now()
+		runErr := make(chan error, 1)
+		rctx, stop := context.WithCancel(ctx)
+		go func() { runErr <- sess.Run(rctx) }()
+		select {
+		case owner <- hostMsg{sess: sess, protocol: proto}:
+		case <-ctx.Done():
+		}
+		select {
+		case err = <-runErr:
+		case <-ctx.Done():
+			err = ctx.Err()
+		}
+		stop()
+		sess.Close()
+		if ctx.Err() != nil {
+			return
+		}
+		log.Warn("lost the host; reconnecting", "err", err)
+		select {
+		case owner <- hostMsg{err: err}:
+		case <-ctx.Done():
+			return
+		}
+		// A session that lasted resets the backoff; one the host drops at
+		// once does not, so a crashing host is not hammered.
+		if cfg.Clock.Now().Sub(started) > cfg.RetryMax {
+			bo.Reset()
+		}
+		if bo.Wait(ctx) != nil {
+			return
+		}
+	}
+}
+
+func isHeld(status string) bool {
+	switch status {
+	case "ONHOLD", "LOCALHOLD", "REMOTEHOLD":
+		return true
+	}
+	return false
+}
+
+// partner is what a display shows for the other party of a call.
+func partner(c phoneapi.Call) string {
+	if c.PartnerDispName != "" {
+		return c.PartnerDispName
+	}
+	return c.PartnerHandle
+}
