@@ -22,7 +22,9 @@ func TestHandsetResolvesTheThreeControlShapes(t *testing.T) {
 	hook := func(active bool) keymap.Event { return keymap.Event{Kind: keymap.EventHook, Active: active} }
 	toggle := keymap.Event{Kind: keymap.EventHook, Toggle: true}
 	muteToggle := keymap.Event{Kind: keymap.EventMute, Toggle: true}
-	key := func(k string, down bool) keymap.Event { return keymap.Event{Kind: keymap.EventKey, Key: k, Pressed: down} }
+	key := func(k string, down bool) keymap.Event {
+		return keymap.Event{Kind: keymap.EventKey, Key: k, Pressed: down}
+	}
 	tests := []struct {
 		name   string
 		events []keymap.Event

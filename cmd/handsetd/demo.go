@@ -65,7 +65,7 @@ type demo struct {
 	host *phoneapi.Host
 
 	mu      sync.Mutex
-	traffic []string // "-> LINE" (host to driver) and "<- LINE" (driver to host)
+	traffic []string     // "-> LINE" (host to driver) and "<- LINE" (driver to host)
 	used    map[int]bool // traffic lines a `wait` has matched
 	changed chan struct{}
 	out     io.Writer // script mode: where each traffic line is echoed

@@ -46,4 +46,3 @@ func parseHost(spec string, log *slog.Logger) (func(context.Context) (driver.Ses
 	}
 	return nil, fmt.Errorf("%w: host %q: unknown kind %q (supported: stream:unix:PATH, stream:tcp:HOST:PORT)", errUsage, spec, kind)
 }
-
