@@ -58,6 +58,27 @@ type State struct {
 	// Hosts is how many hosts poll the device (open in-process Devices and
 	// socket clients that sent UHID_OPEN).
 	Hosts int `json:"hosts"`
+
+	// The fields below belong to the legacy models; they are omitted when
+	// zero.
+
+	// Version is the firmware version a Yealink phone reports to VERSION.
+	Version string `json:"version,omitempty"`
+	// LCDIcons lists the lit pictograms of a Yealink LCD.
+	LCDIcons []string `json:"lcd_icons,omitempty"`
+	// DialTone is a Yealink phone's dial tone.
+	DialTone bool `json:"dialtone,omitempty"`
+	// RingTone describes the ring notes uploaded to a Yealink P1K.
+	RingTone string `json:"ringtone,omitempty"`
+	// BadPackets counts the packets a Yealink phone answered with 0xfd.
+	BadPackets int `json:"bad_packets,omitempty"`
+	// PSTN is true while a B2K is switched to its landline, PSTNRing while
+	// that line rings.
+	PSTN     bool `json:"pstn,omitempty"`
+	PSTNRing bool `json:"pstn_ring,omitempty"`
+	// GPO is the CM109's general-purpose output register (the keypad
+	// columns the host drives), as two hex digits.
+	GPO string `json:"gpo,omitempty"`
 }
 
 // ErrUnplugged is returned by actions on an unplugged handset.

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/handsetd/handsetd/driver"
-	"github.com/handsetd/handsetd/keymap"
 )
 
 func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -14,7 +13,13 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	var c commonFlags
 	c.register(fs)
 	device := fs.String("device", "", "handset to watch: sim:unix:PATH")
+	var pf profileFlags
+	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	pick, err := pf.picker()
+	if err != nil {
 		return err
 	}
 	if *device == "" {
@@ -40,7 +45,7 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("read the report descriptor of %s: %w", dev.Info(), err)
 	}
-	prof, err := keymap.ForDevice(dev.Info(), desc)
+	prof, err := pick(dev.Info(), desc)
 	if err != nil {
 		return fmt.Errorf("%s: %w", dev.Info(), err)
 	}

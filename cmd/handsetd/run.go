@@ -11,15 +11,18 @@ import (
 	"sync"
 
 	"github.com/handsetd/handsetd/driver"
+	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/keymap"
 )
 
 const usage = `usage:
-  handsetd run --device SPEC [--device SPEC ...] --host SPEC
-  handsetd monitor --device SPEC
+  handsetd run --device SPEC [--device SPEC ...] --host SPEC [--cm109-model NAME]
+  handsetd monitor --device SPEC [--cm109-model NAME]
   handsetd demo [--script FILE]
 
 device SPEC: sim:unix:PATH (a handset served by phonesim)
-host SPEC:   stream:unix:PATH | stream:tcp:HOST:PORT`
+host SPEC:   stream:unix:PATH | stream:tcp:HOST:PORT
+--cm109-model: the keymap of a CM109 phone: atcom, gtalk, kip1000 (default), usbph01`
 
 // errUsage marks command-line mistakes; run prints the usage with them.
 var errUsage = errors.New("usage")
@@ -99,7 +102,13 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.Var(&devices, "device", "handset to drive (repeatable): sim:unix:PATH")
 	host := fs.String("host", "", "Phone API host: stream:unix:PATH | stream:tcp:HOST:PORT")
 	name := fs.String("name", "", "announce the handset with this NAME instead of its product name")
+	var pf profileFlags
+	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	pick, err := pf.picker()
+	if err != nil {
 		return err
 	}
 	if len(devices) == 0 {
@@ -123,10 +132,11 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		cfgs = append(cfgs, driver.Config{
-			Open:   open,
-			Dial:   dial,
-			Name:   *name,
-			Logger: log.With("handset", spec),
+			Open:    open,
+			Profile: pick,
+			Dial:    dial,
+			Name:    *name,
+			Logger:  log.With("handset", spec),
 		})
 	}
 	var wg sync.WaitGroup
@@ -140,4 +150,25 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// profileFlags choose among profiles where the device cannot say.
+type profileFlags struct {
+	cm109Model string
+}
+
+func (p *profileFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.cm109Model, "cm109-model", "", "keymap of a CM109 phone: "+strings.Join(keymap.CM109Models(), ", ")+" (default kip1000)")
+}
+
+// picker returns the profile chooser for driver.Config.Profile. An unknown
+// model is a usage error now, not when a phone is plugged in.
+func (p *profileFlags) picker() (func(hid.Info, []byte) (keymap.Profile, error), error) {
+	opts := keymap.Options{CM109Model: p.cm109Model}
+	if _, err := keymap.ForDeviceWith(hid.Info{VendorID: 0x0d8c, ProductID: 0x000e}, nil, opts); err != nil {
+		return nil, fmt.Errorf("%w: --cm109-model: %v", errUsage, err)
+	}
+	return func(info hid.Info, desc []byte) (keymap.Profile, error) {
+		return keymap.ForDeviceWith(info, desc, opts)
+	}, nil
 }
