@@ -266,7 +266,12 @@ func (p *Yealink) Decode(report []byte) ([]Event, error) {
 	case YealinkKeyPress:
 		c := data[0]
 		if !p.haveKeys {
+			// Events before the first scan are history, except the last
+			// one: if it is a press, that key is still down.
 			p.haveKeys, p.fetched = true, c
+			if c != 0 {
+				p.fetched = c - 1
+			}
 		}
 		p.counter = c
 		if p.counter-p.fetched > 32 {
