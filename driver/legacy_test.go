@@ -260,10 +260,12 @@ func TestTalkerOnFakeClock(t *testing.T) {
 	hp, dial := newHostPipe(t, ctx)
 	go func() {
 		_ = Run(ctx, Config{
-			Open:    sim.Open,
-			Profile: func(info hid.Info, d []byte) (keymap.Profile, error) { return keymap.ForDeviceWith(info, d, keymap.Options{CM109Model: "gtalk"}) },
-			Dial:    dial,
-			Clock:   fake,
+			Open: sim.Open,
+			Profile: func(info hid.Info, d []byte) (keymap.Profile, error) {
+				return keymap.ForDeviceWith(info, d, keymap.Options{CM109Model: "gtalk"})
+			},
+			Dial:  dial,
+			Clock: fake,
 		})
 	}()
 	hp.wait(t, "HOOK ON")
