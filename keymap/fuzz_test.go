@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // FuzzTelephonyDecode proves that for any descriptor the profile accepts,
@@ -74,4 +75,56 @@ func snapshot(p *Telephony) map[uint8][]int32 {
 		m[id] = append([]int32(nil), in.prev...)
 	}
 	return m
+}
+
+// FuzzLegacyDecode proves the Yealink and CM109 profiles take any sequence
+// of input reports, interleaved with Talk, without a panic: a report is
+// either decoded or rejected with ErrBadReport, and every report Talk asks
+// to write is a well-formed output report of the family.
+//
+// The stream is chunks, each a length byte then that many bytes; yealink
+// picks the family.
+func FuzzLegacyDecode(f *testing.F) {
+	f.Add(true, append([]byte{17}, YealinkPacket(YealinkVersion, 2, 0, 0x01, 0x10)...))
+	f.Add(true, append(append([]byte{17}, YealinkPacket(YealinkVersion, 2, 0, 0x05, 0x21)...), append([]byte{17}, YealinkPacket(YealinkInit, 11, 0)...)...))
+	f.Add(true, []byte{3, 0, 0xfd, 0})
+	f.Add(false, []byte{5, 0, 0, 0x2f, 0, 0, 5, 0, 0, 0x21, 0, 0, 5, 0, 8, 0x0f, 0, 0})
+	f.Add(false, []byte{4, 0, 0, 0x2f, 0})
+	f.Fuzz(func(t *testing.T, yealink bool, stream []byte) {
+		var p interface {
+			Profile
+			Talker
+		}
+		size := 5
+		if yealink {
+			p, size = NewYealink(""), 17
+		} else {
+			cm, err := NewCM109("", "atcom")
+			if err != nil {
+				t.Fatal(err)
+			}
+			p = cm
+		}
+		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		check := func(rs [][]byte) {
+			for _, r := range rs {
+				if len(r) != size || r[0] != 0 || (yealink && YealinkSum(r[1:]) != 0) {
+					t.Fatalf("Talk wrote % x", r)
+				}
+			}
+		}
+		rs, _ := p.Talk(now)
+		check(rs)
+		for len(stream) > 0 {
+			n := min(int(stream[0]), len(stream)-1)
+			report := stream[1 : 1+n]
+			stream = stream[1+n:]
+			if _, err := p.Decode(report); err != nil && !errors.Is(err, ErrBadReport) {
+				t.Fatalf("Decode(% x) = %v", report, err)
+			}
+			now = now.Add(30 * time.Millisecond)
+			rs, _ := p.Talk(now)
+			check(rs)
+		}
+	})
 }
