@@ -2,6 +2,7 @@
 // run and tested without the hardware.
 //
 //	phonesim --model generic-telephony --listen unix:/tmp/phone.sock
+//	phonesim --model yealink-p1k --listen unix:/tmp/phone.sock
 //	phonesim --models
 //
 // It serves the handset on a unix socket in the Linux UHID event format (see
@@ -17,6 +18,8 @@
 //	state                     the handset's state as one JSON line
 //	quit                      stop
 //
+// Legacy models add their own commands ("pstn ring on|off" on the B2K,
+// "speaker-mute" on the CM109 phones) and show their LCD in state as text.
 // The answer is "ok", "error: <reason>" or the JSON state. End of input,
 // quit, SIGINT or SIGTERM stop phonesim and remove the socket. Logs go to
 // standard error.
