@@ -52,7 +52,9 @@ type hostClient struct {
 	audioIn  string
 	audioOut string
 	offHook  bool
-	queue    *lineQueue
+	// hookKnown is false until the handset has reported its hook state.
+	hookKnown bool
+	queue     *lineQueue
 }
 
 type hostCall struct {
@@ -383,12 +385,24 @@ func (h *Host) place(target string) *hostCall {
 	return c
 }
 
+// hook acts on a change of one handset's hook. A handset announces its hook
+// state after every handshake; that first report only establishes the state
+// (a handset that reconnects on hook must not end a call another handset,
+// or the desktop, is carrying), while lifting answers a ringing call even
+// as the first report.
 func (h *Host) hook(cl *hostClient, offHook bool) {
-	cl.offHook = offHook
+	wasOff, known := cl.offHook, cl.hookKnown
+	cl.offHook, cl.hookKnown = offHook, true
+	if known && wasOff == offHook {
+		return
+	}
 	if offHook {
 		if c := h.ringingIncoming(); c != nil {
 			h.answer(c)
 		}
+		return
+	}
+	if !known {
 		return
 	}
 	h.dialled = ""

@@ -169,6 +169,32 @@ a< ERROR 33 invalid parameter to SET MUTE (ON or OFF)
 ! bogus
 = error: unknown command "bogus" (try: call, answer, hangup, mute, send, state, quit)
 `,
+		// A handset announces its hook state after every handshake: a second
+		// handset connecting on hook must not end the first one's call, and
+		// hanging up the one in the call still does.
+		"a new handset's first HOOK ON establishes state only": `
+a> HOOK ON
+! call alice
+= ok 1001
+a< CALL 1001 STATUS RINGING
+a< CALL 1001 TYPE INCOMING_P2P
+a< CALL 1001 PARTNER_HANDLE alice
+a< CALL 1001 PARTNER_DISPNAME alice
+b< CALL 1001 STATUS RINGING
+b< CALL 1001 TYPE INCOMING_P2P
+b< CALL 1001 PARTNER_HANDLE alice
+b< CALL 1001 PARTNER_DISPNAME alice
+a> HOOK OFF
+a< CALL 1001 STATUS INPROGRESS
+b< CALL 1001 STATUS INPROGRESS
+b> HOOK ON
+a> HOOK OFF
+a> HOOK ON
+a< CALL 1001 DURATION 0
+a< CALL 1001 STATUS FINISHED
+b< CALL 1001 DURATION 0
+b< CALL 1001 STATUS FINISHED
+`,
 		"ids are echoed from protocol 4": `
 a> #1 PING
 a< PONG
