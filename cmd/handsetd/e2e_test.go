@@ -67,7 +67,7 @@ func start(t *testing.T, name string, args ...string) *proc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p.cmd.Stderr = &syncWriter{mu: &p.mu, b: &p.stder}
+	p.cmd.Stderr = &syncWriter{mu: &p.mu, b: &p.stder, poke: p.more}
 	if err := p.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -90,14 +90,35 @@ func start(t *testing.T, name string, args ...string) *proc {
 }
 
 type syncWriter struct {
-	mu *sync.Mutex
-	b  *strings.Builder
+	mu   *sync.Mutex
+	b    *strings.Builder
+	poke chan struct{}
 }
 
 func (w *syncWriter) Write(b []byte) (int, error) {
 	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(b)
+	n, err := w.b.Write(b)
+	w.mu.Unlock()
+	select {
+	case w.poke <- struct{}{}:
+	default:
+	}
+	return n, err
+}
+
+// waitStderr waits until the program has logged text.
+func (p *proc) waitStderr(text string) {
+	p.t.Helper()
+	deadline := time.After(5 * time.Second)
+	for !strings.Contains(p.stderr(), text) {
+		select {
+		case <-p.more:
+		case <-p.done:
+			p.t.Fatalf("%s exited before logging %q: %v\nstderr:\n%s", p.name, text, p.err, p.stderr())
+		case <-deadline:
+			p.t.Fatalf("%s never logged %q; stderr:\n%s", p.name, text, p.stderr())
+		}
+	}
 }
 
 // stop ends the program as a user would (SIGTERM) and checks it exits
@@ -243,6 +264,7 @@ func TestMonitorPrintsPhoneAPILines(t *testing.T) {
 	dir := t.TempDir()
 	phone := "unix:" + filepath.Join(dir, "phone.sock")
 	sim := start(t, "phonesim", "--model", "generic-telephony", "--listen", phone)
+	sim.waitStderr("serving simulated handset") // monitor does not wait for a device that is not there
 	mon := start(t, "handsetd", "monitor", "--device", "sim:"+phone)
 	waitState(t, sim, `"hosts":1`)
 	sim.must("hook off")
