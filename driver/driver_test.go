@@ -273,7 +273,7 @@ func TestHookKeysAndMuteReachTheHost(t *testing.T) {
 func TestIncomingCallRingsUntilLifted(t *testing.T) {
 	r := newRig(t, driver.Config{})
 	r.waitLine("<- HOOK ON")
-	r.hostDo("call alice Alice Liddell")
+	r.hostDo("call in alice Alice Liddell")
 	r.waitState("ringing", func(s firmwaresim.State) bool { return s.Ringing && s.LEDs.Ring })
 	r.do("hook off")
 	r.waitLine("<- HOOK OFF")
@@ -308,7 +308,7 @@ func TestRingbackDoesNotRingTheHandset(t *testing.T) {
 	r.waitLine("-> CALL 1001 STATUS FINISHED")
 	// A ringing incoming call afterwards does ring: the check above is not
 	// vacuous.
-	r.hostDo("call bob")
+	r.hostDo("call in bob")
 	r.waitFor(func() bool {
 		r.mu.Lock()
 		defer r.mu.Unlock()
@@ -327,7 +327,7 @@ func TestRingbackDoesNotRingTheHandset(t *testing.T) {
 func TestHostRestartResyncsAndSilences(t *testing.T) {
 	r := newRig(t, driver.Config{})
 	r.waitLine("<- HOOK ON")
-	r.hostDo("call carol")
+	r.hostDo("call in carol")
 	r.waitState("ringing", func(s firmwaresim.State) bool { return s.Ringing })
 	r.setHostDown(true)
 	r.waitState("silent without a host", func(s firmwaresim.State) bool { return !s.Ringing && !s.LEDs.Ring })
@@ -351,7 +351,7 @@ func TestHostRestartResyncsAndSilences(t *testing.T) {
 func TestUnplugMidCallReopensTheHandset(t *testing.T) {
 	r := newRig(t, driver.Config{})
 	r.waitLine("<- HOOK ON")
-	r.hostDo("call dave")
+	r.hostDo("call in dave")
 	r.do("hook off")
 	r.waitLine("<- HOOK OFF")
 	r.waitLine("-> CALL 1001 STATUS INPROGRESS")

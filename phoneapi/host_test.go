@@ -174,7 +174,7 @@ a< ERROR 33 invalid parameter to SET MUTE (ON or OFF)
 		// hanging up the one in the call still does.
 		"a new handset's first HOOK ON establishes state only": `
 a> HOOK ON
-! call alice
+! call in alice
 = ok 1001
 a< CALL 1001 STATUS RINGING
 a< CALL 1001 TYPE INCOMING_P2P
@@ -214,7 +214,7 @@ a> PROTOCOL 5
 a< PROTOCOL 5
 b> NAME other
 b< OK
-! call alice Alice Liddell
+! call in alice Alice Liddell
 = ok 1001
 a< CALL 1001 STATUS RINGING
 a< CALL 1001 TYPE INCOMING_P2P
@@ -244,7 +244,7 @@ b< CALL 1001 STATUS FINISHED
 b< MUTE OFF
 `,
 		"sample 7.12: device asks type, answers, remote hangs up": `
-! call +3725555555
+! call in +3725555555
 = ok 1001
 a< CALL 1001 STATUS RINGING
 a< CALL 1001 TYPE INCOMING_PSTN
@@ -332,7 +332,7 @@ a> ALTER CALL 1002 DTMF 1
 a< ERROR 41 Call not active
 `,
 		"ringing call: NO refuses, remote hangup is MISSED, YES answers": `
-! call bob
+! call in bob
 = ok 1001
 a< CALL 1001 STATUS RINGING
 a< CALL 1001 TYPE INCOMING_P2P
@@ -340,7 +340,7 @@ a< CALL 1001 PARTNER_HANDLE bob
 a< CALL 1001 PARTNER_DISPNAME bob
 a> BTN_PRESSED NO
 a< CALL 1001 STATUS REFUSED
-! call carol
+! call in carol
 = ok 1002
 a< CALL 1002 STATUS RINGING
 a< CALL 1002 TYPE INCOMING_P2P
@@ -349,7 +349,7 @@ a< CALL 1002 PARTNER_DISPNAME carol
 ! hangup
 = ok
 a< CALL 1002 STATUS MISSED
-! call dave
+! call in dave
 = ok 1003
 a< CALL 1003 STATUS RINGING
 a< CALL 1003 TYPE INCOMING_P2P
@@ -374,7 +374,7 @@ a< USERSTATUS ONLINE
 		"access API: ALTER CALL answer and hold": `
 a> PROTOCOL 5
 a< PROTOCOL 5
-! call eve
+! call in eve
 = ok 1001
 a< CALL 1001 STATUS RINGING
 a< CALL 1001 TYPE INCOMING_P2P

@@ -222,7 +222,7 @@ func TestThreeProcesses(t *testing.T) {
 	sim.must("hook on")
 	host.waitLine("<- HOOK ON")
 
-	if got := host.say("call echo123 Echo Test Service"); got != "ok 1001" {
+	if got := host.say("call in echo123 Echo Test Service"); got != "ok 1001" {
 		t.Fatalf("call: %s", got)
 	}
 	waitState(t, sim, `"ringing":true`)
