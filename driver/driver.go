@@ -291,7 +291,7 @@ func (o *owner) onReport(log *slog.Logger, data []byte) {
 
 func (o *owner) send(log *slog.Logger, c Command) {
 	if o.box == nil {
-		log.Debug("no host yet; the host will get the state on connect", "command", c.Line)
+		log.Debug("no host yet; the next host gets the hook state on connect", "command", string(c.Line))
 		return
 	}
 	if !o.box.put(c) {

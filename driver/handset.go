@@ -92,6 +92,7 @@ func (h *Handset) HostUp(up bool) {
 	h.hostUp = up
 	if !up {
 		h.ringing, h.inCall, h.held, h.lcd = false, false, false, ""
+		h.muted = false
 	}
 }
 

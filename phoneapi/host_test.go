@@ -195,6 +195,26 @@ a< CALL 1001 STATUS FINISHED
 b< CALL 1001 DURATION 0
 b< CALL 1001 STATUS FINISHED
 `,
+		"call out places a call from the desktop, which rings back": `
+a> HOOK ON
+! call out 5551234
+= ok 1001
+a< CALL 1001 STATUS ROUTING
+a< CALL 1001 TYPE OUTGOING_PSTN
+a< CALL 1001 PARTNER_HANDLE 5551234
+a< CALL 1001 STATUS RINGING
+! call out bob
+= error: a call is already going on (hang it up first)
+! answer
+= ok
+a< CALL 1001 STATUS INPROGRESS
+! call
+= error: usage: call in HANDLE [DISPLAY NAME] | call out TARGET
+! call alice
+= error: usage: call in HANDLE [DISPLAY NAME] | call out TARGET
+! call in
+= error: usage: call in HANDLE [DISPLAY NAME]
+`,
 		"ids are echoed from protocol 4": `
 a> #1 PING
 a< PONG
