@@ -57,8 +57,7 @@ func MonitorClock(ctx context.Context, dev hid.Device, prof keymap.Profile, w io
 			}
 			evs, err := prof.Decode(r.data)
 			if err != nil {
-				o.bad++
-				log.Warn("skipping a malformed input report", "report", fmt.Sprintf("% x", r.data), "err", err, "skipped", o.bad)
+				o.skip(log, r.data, err)
 			}
 			for _, ev := range evs {
 				for _, c := range o.h.Event(ev) {
