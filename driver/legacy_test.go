@@ -269,7 +269,7 @@ func TestTalkerOnFakeClock(t *testing.T) {
 		})
 	}()
 	hp.wait(t, "HOOK ON")
-	if r := hp.host.Exec("call bob"); !strings.HasPrefix(r, "ok") {
+	if r := hp.host.Exec("call in bob"); !strings.HasPrefix(r, "ok") {
 		t.Fatal(r)
 	}
 	waitSim := func(what string, ok func(firmwaresim.State) bool) {

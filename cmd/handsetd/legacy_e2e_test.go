@@ -264,7 +264,7 @@ func TestLegacyRingingEndToEnd(t *testing.T) {
 		t.Run(model, func(t *testing.T) {
 			t.Parallel()
 			r := startRig(t, model, cmModelArg(model)...)
-			if got := r.host.Exec("call alice Alice Smith"); !strings.HasPrefix(got, "ok") {
+			if got := r.host.Exec("call in alice Alice Smith"); !strings.HasPrefix(got, "ok") {
 				t.Fatalf("host call: %s", got)
 			}
 			rings := func(s firmwaresim.State) bool { return s.Ringing }
