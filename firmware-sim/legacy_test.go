@@ -313,3 +313,62 @@ func TestCM109Registers(t *testing.T) {
 		t.Error("the KIP1000 has a hook switch")
 	}
 }
+
+// g2pkt builds a P1KH output report (id 0 + 8 bytes) with a good checksum.
+func g2pkt(cmd byte, data ...byte) []byte {
+	r := make([]byte, 9)
+	r[1] = cmd
+	copy(r[2:8], data)
+	var s byte
+	for _, b := range r[1:8] {
+		s += b
+	}
+	r[8] = -s
+	return r
+}
+
+// TestYealinkP1KH proves the second generation: 8-byte packets that sum to
+// 0, VERSION and INIT answered, LCD packets carrying length and offset, ring
+// notes appended after RING_VOLUME, 0xfd for a bad checksum, a 16-byte
+// packet or an unknown command, and keys reported unasked (0xff on release).
+func TestYealinkP1KH(t *testing.T) {
+	y, e := yealinkModel(t, "yealink-p1kh")
+	if id := y.identity(); id.product != 0xb700 {
+		t.Errorf("product %#04x", id.product)
+	}
+	bad := g2pkt(0xfd)
+	corrupt := g2pkt(0x87)
+	corrupt[8]++
+	for _, tc := range []struct {
+		in   []byte
+		want [][]byte
+	}{
+		{g2pkt(0x87), [][]byte{g2pkt(0x87, 0x01, 0x35)}},
+		{g2pkt(0x8e), [][]byte{g2pkt(0x8e, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a)}},
+		{corrupt, [][]byte{bad}},
+		{pkt(0x87, 2, 0), [][]byte{bad}},
+		{g2pkt(0x80), [][]byte{bad}},
+		{g2pkt(0x04, 4, 22, 1, 2), [][]byte{bad}},
+		{g2pkt(0x04, 2, 22, 0xf0, 0xe0), nil},
+		{g2pkt(0x11, 0xff), nil},
+		{g2pkt(0x02, 0x1e, 0x0c, 0x18, 0x0c, 0, 0), nil},
+		{g2pkt(0x03, 0xff), nil},
+	} {
+		if err := y.output(tc.in); err != nil {
+			t.Fatal(err)
+		}
+		if got := e.take(); fmt.Sprintf("% x", got) != fmt.Sprintf("% x", tc.want) {
+			t.Errorf("% x: replies % x, want % x", tc.in, got, tc.want)
+		}
+	}
+	var s State
+	y.state(&s)
+	if !strings.HasPrefix(s.LCD, "8") || !s.Ringing || s.RingTone != "0x1e/120ms 0x18/120ms" || s.BadPackets != 4 {
+		t.Errorf("state %+v", s)
+	}
+	_ = y.press("pickup")
+	_ = y.release("pickup")
+	if got := e.take(); fmt.Sprintf("% x", got) != fmt.Sprintf("% x", [][]byte{g2pkt(0x81, 0x03), g2pkt(0x81, 0xff)}) {
+		t.Errorf("keys: % x", got)
+	}
+}

@@ -29,8 +29,10 @@ const (
 	ylPSTNSwitch = 0x0e
 	ylBadPacket  = 0xfd
 
-	ylPacketLen = 16
-	ylDataLen   = 11
+	ylPacketLen   = 16
+	ylDataLen     = 11
+	ylG2PacketLen = 8
+	ylG2DataLen   = 6
 	ylKeyRing   = 32   // key events the phone remembers
 	ylNoKey     = 0xff // the scancode recorded for a release
 	ylNotesLen  = 256  // bytes of ring-note memory
@@ -52,6 +54,9 @@ type yealinkVariant struct {
 	// ones (INIT, VERSION, KEYPRESS, SCANCODE, LED, DIALTONE).
 	commands []byte
 	lcd      bool
+	// g2 marks the second generation (P1KH, 6993:b700): 8-byte packets
+	// (cmd, 6 data bytes, checksum), keys sent unasked.
+	g2 bool
 }
 
 func digitKeys(codes ...byte) []ylKey {
@@ -91,6 +96,19 @@ func yealinkVariants() []yealinkVariant {
 				ylKey{0x44, []string{"R", "REDIAL"}}),
 			commands: []byte{ylLCD, ylHookPress, ylBacklight, ylSpeaker},
 			lcd:      true,
+		},
+		{
+			model:       "yealink-p1kh",
+			description: "Yealink USB-P1KH (6993:b700): the P1K's keys and LCD over 8-byte packets; keys are reported unasked",
+			product:     "Yealink USB-P1KH",
+			version:     0x0135,
+			keys: append(digitKeys(0x10, 0x00, 0x01, 0x02, 0x05, 0x06, 0x07, 0x0a, 0x0b, 0x0c, 0x0f, 0x11),
+				ylKey{0x03, []string{"YES", "PICKUP"}}, ylKey{0x08, []string{"NO", "HANGUP"}},
+				ylKey{0x09, []string{"C"}}, ylKey{0x0d, []string{"I", "IN"}}, ylKey{0x04, []string{"O", "OUT"}},
+				ylKey{0x12, []string{"UP"}}, ylKey{0x0e, []string{"DOWN"}}),
+			commands: []byte{ylLCD, ylRingVolume, ylRingNote, ylRingtone},
+			lcd:      true,
+			g2:       true,
 		},
 		{
 			model:       "yealink-b2k",
@@ -134,6 +152,7 @@ type yealink struct {
 	b2kRing   byte
 	pstn      byte
 	bad       int
+	notesAt   int // where the next G2 ring-note chunk goes
 }
 
 func newYealink(e env, v yealinkVariant, _ Options) *yealink {
@@ -143,9 +162,13 @@ func newYealink(e env, v yealinkVariant, _ Options) *yealink {
 }
 
 func (y *yealink) identity() identity {
+	product := uint16(0xb001)
+	if y.v.g2 {
+		product = 0xb700
+	}
 	return identity{
 		vendor:       0x6993,
-		product:      0xb001,
+		product:      product,
 		version:      0x0100,
 		manufacturer: "Yealink Network Technology",
 		productName:  y.v.product,
@@ -155,7 +178,12 @@ func (y *yealink) identity() identity {
 // descriptor is a vendor-defined interface: one 16-byte input and one
 // 16-byte output report, no report ids. The kernel's HID core ignores the
 // phone; the descriptor only tells a HID backend the report sizes.
-func (y *yealink) descriptor() []byte { return vendorDescriptor(ylPacketLen) }
+func (y *yealink) descriptor() []byte {
+	if y.v.g2 {
+		return vendorDescriptor(ylG2PacketLen)
+	}
+	return vendorDescriptor(ylPacketLen)
+}
 
 // vendorDescriptor declares n-byte vendor input and output reports.
 func vendorDescriptor(n byte) []byte {
@@ -211,6 +239,10 @@ func (y *yealink) press(key string) error {
 		return fmt.Errorf("key %s is already pressed (release it first)", k.names[0])
 	}
 	y.held = append(y.held, k.code)
+	if y.v.g2 {
+		y.g2Reply(ylScanCode, k.code) // the second generation speaks unasked
+		return nil
+	}
 	y.keyEvent(k.code)
 	return nil
 }
@@ -224,6 +256,10 @@ func (y *yealink) release(key string) error {
 		return fmt.Errorf("key %s is not pressed", k.names[0])
 	}
 	y.held = slices.DeleteFunc(y.held, func(c byte) bool { return c == k.code })
+	if y.v.g2 {
+		y.g2Reply(ylScanCode, ylNoKey)
+		return nil
+	}
 	y.keyEvent(ylNoKey)
 	return nil
 }
@@ -275,10 +311,70 @@ func (y *yealink) reply(cmd, size byte, offset uint16, data ...byte) {
 	y.env.emit(r)
 }
 
+// g2Reply sends an 8-byte packet to the host.
+func (y *yealink) g2Reply(cmd byte, data ...byte) {
+	r := make([]byte, 1+ylG2PacketLen)
+	p := r[1:]
+	p[0] = cmd
+	copy(p[1:1+ylG2DataLen], data)
+	var sum byte
+	for _, b := range p[:ylG2PacketLen-1] {
+		sum += b
+	}
+	p[ylG2PacketLen-1] = -sum
+	y.env.emit(r)
+}
+
 // rejected answers a packet the phone could not take.
 func (y *yealink) rejected() error {
 	y.bad++
+	if y.v.g2 {
+		y.g2Reply(ylBadPacket)
+		return nil
+	}
 	y.reply(ylBadPacket, 0, 0)
+	return nil
+}
+
+// g2Output takes an 8-byte packet: cmd, six data bytes, checksum. An LCD
+// packet carries its length and offset in the first two data bytes and up
+// to four segment bytes; ring notes are one byte of frequency and one of
+// duration each, appended after a RING_VOLUME.
+func (y *yealink) g2Output(p []byte) error {
+	if len(p) != ylG2PacketLen {
+		return y.rejected()
+	}
+	var sum byte
+	for _, b := range p {
+		sum += b
+	}
+	if sum != 0 {
+		return y.rejected()
+	}
+	cmd, data := p[0], p[1:7]
+	switch cmd {
+	case ylInit:
+		y.g2Reply(ylInit, y.serial()[:ylG2DataLen]...)
+	case ylVersion:
+		y.g2Reply(ylVersion, byte(y.v.version>>8), byte(y.v.version))
+	case ylLED:
+		y.led = []byte{data[0]}
+	case ylLCD:
+		n, off := int(data[0]), int(data[1])
+		if n < 1 || n > ylG2DataLen-2 || off+n > seg7.RAMSize {
+			return y.rejected()
+		}
+		copy(y.lcd[off:], data[2:2+n])
+	case ylRingVolume:
+		y.ringVol, y.notesAt = data[0], 0
+		clear(y.notes[:])
+	case ylRingNote:
+		y.notesAt += copy(y.notes[y.notesAt:], data)
+	case ylRingtone:
+		y.ringtone = data[0]
+	default:
+		return y.rejected()
+	}
 	return nil
 }
 
@@ -290,6 +386,9 @@ func (y *yealink) output(report []byte) error {
 		return fmt.Errorf("output report with id %v: %w (this phone has no report ids: the first byte must be 0)", report[:min(1, len(report))], hid.ErrUnsupported)
 	}
 	p := report[1:]
+	if y.v.g2 {
+		return y.g2Output(p)
+	}
 	if len(p) != ylPacketLen {
 		return y.rejected()
 	}
@@ -449,7 +548,10 @@ func (y *yealink) state(s *State) {
 	}
 	s.DialTone = y.dialtone != 0
 	s.RingerVolume = int(y.ringVol)
-	if y.has(ylRingNote) {
+	switch {
+	case y.v.g2:
+		s.RingTone = y.g2RingTone()
+	case y.has(ylRingNote):
 		s.RingTone = y.ringTone()
 	}
 	s.BadPackets = y.bad
@@ -461,4 +563,17 @@ func (y *yealink) state(s *State) {
 			}
 		}
 	}
+}
+
+// g2RingTone describes G2 notes, whose frequency byte is the low byte of
+// the negated frequency: "0x1e/120ms 0x18/120ms".
+func (y *yealink) g2RingTone() string {
+	var parts []string
+	for i := 0; i+1 < y.notesAt; i += 2 {
+		if y.notes[i] == 0 && y.notes[i+1] == 0 {
+			break
+		}
+		parts = append(parts, fmt.Sprintf("%#02x/%dms", y.notes[i], int(y.notes[i+1])*10))
+	}
+	return strings.Join(parts, " ")
 }

@@ -91,20 +91,35 @@ func FuzzLegacyDecode(f *testing.F) {
 	f.Add(false, []byte{5, 0, 0, 0x2f, 0, 0, 5, 0, 0, 0x21, 0, 0, 5, 0, 8, 0x0f, 0, 0})
 	f.Add(false, []byte{4, 0, 0, 0x2f, 0})
 	f.Fuzz(func(t *testing.T, yealink bool, stream []byte) {
-		var p interface {
-			Profile
-			Talker
-		}
-		size := 5
 		if yealink {
-			p, size = NewYealink(""), 17
-		} else {
-			cm, err := NewCM109("", "atcom")
-			if err != nil {
-				t.Fatal(err)
-			}
-			p = cm
+			fuzzTalker(t, NewYealink(""), 17, true, stream)
+			return
 		}
+		cm, err := NewCM109("", "atcom")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fuzzTalker(t, cm, 5, false, stream)
+	})
+}
+
+// FuzzYealinkG2Decode is FuzzLegacyDecode for the P1KH's 8-byte packets.
+func FuzzYealinkG2Decode(f *testing.F) {
+	f.Add(append([]byte{9}, YealinkG2Packet(YealinkVersion, 1, 0x35)...))
+	f.Add(append(append([]byte{9}, YealinkG2Packet(YealinkVersion, 1, 0x35)...), append([]byte{9}, YealinkG2Packet(YealinkInit)...)...))
+	f.Add([]byte{9, 0, 0x81, 3, 0, 0, 0, 0, 0, 0x7c})
+	f.Fuzz(func(t *testing.T, stream []byte) {
+		fuzzTalker(t, NewYealinkP1KH(""), 9, true, stream)
+	})
+}
+
+// fuzzTalker feeds a talking profile a stream of chunked reports, calling
+// Talk after each, and checks what Talk writes.
+func fuzzTalker(t *testing.T, p interface {
+	Profile
+	Talker
+}, size int, yealink bool, stream []byte) {
+	{
 		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 		check := func(rs [][]byte) {
 			for _, r := range rs {
@@ -126,5 +141,5 @@ func FuzzLegacyDecode(f *testing.F) {
 			rs, _ := p.Talk(now)
 			check(rs)
 		}
-	})
+	}
 }

@@ -413,3 +413,69 @@ func TestForDeviceWith(t *testing.T) {
 		t.Errorf("vendor device: %v", err)
 	}
 }
+
+// TestYealinkP1KHConversation proves the second-generation profile: 8-byte
+// VERSION and INIT, then its state sent one packet per 25 ms (LCD packets
+// with length and offset, four segment bytes at most), keys taken as they
+// come without polling, and RINGTONE 0xff for ringing.
+func TestYealinkP1KHConversation(t *testing.T) {
+	p, err := ForDevice(hid.Info{VendorID: 0x6993, ProductID: 0xb700}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	y := p.(*Yealink)
+	if y.InputReportSize() != 9 || y.Model() != YealinkP1KH {
+		t.Fatalf("size %d model %s", y.InputReportSize(), y.Model())
+	}
+	rs, _ := y.Talk(t0)
+	if len(rs) != 1 || fmt.Sprintf("% x", rs[0]) != fmt.Sprintf("% x", YealinkG2Packet(YealinkVersion)) {
+		t.Fatalf("VERSION: % x", rs)
+	}
+	_, _ = y.Decode(YealinkG2Packet(YealinkVersion, 1, 0x35))
+	rs, _ = y.Talk(t0)
+	if cmds(rs) != "8e" {
+		t.Fatalf("INIT: %s", cmds(rs))
+	}
+	_, _ = y.Decode(YealinkG2Packet(YealinkInit))
+	var sent []string
+	now := t0
+	for range 40 {
+		rs, wake := y.Talk(now)
+		if len(rs) > 1 {
+			t.Fatalf("%d packets at once", len(rs))
+		}
+		for _, r := range rs {
+			if len(r) != 9 || YealinkSum(r[1:]) != 0 {
+				t.Fatalf("bad packet % x", r)
+			}
+			if r[1] == YealinkLCD && (r[2] < 1 || r[2] > 4) {
+				t.Errorf("LCD packet % x", r)
+			}
+			sent = append(sent, fmt.Sprintf("%02x", r[1]))
+		}
+		if wake.IsZero() {
+			break
+		}
+		if d := wake.Sub(now); d != 25*time.Millisecond {
+			t.Fatalf("spacing %v", d)
+		}
+		now = wake
+	}
+	if got := strings.Join(sent, " "); got != "11 02 02 02 04 04 04 04 04 04 05 03" {
+		t.Errorf("upload %s", got)
+	}
+	evs, _ := y.Decode(YealinkG2Packet(YealinkScanCode, 0x12))
+	evs2, _ := y.Decode(YealinkG2Packet(YealinkScanCode, 0xff))
+	if len(evs) != 1 || evs[0].String() != "key UP down" || len(evs2) != 1 || evs2[0].String() != "key UP up" {
+		t.Errorf("keys %v %v", evs, evs2)
+	}
+	_, _ = y.Encode(Output{Ringer: true})
+	rs, _ = y.Talk(now.Add(time.Second))
+	if cmds(rs) != "05" {
+		t.Fatalf("first ring packet %s", cmds(rs))
+	}
+	rs, _ = y.Talk(now.Add(time.Second + 25*time.Millisecond))
+	if cmds(rs) != "03" || rs[0][2] != 0xff {
+		t.Errorf("ringtone % x", rs)
+	}
+}

@@ -70,7 +70,8 @@ func ForDevice(info hid.Info, desc []byte) (Profile, error) {
 // ForDeviceWith picks the profile for a device from its identity, its
 // report descriptor and opts:
 //   - a Yealink USB-P1K family phone (6993:b001) gets the Yealink profile,
-//     which tells P1K, P4K and B2K apart by asking the phone's VERSION;
+//     which tells P1K, P4K and B2K apart by asking the phone's VERSION, and
+//     a P1KH (6993:b700) its second-generation variant;
 //   - a CM109-based phone (0d8c:000e, 0d8c:0008-000f) gets the CM109
 //     profile for opts.CM109Model;
 //   - any other device whose descriptor declares HID Telephony controls gets
@@ -86,6 +87,8 @@ func ForDeviceWith(info hid.Info, desc []byte, opts Options) (Profile, error) {
 		return nil, fmt.Errorf("keymap: %w", err)
 	}
 	switch {
+	case IsYealink(info.VendorID, info.ProductID) && info.ProductID == yealinkP1KHProduct:
+		return NewYealinkP1KH(info.Product), nil
 	case IsYealink(info.VendorID, info.ProductID):
 		return NewYealink(info.Product), nil
 	case IsCM109(info.VendorID, info.ProductID):

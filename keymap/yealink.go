@@ -9,12 +9,14 @@ import (
 	"github.com/handsetd/handsetd/internal/seg7"
 )
 
-// IsYealink reports whether a USB identity is a Yealink USB-P1K family phone
-// that speaks the 16-byte packet protocol (6993:b001: P1K, P4K, B2K). The
-// P1KH (6993:b700) speaks 8-byte packets and is not supported yet.
+// IsYealink reports whether a USB identity is a Yealink USB-P1K family
+// phone: 6993:b001 speaks the 16-byte packets (P1K, P4K, B2K), 6993:b700 the
+// 8-byte packets of the second generation (P1KH).
 func IsYealink(vendor, product uint16) bool {
-	return vendor == 0x6993 && product == 0xb001
+	return vendor == 0x6993 && (product == 0xb001 || product == yealinkP1KHProduct)
 }
+
+const yealinkP1KHProduct = 0xb700
 
 // Yealink packet commands. Requests marked "replies" are answered on the
 // interrupt IN endpoint with a packet of the same command byte; the others
@@ -44,6 +46,13 @@ const (
 	// big-endian), 11 data bytes, checksum.
 	YealinkPacketLen = 16
 	yealinkDataLen   = 11
+	// YealinkG2PacketLen is the second generation's packet: cmd, 6 data
+	// bytes, checksum.
+	YealinkG2PacketLen = 8
+	yealinkG2DataLen   = 6
+	// yealinkG2Spacing is the pause the P1KH needs between two commands,
+	// or it garbles the LCD.
+	yealinkG2Spacing = 25 * time.Millisecond
 	// yealinkReplyTimeout bounds the wait for a reply before the request is
 	// sent again.
 	yealinkReplyTimeout = 200 * time.Millisecond
@@ -58,6 +67,17 @@ func YealinkPacket(cmd, size byte, offset uint16, data ...byte) []byte {
 	p[0], p[1], p[2], p[3] = cmd, size, byte(offset>>8), byte(offset)
 	copy(p[4:4+yealinkDataLen], data)
 	p[15] = -YealinkSum(p[:15])
+	return r
+}
+
+// YealinkG2Packet builds a second-generation output report (id byte 0, then
+// the 8-byte packet) with its checksum.
+func YealinkG2Packet(cmd byte, data ...byte) []byte {
+	r := make([]byte, 1+YealinkG2PacketLen)
+	p := r[1:]
+	p[0] = cmd
+	copy(p[1:1+yealinkG2DataLen], data)
+	p[7] = -YealinkSum(p[:7])
 	return r
 }
 
@@ -78,6 +98,8 @@ const (
 	YealinkP1K YealinkModel = "P1K"
 	YealinkP4K YealinkModel = "P4K"
 	YealinkB2K YealinkModel = "B2K"
+	// YealinkP1KH is told apart by its USB product id (6993:b700).
+	YealinkP1KH YealinkModel = "P1KH"
 )
 
 // YealinkModelOf names the model of a firmware version: P1K 0x0100-0x01ff,
@@ -112,6 +134,12 @@ func YealinkKeys(m YealinkModel) map[byte]string {
 			0x20: "L", 0x21: "1", 0x22: "4", 0x23: "7", 0x24: "*", 0x25: "S",
 			0x30: "DOWN", 0x31: "PAGEUP", 0x32: "UP", 0x33: "C", 0x34: "I",
 			0x40: "PAGEDOWN", 0x44: "R",
+		}
+	case YealinkP1KH:
+		return map[byte]string{
+			0x00: "1", 0x01: "2", 0x02: "3", 0x03: "YES", 0x04: "O", 0x05: "4", 0x06: "5",
+			0x07: "6", 0x08: "NO", 0x09: "C", 0x0a: "7", 0x0b: "8", 0x0c: "9", 0x0d: "I",
+			0x0e: "DOWN", 0x0f: "*", 0x10: "0", 0x11: "#", 0x12: "UP",
 		}
 	case YealinkB2K:
 		m := map[byte]string{0x0b: "*", 0x0c: "#"}
@@ -169,9 +197,14 @@ type yealinkState struct {
 // profile sends its request again and re-sends its whole state, since it
 // cannot know which packet was lost.
 //
+// The P1KH (6993:b700) is the second generation: 8-byte packets (cmd, 6
+// data bytes, checksum), keys sent unasked as SCANCODE packets, and a 25 ms
+// pause needed between two commands, so its state goes out one packet per
+// Talk. VERSION and INIT work as on the others.
+//
 // Output maps onto the phone: the first LCD line on the twelve-digit line, a
 // call duration (second LCD line, M:SS) on the clock digits; the ringer as
-// RINGTONE on the P1K (the uploaded notes carry the cadence) or the B2K's
+// RINGTONE on the P1K and P1KH (the uploaded notes carry the cadence) or the B2K's
 // ring relay switched with RingOn/RingOff cadence; the LED blinks with the
 // same cadence while ringing (and on the B2K is lit off-hook). The dial tone
 // is left off: tones are the host's audio.
@@ -200,6 +233,12 @@ type Yealink struct {
 	ringStart time.Time
 	applied   *yealinkState // nil: unknown, upload in full
 	notesSent bool
+
+	// The second generation (P1KH) speaks 8-byte packets, reports keys
+	// unasked, and needs its commands spaced out.
+	g2       bool
+	queue    [][]byte
+	nextSend time.Time
 }
 
 var (
@@ -208,13 +247,30 @@ var (
 	_ Display = (*Yealink)(nil)
 )
 
-// NewYealink returns the profile for a USB-P1K family phone. name is
-// announced to the host; empty means "Yealink USB-P1K".
+// NewYealink returns the profile for a USB-P1K family phone of the first
+// generation (6993:b001). name is announced to the host; empty means
+// "Yealink USB-P1K".
 func NewYealink(name string) *Yealink {
 	if name == "" {
 		name = "Yealink USB-P1K"
 	}
 	return &Yealink{name: name}
+}
+
+// NewYealinkP1KH returns the profile for a USB-P1KH (6993:b700), which
+// speaks 8-byte packets and reports its keys unasked.
+func NewYealinkP1KH(name string) *Yealink {
+	if name == "" {
+		name = "Yealink USB-P1KH"
+	}
+	return &Yealink{name: name, g2: true, model: YealinkP1KH}
+}
+
+func (p *Yealink) packetLen() int {
+	if p.g2 {
+		return YealinkG2PacketLen
+	}
+	return YealinkPacketLen
 }
 
 // Name implements Profile.
@@ -224,27 +280,33 @@ func (p *Yealink) Name() string { return p.name }
 func (p *Yealink) Model() YealinkModel { return p.model }
 
 // InputReportSize implements Profile: the id byte and a 16-byte packet.
-func (p *Yealink) InputReportSize() int { return 1 + YealinkPacketLen }
+func (p *Yealink) InputReportSize() int { return 1 + p.packetLen() }
 
 // DisplayWidth implements Display: the P1K's twelve-digit line.
 func (p *Yealink) DisplayWidth() int { return 12 }
 
 // Decode implements Profile: it takes the phone's replies.
 func (p *Yealink) Decode(report []byte) ([]Event, error) {
-	if len(report) != 1+YealinkPacketLen || report[0] != 0 {
-		return nil, fmt.Errorf("%w: Yealink packet % x: want 17 bytes starting with report id 0", ErrBadReport, report)
+	if len(report) != 1+p.packetLen() || report[0] != 0 {
+		return nil, fmt.Errorf("%w: Yealink packet % x: want %d bytes starting with report id 0", ErrBadReport, report, 1+p.packetLen())
 	}
 	pk := report[1:]
 	if s := YealinkSum(pk); s != 0 {
 		return nil, fmt.Errorf("%w: Yealink packet % x: checksum off by %#02x", ErrBadReport, pk, s)
 	}
-	cmd, data := pk[0], pk[4:15]
+	cmd, data := pk[0], pk[1:7]
+	if !p.g2 {
+		data = pk[4:15]
+	}
 	if cmd == YealinkBadPacket {
-		p.applied = nil // something we sent was lost: send it all again
+		p.applied, p.queue = nil, nil // something we sent was lost: send it all again
 		if p.waiting != 0 {
 			p.resend = true
 		}
 		return nil, nil
+	}
+	if p.g2 && cmd == YealinkScanCode && p.phase == ylRun {
+		return p.keyEvent(data[0]), nil // the P1KH reports keys unasked
 	}
 	if cmd != p.waiting {
 		return nil, nil // a stale reply, or one we did not ask for
@@ -253,11 +315,13 @@ func (p *Yealink) Decode(report []byte) ([]Event, error) {
 	switch cmd {
 	case YealinkVersion:
 		p.version = uint16(data[0])<<8 | uint16(data[1])
-		m, ok := YealinkModelOf(p.version)
-		if !ok {
-			m = YealinkP1K // closest relative; its commands are the common set
+		if !p.g2 {
+			m, ok := YealinkModelOf(p.version)
+			if !ok {
+				m = YealinkP1K // closest relative; its commands are the common set
+			}
+			p.model = m
 		}
-		p.model = m
 		p.phase = ylInit
 	case YealinkInit:
 		p.phase = ylRun
@@ -340,9 +404,12 @@ func (p *Yealink) Talk(now time.Time) ([][]byte, time.Time) {
 	}
 	switch p.phase {
 	case ylVersion:
-		return p.ask(now, YealinkPacket(YealinkVersion, 2, 0)), now.Add(yealinkReplyTimeout)
+		return p.ask(now, p.packet(YealinkVersion, 2, 0)), now.Add(yealinkReplyTimeout)
 	case ylInit:
-		return p.ask(now, YealinkPacket(YealinkInit, yealinkDataLen, 0)), now.Add(yealinkReplyTimeout)
+		return p.ask(now, p.packet(YealinkInit, yealinkDataLen, 0)), now.Add(yealinkReplyTimeout)
+	}
+	if p.g2 {
+		return p.talkG2(now)
 	}
 	if p.counter != p.fetched {
 		idx := uint16(p.fetched) & 0x1f // event n+1 sits at n mod 32
@@ -372,6 +439,32 @@ func (p *Yealink) Talk(now time.Time) ([][]byte, time.Time) {
 		wake = p.nextScan
 	}
 	return reports, wake
+}
+
+// talkG2 sends the second generation its state changes one at a time,
+// yealinkG2Spacing apart; there is nothing to poll.
+func (p *Yealink) talkG2(now time.Time) ([][]byte, time.Time) {
+	want, wake := p.desired(now)
+	p.queue = append(p.queue, p.updates(want)...)
+	var out [][]byte
+	if len(p.queue) > 0 && !now.Before(p.nextSend) {
+		out = append(out, p.queue[0])
+		p.queue = p.queue[1:]
+		p.nextSend = now.Add(yealinkG2Spacing)
+	}
+	if len(p.queue) > 0 && (wake.IsZero() || p.nextSend.Before(wake)) {
+		wake = p.nextSend
+	}
+	return out, wake
+}
+
+// packet builds a packet of this phone's generation. A second-generation
+// packet has no size or offset: its data bytes follow the command.
+func (p *Yealink) packet(cmd, size byte, offset uint16, data ...byte) []byte {
+	if p.g2 {
+		return YealinkG2Packet(cmd, data...)
+	}
+	return YealinkPacket(cmd, size, offset, data...)
 }
 
 func (p *Yealink) pollInterval() time.Duration {
@@ -413,8 +506,11 @@ func (p *Yealink) desired(now time.Time) (yealinkState, time.Time) {
 		if phase {
 			s.led = []byte{0}
 		}
-		if p.model == YealinkP1K && p.out.Ringer {
+		switch {
+		case p.model == YealinkP1K && p.out.Ringer:
 			s.ringtone = 0x24
+		case p.model == YealinkP1KH && p.out.Ringer:
+			s.ringtone = 0xff
 		}
 		p.drawLCD(&s.lcd)
 	}
@@ -455,37 +551,48 @@ func (p *Yealink) updates(want yealinkState) [][]byte {
 	old := p.applied
 	if full {
 		old = &yealinkState{}
-		if p.model == YealinkP1K {
+		switch p.model {
+		case YealinkP1K:
 			out = append(out, p.ringNotes()...)
+		case YealinkP1KH:
+			out = append(out, p.ringNotesG2()...)
 		}
 		if p.model == YealinkB2K {
 			out = append(out, YealinkPacket(YealinkPSTNSwitch, 1, 0, 0)) // USB, not the landline
 		}
 	}
 	if p.model != YealinkB2K {
+		chunk := yealinkDataLen
+		if p.g2 {
+			chunk = yealinkG2DataLen - 2 // length and offset come first
+		}
 		for i := 0; i < seg7.RAMSize; i++ {
 			if !full && want.lcd[i] == old.lcd[i] {
 				continue
 			}
-			n := min(yealinkDataLen, seg7.RAMSize-i)
-			out = append(out, YealinkPacket(YealinkLCD, byte(n), uint16(i), want.lcd[i:i+n]...))
+			n := min(chunk, seg7.RAMSize-i)
+			if p.g2 {
+				out = append(out, YealinkG2Packet(YealinkLCD, append([]byte{byte(n), byte(i)}, want.lcd[i:i+n]...)...))
+			} else {
+				out = append(out, YealinkPacket(YealinkLCD, byte(n), uint16(i), want.lcd[i:i+n]...))
+			}
 			i += n - 1
 		}
 	}
 	if full || !bytes.Equal(want.led, old.led) {
-		out = append(out, YealinkPacket(YealinkLED, byte(len(want.led)), 0, want.led...))
+		out = append(out, p.packet(YealinkLED, byte(len(want.led)), 0, want.led...))
 	}
 	switch p.model {
-	case YealinkP1K:
+	case YealinkP1K, YealinkP1KH:
 		if full || want.ringtone != old.ringtone {
-			out = append(out, YealinkPacket(YealinkRingtone, 1, 0, want.ringtone))
+			out = append(out, p.packet(YealinkRingtone, 1, 0, want.ringtone))
 		}
 	case YealinkB2K:
 		if full || want.b2kRing != old.b2kRing {
 			out = append(out, YealinkPacket(YealinkB2KRing, 1, 0, want.b2kRing))
 		}
 	}
-	if full && p.model != YealinkP1K {
+	if full && p.model != YealinkP1K && p.model != YealinkP1KH {
 		out = append(out, YealinkPacket(YealinkDialtone, 1, 0, 0))
 	}
 	p.applied = &want
@@ -516,6 +623,26 @@ func (p *Yealink) ringNotes() [][]byte {
 	for i := 0; i < len(notes); i += yealinkDataLen {
 		n := min(yealinkDataLen, len(notes)-i)
 		out = append(out, YealinkPacket(YealinkRingNote, byte(n), uint16(i), notes[i:i+n]...))
+	}
+	return out
+}
+
+// ringNotesG2 uploads the ring tone to a P1KH, whose notes are one byte each
+// of frequency (the low byte of the negated frequency, as the P1K's) and
+// duration.
+func (p *Yealink) ringNotesG2() [][]byte {
+	vol, notes := YealinkRingNotes()
+	var short []byte
+	for i := 0; i+3 < len(notes); i += 4 {
+		if notes[i] == 0xff && notes[i+1] == 0xff {
+			break // the P1KH's notes have no pause
+		}
+		short = append(short, notes[i+1], notes[i+3])
+	}
+	short = append(short, 0, 0)
+	out := [][]byte{YealinkG2Packet(YealinkRingVolume, vol)}
+	for i := 0; i < len(short); i += yealinkG2DataLen {
+		out = append(out, YealinkG2Packet(YealinkRingNote, short[i:min(i+yealinkG2DataLen, len(short))]...))
 	}
 	return out
 }

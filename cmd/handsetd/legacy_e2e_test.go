@@ -202,6 +202,7 @@ func legacyKeys() map[string][]string {
 	with := func(extra ...string) []string { return append(append([]string(nil), digits...), extra...) }
 	return map[string][]string{
 		"yealink-p1k":   with("YES", "NO", "C", "I", "O", "UP", "DOWN"),
+		"yealink-p1kh":  with("YES", "NO", "C", "I", "O", "UP", "DOWN"),
 		"yealink-p4k":   with("YES", "H", "O", "F", "L", "S", "DOWN", "PAGEUP", "UP", "C", "I", "PAGEDOWN", "R"),
 		"yealink-b2k":   with(),
 		"cm109-kip1000": with("YES", "NO", "I", "O", "PAGEUP", "PAGEDOWN"),
@@ -255,12 +256,12 @@ func TestLegacyEveryKeyEndToEnd(t *testing.T) {
 }
 
 // TestLegacyRingingEndToEnd proves an incoming call rings each legacy
-// model's ringer (the P1K's ringtone, the B2K's ring relay, the CM109's
+// model's ringer (the P1K's and P1KH's ringtone, the B2K's ring relay, the CM109's
 // buzzer; the P4K, which has no ringer, blinks its LED), that the P1K's LCD
 // shows the caller's display name while it rings, and that answering on the
 // handset stops the ringing (and starts the P1K's call clock).
 func TestLegacyRingingEndToEnd(t *testing.T) {
-	for _, model := range []string{"yealink-p1k", "yealink-p4k", "yealink-b2k", "cm109-kip1000", "cm109-gtalk", "cm109-usbph01", "cm109-atcom"} {
+	for _, model := range []string{"yealink-p1k", "yealink-p1kh", "yealink-p4k", "yealink-b2k", "cm109-kip1000", "cm109-gtalk", "cm109-usbph01", "cm109-atcom"} {
 		t.Run(model, func(t *testing.T) {
 			t.Parallel()
 			r := startRig(t, model, cmModelArg(model)...)
@@ -272,7 +273,7 @@ func TestLegacyRingingEndToEnd(t *testing.T) {
 				rings = func(s firmwaresim.State) bool { return s.LEDs.Ring }
 			}
 			s := r.waitState("ringing", rings)
-			if model == "yealink-p1k" || model == "yealink-p4k" {
+			if model == "yealink-p1k" || model == "yealink-p1kh" || model == "yealink-p4k" {
 				s = r.waitState("the caller on the LCD", func(s firmwaresim.State) bool { return s.LCD == "ALICE SMITH" })
 			}
 			if model == "yealink-p1k" && !strings.Contains(s.RingTone, "1250Hz") {
@@ -288,7 +289,7 @@ func TestLegacyRingingEndToEnd(t *testing.T) {
 				r.tap("YES")
 			}
 			r.waitState("ringing stopped", func(s firmwaresim.State) bool { return !s.Ringing && !s.LEDs.Ring })
-			if model == "yealink-p1k" {
+			if model == "yealink-p1k" || model == "yealink-p1kh" {
 				r.waitState("call clock on the LCD", func(s firmwaresim.State) bool {
 					return regexp.MustCompile(`^ALICE SMITH\n\d?\d:\d\d$`).MatchString(s.LCD)
 				})
