@@ -33,9 +33,9 @@ const (
 	ylDataLen     = 11
 	ylG2PacketLen = 8
 	ylG2DataLen   = 6
-	ylKeyRing   = 32   // key events the phone remembers
-	ylNoKey     = 0xff // the scancode recorded for a release
-	ylNotesLen  = 256  // bytes of ring-note memory
+	ylKeyRing     = 32   // key events the phone remembers
+	ylNoKey       = 0xff // the scancode recorded for a release
+	ylNotesLen    = 256  // bytes of ring-note memory
 )
 
 // ylKey is a physical key: its scancode and the names the control language
