@@ -199,11 +199,14 @@ func (h *Handset) Output() keymap.Output {
 // the other party and the call's duration during a call, the callee while
 // an outgoing call is set up, else the digits being dialled.
 func (h *Handset) screen(ring bool) string {
-	if !h.hostUp {
-		return ""
-	}
 	if !h.display {
+		if !h.hostUp {
+			return ""
+		}
 		return h.lcd
+	}
+	if !h.hostUp {
+		return h.dialled // no calls without a host, but typing still shows
 	}
 	switch {
 	case ring:

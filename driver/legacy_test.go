@@ -15,7 +15,8 @@ import (
 )
 
 // TestHandsetDisplay proves what a handset with a display shows: the
-// digits being dialled (C takes one back, NO clears them), the caller while
+// digits being dialled, with or without a host (C takes one back, NO clears
+// them), the caller while
 // it rings, the other party and the call clock during a call (moved forward
 // to the host's DURATION), and that a handset without a display only gets
 // the other party's name.
@@ -24,6 +25,11 @@ func TestHandsetDisplay(t *testing.T) {
 	key := func(k string) keymap.Event { return keymap.Event{Kind: keymap.EventKey, Key: k, Pressed: true} }
 	var h Handset
 	h.SetDisplay(true)
+	h.Event(key("4"))
+	if got := h.Output().LCD; got != "4" {
+		t.Errorf("typing with no host: %q", got)
+	}
+	h.Event(key("NO"))
 	h.HostUp(true)
 	for _, k := range []string{"1", "2", "3", "C", "#", "UP"} {
 		h.Event(key(k))
