@@ -372,3 +372,32 @@ func TestYealinkP1KH(t *testing.T) {
 		t.Errorf("keys: % x", got)
 	}
 }
+
+// TestLegacyExec proves the control language reaches the legacy models'
+// own commands, refuses them on models without them, names keys by label
+// or Phone API name, and explains what a phone without a hook switch lacks.
+func TestLegacyExec(t *testing.T) {
+	for _, tc := range []struct{ model, line, want string }{
+		{"yealink-b2k", "pstn ring on", "ok"},
+		{"yealink-b2k", "pstn ring maybe", "error: usage: pstn ring on|off"},
+		{"yealink-p1k", "pstn ring on", `error: unknown command "pstn"`},
+		{"generic-telephony", "speaker-mute", `error: unknown command "speaker-mute"`},
+		{"cm109-atcom", "speaker-mute", "ok"},
+		{"cm109-atcom", "tap LEFT", "ok"},
+		{"yealink-p1k", "tap pickup", "ok"},
+		{"yealink-p4k", "tap VOL+", "ok"},
+		{"yealink-p1k", "hook off", "error: the Yealink USB-P1K has no hook switch"},
+		{"yealink-p4k", "hook off", "ok"},
+		{"cm109-kip1000", "mute", "ok"},
+		{"yealink-p1k", "mute", "error: the Yealink USB-P1K has no mute button"},
+	} {
+		h, err := New(tc.model, Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := h.Exec(tc.line); !strings.HasPrefix(got, tc.want) {
+			t.Errorf("%s: %q = %q, want %q…", tc.model, tc.line, got, tc.want)
+		}
+		h.Close()
+	}
+}
