@@ -305,8 +305,8 @@ func (p *Yealink) Decode(report []byte) ([]Event, error) {
 		}
 		return nil, nil
 	}
-	if p.g2 && cmd == YealinkScanCode && p.phase == ylRun {
-		return p.keyEvent(data[0]), nil // the P1KH reports keys unasked
+	if p.g2 && cmd == YealinkScanCode {
+		return p.keyEvent(data[0]), nil // the P1KH reports keys unasked, even during INIT
 	}
 	if cmd != p.waiting {
 		return nil, nil // a stale reply, or one we did not ask for
