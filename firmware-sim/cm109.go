@@ -235,16 +235,16 @@ func (c *cm109) mute() error {
 }
 
 // command implements commander: "speaker-mute" presses playback mute.
-func (c *cm109) command(cmd string, args []string) (error, bool) {
+func (c *cm109) command(cmd string, args []string) (bool, error) {
 	if cmd != "speaker-mute" {
-		return nil, false
+		return false, nil
 	}
 	if len(args) != 0 {
-		return fmt.Errorf("speaker-mute takes no argument"), true
+		return true, fmt.Errorf("speaker-mute takes no argument")
 	}
 	c.report(cmPlayMute)
 	c.report(0)
-	return nil, true
+	return true, nil
 }
 
 func (c *cm109) output(report []byte) error {

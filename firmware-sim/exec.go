@@ -100,7 +100,7 @@ func (h *Handset) modelCommand(cmd string, args []string) (known bool, reply str
 	}
 	err := h.act(func() error {
 		var err error
-		err, known = c.command(cmd, args)
+		known, err = c.command(cmd, args)
 		return err
 	})
 	if !known && err == nil {

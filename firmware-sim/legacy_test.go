@@ -190,7 +190,7 @@ func TestYealinkHook(t *testing.T) {
 	}
 	b2k, e := yealinkModel(t, "yealink-b2k")
 	_ = b2k.hook(true)
-	if err, known := b2k.command("pstn", []string{"ring", "on"}); err != nil || !known {
+	if known, err := b2k.command("pstn", []string{"ring", "on"}); err != nil || !known {
 		t.Fatal(err)
 	}
 	_ = b2k.output(pkt(0x8d, 1, 0))
@@ -297,7 +297,7 @@ func TestCM109Registers(t *testing.T) {
 	if r := e.take(); len(r) != 2 || r[0][1] != 0x09 || r[1][1] != 0x01 {
 		t.Errorf("record mute: % x", r)
 	}
-	if err, known := c.command("speaker-mute", nil); err != nil || !known {
+	if known, err := c.command("speaker-mute", nil); err != nil || !known {
 		t.Fatal(err)
 	}
 	if r := e.take(); len(r) != 2 || r[0][1] != 0x05 {

@@ -62,7 +62,7 @@ type firmware interface {
 // know. It runs with the Handset's lock held.
 type commander interface {
 	// command runs cmd and reports whether it knew it.
-	command(cmd string, args []string) (err error, known bool)
+	command(cmd string, args []string) (known bool, err error)
 }
 
 type modelDef struct {

@@ -277,21 +277,21 @@ func (y *yealink) mute() error {
 }
 
 // command implements commander: "pstn ring on|off" rings the B2K's landline.
-func (y *yealink) command(cmd string, args []string) (error, bool) {
+func (y *yealink) command(cmd string, args []string) (bool, error) {
 	if cmd != "pstn" || !y.has(ylHandset) {
-		return nil, false
+		return false, nil
 	}
 	if len(args) == 2 && strings.EqualFold(args[0], "ring") {
 		switch strings.ToLower(args[1]) {
 		case "on":
 			y.pstnRing = true
-			return nil, true
+			return true, nil
 		case "off":
 			y.pstnRing = false
-			return nil, true
+			return true, nil
 		}
 	}
-	return fmt.Errorf("usage: pstn ring on|off"), true
+	return true, fmt.Errorf("usage: pstn ring on|off")
 }
 
 // has reports whether this model takes cmd beyond the common set.
