@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/handsetd/handsetd/driver"
+	"github.com/handsetd/handsetd/hid/replay"
 	"github.com/handsetd/handsetd/keymap"
 )
 
@@ -13,7 +14,8 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fs := newFlagSet("handsetd monitor", stderr)
 	var c commonFlags
 	c.register(fs)
-	device := fs.String("device", "", "handset to watch: sim:unix:PATH")
+	device := fs.String("device", "", "handset to watch: "+deviceKinds)
+	fast := fs.Bool("fast", false, "replay a recording as fast as possible instead of at its recorded pace")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -24,7 +26,7 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	open, err := parseDevice(*device)
+	open, err := parseDevice(*device, deviceOptions{fast: *fast, log: log})
 	if err != nil {
 		return err
 	}
@@ -45,5 +47,10 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("%s: %w", dev.Info(), err)
 	}
 	log.Info("monitoring", "device", dev.Info().String(), "name", prof.Name())
-	return driver.Monitor(ctx, dev, prof, stdout, log)
+	err = driver.Monitor(ctx, dev, prof, stdout, log)
+	if replay.IsFinished(err) {
+		log.Info("replay finished")
+		return nil
+	}
+	return err
 }

@@ -14,11 +14,13 @@ import (
 )
 
 const usage = `usage:
-  handsetd run --device SPEC [--device SPEC ...] --host SPEC
-  handsetd monitor --device SPEC
+  handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
+  handsetd monitor --device SPEC [--fast] [--config FILE]
+  handsetd record --device SPEC [--passive] [--outputs] > FILE.hid
   handsetd demo [--script FILE]
 
 device SPEC: sim:unix:PATH (a handset served by phonesim)
+             replay:FILE.hid[#N] (a recording; #N picks device N of a multi-device file)
 host SPEC:   stream:unix:PATH | stream:tcp:HOST:PORT`
 
 // errUsage marks command-line mistakes; run prints the usage with them.
@@ -35,6 +37,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdRun(ctx, args[1:], stderr)
 	case "monitor":
 		err = cmdMonitor(ctx, args[1:], stdout, stderr)
+	case "record":
+		err = cmdRecord(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = cmdDemo(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
@@ -96,7 +100,8 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	var devices specList
 	var c commonFlags
 	c.register(fs)
-	fs.Var(&devices, "device", "handset to drive (repeatable): sim:unix:PATH")
+	fs.Var(&devices, "device", "handset to drive (repeatable): "+deviceKinds)
+	fast := fs.Bool("fast", false, "replay recordings as fast as the driver takes them instead of at their recorded pace")
 	host := fs.String("host", "", "Phone API host: stream:unix:PATH | stream:tcp:HOST:PORT")
 	name := fs.String("name", "", "announce the handset with this NAME instead of its product name")
 	if err := parseFlags(fs, args); err != nil {
@@ -118,7 +123,12 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	cfgs := make([]driver.Config, 0, len(devices))
 	for _, spec := range devices {
-		open, err := parseDevice(spec)
+		// A replayed handset starts playing once its host session is up,
+		// so the host sees every recorded event.
+		start := make(chan struct{})
+		var once sync.Once
+		hlog := log.With("handset", spec)
+		open, err := parseDevice(spec, deviceOptions{fast: *fast, hold: true, start: start, log: hlog})
 		if err != nil {
 			return err
 		}
@@ -126,7 +136,12 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			Open:   open,
 			Dial:   dial,
 			Name:   *name,
-			Logger: log.With("handset", spec),
+			Logger: hlog,
+			Observe: func(o driver.Observation) {
+				if o.HostUp {
+					once.Do(func() { close(start) })
+				}
+			},
 		})
 	}
 	var wg sync.WaitGroup
