@@ -125,6 +125,9 @@ func (p *parser) line(n int, raw string) error {
 	bad := func(format string, args ...any) error {
 		return &LineError{Line: n, Msg: fmt.Sprintf(format, args...)}
 	}
+	if strings.ContainsRune(s, '\r') {
+		return bad("a carriage return inside the line (lines end with LF or CRLF)")
+	}
 	if len(s) < 2 || s[1] != ':' {
 		return bad("%q is not a recording line (want a tag such as R:, N:, I: or E:, or a # comment)", clip(s))
 	}

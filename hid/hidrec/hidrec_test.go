@@ -112,6 +112,7 @@ func TestParseErrors(t *testing.T) {
 		{"E length mismatch", head + "E: 000000.000000 2 00\n", 4, "length says 2 bytes"},
 		{"E backwards", head + "E: 000002.000000 1 00\nE: 000001.000000 1 00\n", 5, "before the previous report"},
 		{"device without R", head + "D: 1\nN: other\n", 4, "device 1 has no R: line"},
+		{"CR inside", "N: a\rb\n", 1, "carriage return"},
 		{"line too long", strings.Repeat("#", maxLine+10) + "\n", 1, "longer than"},
 	}
 	for _, c := range cases {
