@@ -7,7 +7,6 @@ import (
 
 	"github.com/handsetd/handsetd/driver"
 	"github.com/handsetd/handsetd/hid/replay"
-	"github.com/handsetd/handsetd/keymap"
 )
 
 func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -16,6 +15,8 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	c.register(fs)
 	device := fs.String("device", "", "handset to watch: "+deviceKinds)
 	fast := fs.Bool("fast", false, "replay a recording as fast as possible instead of at its recorded pace")
+	var cf configFlag
+	cf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -23,6 +24,10 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return fmt.Errorf("%w: monitor needs --device", errUsage)
 	}
 	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	cfg, err := cf.load(log)
 	if err != nil {
 		return err
 	}
@@ -42,7 +47,7 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("read the report descriptor of %s: %w", dev.Info(), err)
 	}
-	prof, err := keymap.ForDevice(dev.Info(), desc)
+	prof, err := cfg.Profile(dev.Info(), desc)
 	if err != nil {
 		return fmt.Errorf("%s: %w", dev.Info(), err)
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -19,6 +20,8 @@ import (
 )
 
 const waitLimit = 10 * time.Second
+
+var update = flag.Bool("update", false, "rewrite testdata/session.hid from a fresh recording")
 
 // shortDir is a temp dir whose paths fit a unix socket address.
 func shortDir(t *testing.T) string {
@@ -157,6 +160,7 @@ func waitErr(t *testing.T, done <-chan error, what string) error {
 // lines; and handsetd monitor prints the same events from the file.
 func TestRecordThenReplay(t *testing.T) {
 	dir := shortDir(t)
+	t.Setenv("XDG_CONFIG_HOME", dir) // no user config applies
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
@@ -247,6 +251,11 @@ func TestRecordThenReplay(t *testing.T) {
 	if err := os.WriteFile(file, []byte(recording.String()), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	if *update {
+		if err := os.WriteFile("testdata/session.hid", []byte(recording.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	if !strings.Contains(recording.String(), "\nR: ") || strings.Count(recording.String(), "\nE: ") < 8 {
 		t.Fatalf("recording lacks a descriptor or events:\n%s", recording.String())
 	}
@@ -277,4 +286,48 @@ func TestRecordThenReplay(t *testing.T) {
 	}
 	cancel()
 	<-served
+}
+
+// TestMonitorConfig proves that --config applies its remaps and NAME to a
+// replayed handset, that a malformed config stops handsetd with the file and
+// line, and that a missing --config file is an error while a missing default
+// one is not.
+func TestMonitorConfig(t *testing.T) {
+	dir := shortDir(t)
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	ctx := context.Background()
+	monitor := func(extra ...string) (string, error) {
+		var out syncBuffer
+		args := append([]string{"monitor", "--fast", "--log-level", "error", "--device", "replay:testdata/session.hid"}, extra...)
+		err := waitErr(t, runCmd(t, ctx, &out, args...), "monitor")
+		return out.String(), err
+	}
+	plain, err := monitor()
+	if err != nil || !strings.Contains(plain, "BTN_PRESSED #\n") {
+		t.Fatalf("no config: %v\n%s", err, plain)
+	}
+	cfg := filepath.Join(dir, "c.toml")
+	os.WriteFile(cfg, []byte("[model.\"Generic USB Telephony Handset\".keys]\n\"1\" = \"YES\"\n\"#\" = \"\"\n"), 0o644)
+	got, err := monitor("--config", cfg)
+	want := "HOOK OFF\nBTN_PRESSED YES\nBTN_RELEASED YES\nBTN_PRESSED 5\nBTN_RELEASED 5\nBTN_PRESSED *\nBTN_RELEASED *\nHOOK ON\n"
+	if err != nil || got != want {
+		t.Errorf("with remaps: %v\n%s\nwant\n%s", err, got, want)
+	}
+	// The default location is used when --config is not given.
+	os.MkdirAll(filepath.Join(dir, "handsetd"), 0o755)
+	os.Rename(cfg, filepath.Join(dir, "handsetd", "config.toml"))
+	if got, err := monitor(); err != nil || got != want {
+		t.Errorf("default config: %v\n%s", err, got)
+	}
+	os.WriteFile(cfg, []byte("[model.A]\n\n name = 3\n"), 0o644)
+	if _, err := monitor("--config", cfg); err == nil || !strings.Contains(err.Error(), cfg+":3:") {
+		t.Errorf("malformed config: %v, want an error at %s:3", err, cfg)
+	}
+	if _, err := monitor("--config", filepath.Join(dir, "nope.toml")); err == nil {
+		t.Error("missing --config file accepted")
+	}
+	os.WriteFile(filepath.Join(dir, "bad.hid"), []byte("R: 1 c0\nE: 1\n"), 0o644)
+	if _, err := monitor("--device", "replay:"+filepath.Join(dir, "bad.hid")); err == nil || !strings.Contains(err.Error(), "line 2") {
+		t.Errorf("malformed recording: %v, want line 2", err)
+	}
 }
