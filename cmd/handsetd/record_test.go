@@ -15,6 +15,7 @@ import (
 	"time"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/hid/replay"
 	"github.com/handsetd/handsetd/phoneapi"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
@@ -157,7 +158,8 @@ func waitErr(t *testing.T, done <-chan error, what string) error {
 // driven through its control language while handsetd run carries it to a
 // host and handsetd record listens in; then handsetd run --device replay:
 // plays the file to a second host, which must receive exactly the same
-// lines; and handsetd monitor prints the same events from the file.
+// lines; so must a third host fed through phonesim's replay server; and
+// handsetd monitor prints the same events from the file.
 func TestRecordThenReplay(t *testing.T) {
 	dir := shortDir(t)
 	t.Setenv("XDG_CONFIG_HOME", dir) // no user config applies
@@ -273,6 +275,42 @@ func TestRecordThenReplay(t *testing.T) {
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("replay sent\n%s\nthe recorded session sent\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+
+	// phonesim --replay serves the file on the UHID socket: handsetd run
+	// on sim: gets the same lines. Playback starts once the host has the
+	// driver's resync, as a person typing play into phonesim would wait.
+	rec, err := replay.Load(file, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	replaySock := filepath.Join(dir, "rp")
+	rln, err := net.Listen("unix", replaySock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	play := make(chan struct{})
+	sctx, stopServe := context.WithCancel(ctx)
+	servedReplay := make(chan error, 1)
+	go func() {
+		servedReplay <- firmwaresim.ServeReplay(sctx, rln, rec, firmwaresim.ReplayOptions{Start: play})
+	}()
+	host3 := startHost(t, ctx, filepath.Join(dir, "h3"))
+	pctx, stopPlay := context.WithCancel(ctx)
+	viaSim := runCmd(t, pctx, io.Discard, "run", "--log-level", "error", "--device", "sim:unix:"+replaySock, "--host", "stream:"+host3.addr)
+	host3.wait(t, "the resync", hasLine("HOOK ON"))
+	close(play)
+	got = host3.wait(t, "the recorded lines via phonesim", func(ls []string) bool { return len(ls) >= len(want) })
+	stopPlay()
+	if err := waitErr(t, viaSim, "run --device sim: (replay)"); err != nil {
+		t.Fatalf("run via phonesim replay: %v", err)
+	}
+	stopServe()
+	if err := waitErr(t, servedReplay, "ServeReplay"); err != nil {
+		t.Fatalf("ServeReplay: %v", err)
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("replay via phonesim sent\n%s\nthe recorded session sent\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 
 	// monitor prints the same events, and exits at the end of the file.

@@ -31,8 +31,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	serial := fl.String("serial", "SIM0001", "USB serial number")
 	unplugged := fl.Bool("unplugged", false, "start with the handset unplugged")
 	verbose := fl.Bool("v", false, "log debug messages")
+	replayFile := fl.String("replay", "", "serve a hid-recorder recording (FILE.hid or FILE.hid#N) instead of a firmware model")
+	fast := fl.Bool("fast", false, "with --replay: send the reports as fast as the client reads them")
+	autoplay := fl.Bool("autoplay", false, "with --replay: play as soon as a client opens the device, without waiting for the play command")
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "usage: phonesim --listen unix:PATH [--model MODEL] [flags]\n       phonesim --models\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: phonesim --listen unix:PATH [--model MODEL] [flags]\n       phonesim --listen unix:PATH --replay FILE.hid [--fast] [--autoplay]\n       phonesim --models\n\nflags:\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -69,6 +72,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if *replayFile != "" {
+		modelSet := false
+		fl.Visit(func(f *flag.Flag) { modelSet = modelSet || f.Name == "model" })
+		if modelSet {
+			fmt.Fprintln(stderr, "phonesim: --replay and --model exclude each other: a recording is not a firmware model")
+			return errUsage
+		}
+		return runReplay(ctx, replayArgs{file: *replayFile, listen: path, fast: *fast, autoplay: *autoplay}, stdin, stdout, log)
+	}
 
 	h, err := firmwaresim.New(*model, firmwaresim.Options{
 		HookTimeout: *timeout, Serial: *serial, Unplugged: *unplugged, Logger: log,
