@@ -26,6 +26,8 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		defer os.RemoveAll(dir)
+		// No user's keymap overrides (config.toml) apply to any test.
+		os.Setenv("XDG_CONFIG_HOME", dir)
 		cmd := exec.Command("go", "build", "-o", dir+"/", "github.com/handsetd/handsetd/cmd/...")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {
