@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/handsetd/handsetd/hid"
@@ -87,7 +88,9 @@ func DefaultPath(getenv func(string) string) (string, error) {
 func Load(path string, explicit bool) (*Config, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		if !explicit && errors.Is(err, fs.ErrNotExist) {
+		// A default path whose directory is a file is as absent as one
+		// that does not exist.
+		if !explicit && (errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR)) {
 			return &Config{File: path}, nil
 		}
 		return nil, fmt.Errorf("config: %w", err)

@@ -119,7 +119,9 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if f, ok := stdin.(*os.File); ok && *script == "" && term.IsTerminal(int(f.Fd())) {
 		return d.interactive(ctx, f, stdout)
 	}
+	d.mu.Lock() // the driver is running: onLine reads out under mu
 	d.out = stdout
+	d.mu.Unlock()
 	return d.runScript(ctx, steps, stdout)
 }
 
