@@ -369,3 +369,64 @@ func TestMonitorConfig(t *testing.T) {
 		t.Errorf("malformed recording: %v, want line 2", err)
 	}
 }
+
+// TestRecordAcknowledges proves that handsetd record on its own (not
+// --passive) acknowledges the hook on the LEDs as the driver would, so the
+// simulated handset does not revert to on-hook, notes its outputs with
+// --outputs, prints the Phone API lines on stderr, and ends with a complete
+// recording when the handset is unplugged.
+func TestRecordAcknowledges(t *testing.T) {
+	dir := shortDir(t)
+	t.Setenv("XDG_CONFIG_HOME", dir)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sim, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	simPath := filepath.Join(dir, "sim")
+	ln, err := net.Listen("unix", simPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- firmwaresim.Serve(ctx, ln, sim) }()
+
+	var out, errOut syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"record", "--outputs", "--log-level", "error", "--device", "sim:unix:" + simPath}, strings.NewReader(""), &out, &errOut)
+	}()
+	waitFor := func(what string, ok func() bool) {
+		t.Helper()
+		for deadline := time.Now().Add(waitLimit); !ok(); time.Sleep(2 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("timed out waiting for %s; state %s\nrecording:\n%s", what, sim.Exec("state"), out.String())
+			}
+		}
+	}
+	waitFor("the recorder to open the handset", func() bool { return strings.Contains(sim.Exec("state"), `"hosts":1`) })
+	if got := sim.Exec("hook off"); got != "ok" {
+		t.Fatal(got)
+	}
+	waitFor("the off-hook acknowledgement", func() bool {
+		st := sim.Exec("state")
+		return strings.Contains(st, `"offhook":true`) && strings.Contains(st, `"hook_pending":false`)
+	})
+	if got := sim.Exec("unplug"); got != "ok" {
+		t.Fatal(got)
+	}
+	if err := waitErr(t, done, "record"); err != nil {
+		t.Fatalf("record: %v", err)
+	}
+	rec := out.String()
+	if !strings.Contains(rec, "# output: ") || strings.Count(rec, "\nE: ") != 2 {
+		t.Errorf("want two reports and output notes:\n%s", rec)
+	}
+	if !strings.Contains(errOut.String(), "HOOK OFF") {
+		t.Errorf("stderr lacks the Phone API line: %s", errOut.String())
+	}
+	cancel()
+	<-served
+}
