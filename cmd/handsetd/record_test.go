@@ -123,6 +123,25 @@ func (th *testHost) wait(t *testing.T, what string, ok func([]string) bool) []st
 	}
 }
 
+// waitSim waits, on the handset's change notifications, until its state
+// satisfies ok.
+func waitSim(t *testing.T, sim *firmwaresim.Handset, what string, ok func(firmwaresim.State) bool) {
+	t.Helper()
+	deadline := time.NewTimer(waitLimit)
+	defer deadline.Stop()
+	for {
+		changed := sim.Changed()
+		if ok(sim.State()) {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline.C:
+			t.Fatalf("timed out waiting for %s; the handset's state: %s", what, sim.Exec("state"))
+		}
+	}
+}
+
 func hasLine(want string) func([]string) bool {
 	return func(ls []string) bool {
 		for _, l := range ls {
@@ -188,27 +207,26 @@ func TestRecordThenReplay(t *testing.T) {
 	recorded := runCmd(t, ctx, &recording, "record", "--passive", "--log-level", "error", "--device", "sim:unix:"+simPath)
 
 	host1.wait(t, "the driver's handshake", hasLine("HOOK ON"))
-	for deadline := time.Now().Add(waitLimit); ; {
-		if strings.Contains(sim.Exec("state"), `"hosts":2`) {
-			break // the recorder has opened the handset too
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the recorder never opened the handset; recording so far:\n%s", recording.String())
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+	// The recorder has opened the handset too.
+	waitSim(t, sim, "two hosts", func(s firmwaresim.State) bool { return s.Hosts == 2 })
 	// settle is what the handset's state shows once the driver has
 	// acknowledged the step on the LEDs; the next step waits for it. (Mute
 	// is left out: without a call the host turns it straight off again, so
 	// the lines depend on the host's timing, not only on the recording.)
-	steps := []struct{ do, want, settle string }{
-		{"hook off", "HOOK OFF", `"leds":{"offhook":true`},
-		{"tap 1", "BTN_RELEASED 1", ""},
-		{"tap #", "BTN_RELEASED #", ""},
-		{"press 5", "BTN_PRESSED 5", ""},
-		{"release 5", "BTN_RELEASED 5", ""},
-		{"tap *", "BTN_RELEASED *", ""},
-		{"hook on", "HOOK ON", `"leds":{"offhook":false`},
+	offHookLED := func(on bool) func(firmwaresim.State) bool {
+		return func(s firmwaresim.State) bool { return s.LEDs.OffHook == on }
+	}
+	steps := []struct {
+		do, want string
+		settle   func(firmwaresim.State) bool
+	}{
+		{"hook off", "HOOK OFF", offHookLED(true)},
+		{"tap 1", "BTN_RELEASED 1", nil},
+		{"tap #", "BTN_RELEASED #", nil},
+		{"press 5", "BTN_PRESSED 5", nil},
+		{"release 5", "BTN_RELEASED 5", nil},
+		{"tap *", "BTN_RELEASED *", nil},
+		{"hook on", "HOOK ON", offHookLED(false)},
 	}
 	n := 0
 	for _, s := range steps {
@@ -225,15 +243,8 @@ func TestRecordThenReplay(t *testing.T) {
 			}
 			return false
 		})
-		for deadline := time.Now().Add(waitLimit); s.settle != ""; {
-			st := sim.Exec("state")
-			if strings.Contains(st, s.settle) && strings.Contains(st, `"hook_pending":false`) {
-				break
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("after %s the handset never showed %s: %s", s.do, s.settle, st)
-			}
-			time.Sleep(2 * time.Millisecond)
+		if s.settle != nil {
+			waitSim(t, sim, "the acknowledgement of "+s.do, func(st firmwaresim.State) bool { return s.settle(st) && !st.HookPending })
 		}
 	}
 	want := host1.snapshot()
@@ -398,22 +409,11 @@ func TestRecordAcknowledges(t *testing.T) {
 	go func() {
 		done <- run(ctx, []string{"record", "--outputs", "--log-level", "error", "--device", "sim:unix:" + simPath}, strings.NewReader(""), &out, &errOut)
 	}()
-	waitFor := func(what string, ok func() bool) {
-		t.Helper()
-		for deadline := time.Now().Add(waitLimit); !ok(); time.Sleep(2 * time.Millisecond) {
-			if time.Now().After(deadline) {
-				t.Fatalf("timed out waiting for %s; state %s\nrecording:\n%s", what, sim.Exec("state"), out.String())
-			}
-		}
-	}
-	waitFor("the recorder to open the handset", func() bool { return strings.Contains(sim.Exec("state"), `"hosts":1`) })
+	waitSim(t, sim, "the recorder to open the handset", func(s firmwaresim.State) bool { return s.Hosts == 1 })
 	if got := sim.Exec("hook off"); got != "ok" {
 		t.Fatal(got)
 	}
-	waitFor("the off-hook acknowledgement", func() bool {
-		st := sim.Exec("state")
-		return strings.Contains(st, `"offhook":true`) && strings.Contains(st, `"hook_pending":false`)
-	})
+	waitSim(t, sim, "the off-hook acknowledgement", func(s firmwaresim.State) bool { return s.LEDs.OffHook && !s.HookPending })
 	if got := sim.Exec("unplug"); got != "ok" {
 		t.Fatal(got)
 	}

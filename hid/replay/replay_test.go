@@ -125,9 +125,12 @@ func TestFastHoldStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
+	short, stop := context.WithTimeout(ctx, 20*time.Millisecond)
+	if _, err := d.ReadInput(short, make([]byte, 8)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a read before Start: %v, want the deadline", err)
+	}
+	stop()
 	ch := readAsync(ctx, d)
-	time.Sleep(10 * time.Millisecond) // give a wrong implementation time to return
-	pending(t, ch)
 	close(start)
 	if r := await(t, ch); r.err != nil || r.b[1] != 0 {
 		t.Fatalf("first: % x %v", r.b, r.err)
