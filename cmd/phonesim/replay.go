@@ -13,6 +13,7 @@ import (
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid/replay"
+	"github.com/handsetd/handsetd/internal/control"
 )
 
 type replayArgs struct {
@@ -73,18 +74,13 @@ func runReplay(ctx context.Context, a replayArgs, stdin io.Reader, stdout io.Wri
 		serveErr = firmwaresim.ServeReplay(ctx, ln, rec, firmwaresim.ReplayOptions{Fast: a.fast, Start: start, Logger: log})
 	}()
 
-	lines := make(chan string)
+	lines := make(chan control.Line)
 	go func() {
 		// This goroutine may outlive runReplay while it blocks on stdin; it
 		// exits at the next line or EOF.
 		defer close(lines)
-		sc := bufio.NewScanner(stdin)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
+		if err := control.Read(ctx, stdin, maxControlLine, lines); err != nil && ctx.Err() == nil {
+			log.Warn("reading commands", "err", err)
 		}
 	}()
 
@@ -100,11 +96,17 @@ func runReplay(ctx context.Context, a replayArgs, stdin io.Reader, stdout io.Wri
 				return nil
 			case <-serveDone:
 				return nil
-			case line, ok := <-lines:
+			case l, ok := <-lines:
 				if !ok {
 					return nil
 				}
-				switch strings.ToLower(strings.TrimSpace(line)) {
+				if l.Err != nil {
+					if err := answer("error: " + l.Err.Error()); err != nil {
+						return err
+					}
+					continue
+				}
+				switch strings.ToLower(strings.TrimSpace(l.Text)) {
 				case "":
 				case "play":
 					play()
