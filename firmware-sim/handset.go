@@ -85,16 +85,17 @@ type Handset struct {
 	opts   Options
 	serial string
 
-	mu       sync.Mutex
-	fw       firmware
-	plugged  bool
-	sess     *session
-	plugWait chan struct{} // closed when plugged
-	hosts    map[host]struct{}
-	changed  chan struct{} // closed at the next state change
-	last     State
-	closed   bool
-	done     chan struct{} // closed by Close
+	mu        sync.Mutex
+	fw        firmware
+	plugged   bool
+	sess      *session
+	plugWait  chan struct{} // closed when plugged
+	hosts     map[host]struct{}
+	changed   chan struct{} // closed at the next state change
+	last      State
+	closed    bool
+	usbipBusy bool          // a USB/IP client has the device imported
+	done      chan struct{} // closed by Close
 }
 
 // New returns a handset running the named model's firmware, plugged in
