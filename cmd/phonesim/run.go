@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if *listen != "" || *usbipAt == "" {
 		p, ok := strings.CutPrefix(*listen, "unix:")
 		if !ok || p == "" {
-			fmt.Fprintf(stderr, "phonesim: --listen unix:PATH or --usbip is required (got --listen %q)\n", *listen)
+			fmt.Fprintf(stderr, "phonesim: --listen unix:PATH is required unless --usbip is given (got --listen %q)\n", *listen)
 			fl.Usage()
 			return errUsage
 		}
