@@ -126,8 +126,8 @@ func run(t *testing.T, vm *vmtest.VM, script string) string {
 
 // attached is a model attached to the guest's vhci-hcd.
 type attached struct {
-	dev    string // the USB device's sysfs directory in the guest
-	hidraw string // its hidraw node's name, "" when it has none
+	dev    string        // the USB device's sysfs directory in the guest
+	hidraw string        // its hidraw node's name, "" when it has none
 	took   time.Duration // from usbip attach to enumerated, on the guest's clock
 }
 
