@@ -387,7 +387,8 @@ func TestUSBControl(t *testing.T) {
 // in order, an OUT transfer reaches the firmware and is answered with the
 // number of bytes taken, and unlinking the last IN transfer stops polling.
 func TestUSBInterrupt(t *testing.T) {
-	h, _ := newFake(t, Options{})
+	seen := make(chan []byte, 8)
+	h, _ := newFake(t, Options{OnOutput: func(r []byte) { seen <- r }})
 	uc := importUSB(t, h)
 	uc.enumerate()
 
@@ -422,10 +423,16 @@ func TestUSBInterrupt(t *testing.T) {
 		t.Fatalf("OUT completion %+v, want actual length 2", r)
 	}
 	waitState(t, h, "LEDs from the OUT transfer", func(s State) bool { return s.LEDs.OffHook && s.LEDs.Ring })
+	if got := <-seen; !bytes.Equal(got, []byte{2, outHookLED | outRingLED}) {
+		t.Errorf("OnOutput saw % x", got)
+	}
 	// A report the firmware rejects is still taken, as a device does.
 	bad := uc.submit(2, false, 0, usbip.Setup{}, []byte{9, 9, 9})
 	if r := uc.next(); r.Seqnum != bad || r.Status != 0 || r.ActualLength != 3 {
 		t.Fatalf("rejected OUT completion %+v", r)
+	}
+	if got := <-seen; !bytes.Equal(got, []byte{9, 9, 9}) {
+		t.Errorf("OnOutput saw % x for the rejected report", got)
 	}
 	// Endpoints the device lacks stall.
 	uc.submit(3, true, 8, usbip.Setup{}, nil)

@@ -57,4 +57,9 @@ depmod -b "$dir/root" "$version"
 echo "$version" >"$dir/version"
 touch "$dir/ready"
 ln -sfn "$version" "$cache/current"
+# Older kernels are of no use any more: each takes about 400 MB.
+for old in "$cache"/*/; do
+	old=${old%/}
+	[ "$old" = "$dir" ] || [ -L "$old" ] || rm -rf "$old"
+done
 echo "vmkernel: ready: $dir"
