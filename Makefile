@@ -57,6 +57,10 @@ test-kernel: deps kernel ## Only the tests that run a real Linux kernel in qemu 
 fuzz: ## Run every fuzz target for FUZZTIME each (default 30s); not part of `make test`.
 	@scripts/fuzz.sh $(or $(FUZZTIME),30s)
 
+.PHONY: bench
+bench: ## Run the benchmarks (hot paths: report decode/encode, line parsing).
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
 .PHONY: clean
 clean: ## Remove build output.
 	rm -rf $(BIN)
