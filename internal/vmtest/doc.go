@@ -29,5 +29,11 @@
 // guest, and RunSelf runs the test binary itself in a named role, for test
 // programs that must run in the guest (reading a hidraw node, say).
 //
+// The guest caches the host's root (9p cache=loose) because starting
+// programs over an uncached 9p mount under emulation costs most of a second
+// each; so build what the guest runs (the project's binaries) before Boot,
+// as files the host creates later may not show up in directories the guest
+// has already looked at.
+//
 // One VM serves a whole test package: boot it once, run many commands.
 package vmtest
