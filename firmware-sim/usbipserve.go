@@ -400,8 +400,8 @@ func (uc *usbConn) submit(s *usbip.Submit) error {
 			uc.reply(usbip.Ret{Command: usbip.RetSubmit, Seqnum: s.Seqnum, ActualLength: uint32(len(s.Data))})
 			return nil
 		}
-		if uint32(len(reply)) > s.Length {
-			reply = reply[:s.Length]
+		if n := min(s.Length, uint32(usbip.DecodeSetup(s.Setup).Length)); uint32(len(reply)) > n {
+			reply = reply[:n] // never more than the host asked for
 		}
 		uc.reply(usbip.Ret{Command: usbip.RetSubmit, Seqnum: s.Seqnum, ActualLength: uint32(len(reply)), Data: reply})
 	case s.EP == uint32(uc.inEP) && s.Direction == usbip.DirIn && uc.config != 0 && !uc.halted[uc.inEP|0x80]:

@@ -10,8 +10,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
+	"unsafe"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/internal/vmtest"
@@ -138,9 +140,12 @@ func attach(t *testing.T, vm *vmtest.VM, exp *exporter, h *firmwaresim.Handset, 
 	t.Helper()
 	exp.set(h)
 	t.Cleanup(func() {
+		start := time.Now()
 		run(t, vm, `for p in $(usbip port | sed -n 's/^Port \([0-9]*\):.*/\1/p'); do usbip detach -p "$p" >/dev/null; done`)
+		detached := time.Since(start)
 		exp.conns.Wait()
 		exp.set(nil)
+		t.Logf("detach %v, connection closed after %v", detached.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	})
 	want := "0"
 	if wantHidraw {
@@ -232,8 +237,9 @@ func TestKernelEnumerates(t *testing.T) {
 // TestKernelHidrawIO proves that reports cross the kernel's USB and HID
 // stacks unchanged both ways: a program in the guest reads the generic
 // model's input reports from its hidraw node, byte for byte as the firmware
-// emitted them, and the output reports it writes reach the firmware as
-// exactly the bytes written.
+// emitted them, the output reports it writes reach the firmware as exactly
+// the bytes written, and a feature report set and read back with hidraw's
+// ioctls (SET_REPORT and GET_REPORT on EP0) reaches the firmware.
 func TestKernelHidrawIO(t *testing.T) {
 	vm, exp := bootVM(t)
 	outputs := make(chan []byte, 64)
@@ -305,18 +311,20 @@ func TestKernelHidrawIO(t *testing.T) {
 	for _, r := range input {
 		want.WriteString(hex.EncodeToString(r) + "\n")
 	}
+	want.WriteString("feature 0309\n") // set the ringer volume to 9, then read it back
 	if got := string(res.r.Stdout); got != want.String() {
 		t.Errorf("the guest read:\n%s\nwant:\n%s", got, want.String())
 	}
-	if s := h.State(); s.LEDs.Mute || s.LEDs.OffHook || s.Ringing {
-		t.Errorf("firmware state after the last write %+v, want everything off", s)
+	if s := h.State(); s.LEDs.Mute || s.LEDs.OffHook || s.Ringing || s.RingerVolume != 9 {
+		t.Errorf("firmware state after the probe %+v, want everything off and ringer volume 9", s)
 	}
 }
 
 // hidrawProbe runs in the guest: hidraw-probe NODE N FIRST [OUT...]. It
 // opens NODE, waits out usbhid's quiet time after open, writes the FIRST
 // output report (hex) as its ready signal, prints N input reports as hex
-// lines, then writes each OUT report.
+// lines, then writes each OUT report, then sets feature report 3 to 9 and
+// prints it read back.
 func hidrawProbe(args []string) int {
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(os.Stderr, "hidraw-probe: "+format+"\n", a...)
@@ -363,5 +371,39 @@ func hidrawProbe(args []string) int {
 			return fail("%v", err)
 		}
 	}
+	// Feature reports travel as SET_REPORT and GET_REPORT on EP0.
+	set := []byte{3, 9}
+	if err := featureIoctl(f, hidiocsfeature, set); err != nil {
+		return fail("HIDIOCSFEATURE: %v", err)
+	}
+	get := []byte{3, 0}
+	if err := featureIoctl(f, hidiocgfeature, get); err != nil {
+		return fail("HIDIOCGFEATURE: %v", err)
+	}
+	fmt.Printf("feature %s\n", hex.EncodeToString(get))
 	return 0
+}
+
+// hidraw's feature ioctls: _IOC(read|write, 'H', nr, len).
+const (
+	hidiocsfeature = 0x06
+	hidiocgfeature = 0x07
+)
+
+func featureIoctl(f *os.File, nr uintptr, buf []byte) error {
+	req := uintptr(3)<<30 | uintptr(len(buf))<<16 | uintptr('H')<<8 | nr
+	rc, err := f.SyscallConn()
+	if err != nil {
+		return err
+	}
+	var errno syscall.Errno
+	if err := rc.Control(func(fd uintptr) {
+		_, _, errno = syscall.Syscall(syscall.SYS_IOCTL, fd, req, uintptr(unsafe.Pointer(&buf[0])))
+	}); err != nil {
+		return err
+	}
+	if errno != 0 {
+		return errno
+	}
+	return nil
 }
