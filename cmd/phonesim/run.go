@@ -16,6 +16,7 @@ import (
 	"time"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/internal/control"
 )
 
 // errUsage marks a command-line mistake; the usage is already printed.
@@ -144,20 +145,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		close(usbipDone)
 	}
 
-	lines := make(chan string)
+	lines := make(chan control.Line)
 	go func() {
 		// This goroutine may outlive run while it blocks on stdin; it
 		// exits at the next line or EOF.
 		defer close(lines)
-		sc := bufio.NewScanner(stdin)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		if err := sc.Err(); err != nil {
+		if err := control.Read(ctx, stdin, maxControlLine, lines); err != nil && ctx.Err() == nil {
 			log.Warn("reading commands", "err", err)
 		}
 	}()
@@ -177,7 +170,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // loop answers command lines until EOF, quit or ctx.
-func loop(ctx context.Context, h *firmwaresim.Handset, lines <-chan string, stdout io.Writer, serveDone <-chan struct{}) error {
+// maxControlLine bounds a control line; no command comes near it.
+const maxControlLine = 4096
+
+func loop(ctx context.Context, h *firmwaresim.Handset, lines <-chan control.Line, stdout io.Writer, serveDone <-chan struct{}) error {
 	w := bufio.NewWriter(stdout)
 	for {
 		select {
@@ -188,18 +184,22 @@ func loop(ctx context.Context, h *firmwaresim.Handset, lines <-chan string, stdo
 				return nil // Serve saw the same cancellation first
 			}
 			return errors.New("the simulator stopped serving")
-		case line, ok := <-lines:
+		case l, ok := <-lines:
 			if !ok {
 				return nil // EOF
 			}
-			if strings.TrimSpace(line) == "" {
+			switch {
+			case l.Err != nil:
+				fmt.Fprintln(w, "error: "+l.Err.Error())
+			case strings.TrimSpace(l.Text) == "":
 				continue
+			default:
+				fmt.Fprintln(w, h.Exec(l.Text))
 			}
-			fmt.Fprintln(w, h.Exec(line))
 			if err := w.Flush(); err != nil {
 				return fmt.Errorf("write answer: %w", err)
 			}
-			if f := strings.Fields(line); strings.EqualFold(f[0], "quit") && len(f) == 1 {
+			if f := strings.Fields(l.Text); len(f) == 1 && strings.EqualFold(f[0], "quit") {
 				return nil
 			}
 		}
