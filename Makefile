@@ -10,7 +10,10 @@ export GOFLAGS
 # Debian packages the build and the tests need. Later capabilities add theirs
 # here (libusb, PortAudio, dbus, jackd, qemu...). `make deps` installs only the
 # ones missing, so it is cheap to run every time.
-DEB_PACKAGES :=
+DEB_PACKAGES := qemu-system-x86 busybox-static usbip kmod
+
+# The Debian kernel the in-VM tests boot, unpacked (not installed) here.
+KERNEL_CACHE := .cache/kernel
 
 .DEFAULT_GOAL := help
 
@@ -36,8 +39,19 @@ lint: ## gofmt and go vet.
 	$(GO) vet ./...
 
 .PHONY: test
-test: deps lint ## Lint, then the whole suite with the race detector.
+test: deps kernel lint ## Lint, then the whole suite with the race detector (the in-VM tests included).
 	$(GO) test -race -count=1 -timeout 12m ./...
+
+# The packages whose tests boot a VM: one VM per package.
+VM_PACKAGES := ./internal/vmtest ./firmware-sim/kerneltest
+
+.PHONY: kernel
+kernel: deps ## Download and prepare Debian's kernel for the in-VM tests (cached in .cache/kernel).
+	@scripts/vmkernel.sh $(KERNEL_CACHE)
+
+.PHONY: test-kernel
+test-kernel: deps kernel ## Only the tests that run a real Linux kernel in qemu (USB/IP, hidraw).
+	$(GO) test -race -count=1 -timeout 5m -v $(VM_PACKAGES)
 
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each (default 30s); not part of `make test`.

@@ -377,3 +377,30 @@ func (g *generic) state(s *State) {
 		s.Keys = append(s.Keys, genericKeyName(genericKey{index: i}))
 	}
 }
+
+// usb is the generic handset on the bus: one HID interface with an
+// interrupt IN endpoint for report 1 and an interrupt OUT endpoint for
+// report 2 (4 and 2 bytes with their ids).
+func (g *generic) usb() USBDevice {
+	id := g.identity()
+	return USBDevice{
+		VendorID: id.vendor, ProductID: id.product, BCDDevice: id.version,
+		Manufacturer: id.manufacturer, Product: id.productName, MaxPowerMA: 100,
+		Interfaces: []USBInterface{{
+			Number: 0, Class: USBClassHID,
+			Endpoints: []USBEndpoint{
+				{Address: 0x81, Attributes: usbTransferInterrupt, MaxPacketSize: 8, Interval: 10},
+				{Address: 0x02, Attributes: usbTransferInterrupt, MaxPacketSize: 8, Interval: 10},
+			},
+		}},
+		HIDInterface: 0,
+	}
+}
+
+// inputReport answers GET_REPORT(Input) with the controls held now.
+func (g *generic) inputReport(id byte) ([]byte, error) {
+	if id != genericInputID {
+		return nil, fmt.Errorf("input report id %d: %w (this model's input report is id %d)", id, hid.ErrUnsupported, genericInputID)
+	}
+	return g.report(0), nil
+}

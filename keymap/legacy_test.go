@@ -479,3 +479,38 @@ func TestYealinkP1KHConversation(t *testing.T) {
 		t.Errorf("ringtone % x", rs)
 	}
 }
+
+// TestOverridesKeepTalking proves a profile wrapped with a user's overrides
+// still talks (Talker) and still has its display (Display), and that its keys
+// are renamed: a legacy phone keeps working under a config file.
+func TestOverridesKeepTalking(t *testing.T) {
+	p := WithOverrides(NewYealink(""), Overrides{Name: "Desk phone", Keys: map[string]string{"C": "NO"}})
+	if _, ok := p.(Talker); !ok {
+		t.Error("the wrapped Yealink profile no longer talks")
+	}
+	if _, ok := p.(Display); !ok {
+		t.Error("the wrapped Yealink profile lost its display")
+	}
+	if p.Name() != "Desk phone" {
+		t.Errorf("name %q", p.Name())
+	}
+	cm, _ := NewCM109("", "gtalk")
+	w := WithOverrides(cm, Overrides{Keys: map[string]string{"PAGEUP": "UP"}})
+	if _, ok := w.(Talker); !ok {
+		t.Error("the wrapped CM109 profile no longer talks")
+	}
+	if _, ok := w.(Display); ok {
+		t.Error("the wrapped CM109 profile grew a display")
+	}
+	evs, _ := w.Decode([]byte{0, 0x01, 0x0f, 0, 0})
+	if len(evs) != 1 || evs[0].Key != "UP" {
+		t.Errorf("renamed volume key: %v", evs)
+	}
+	tel, err := NewTelephony("", toggleButtonHeadset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := WithOverrides(tel, Overrides{Name: "x"}).(Talker); ok {
+		t.Error("the wrapped Telephony profile grew a Talker")
+	}
+}

@@ -27,6 +27,8 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		defer os.RemoveAll(dir)
+		// No user's keymap overrides (config.toml) apply to any test.
+		os.Setenv("XDG_CONFIG_HOME", filepath.Join(dir, "config-home"))
 		cmd := exec.Command("go", "build", "-o", dir+"/", "github.com/handsetd/handsetd/cmd/...")
 		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 		if err := cmd.Run(); err != nil {

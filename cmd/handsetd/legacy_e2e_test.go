@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"os"
 	"path/filepath"
@@ -13,7 +14,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/config"
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
@@ -54,23 +58,6 @@ type rig struct {
 	rec    *recorder
 	cursor int
 	stderr *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func startRig(t *testing.T, model string, args ...string) *rig {
@@ -315,5 +302,101 @@ func TestCM109ModelFlag(t *testing.T) {
 	err := run(context.Background(), []string{"run", "--device", "sim:unix:/nonexistent", "--host", "stream:unix:/nonexistent", "--cm109-model", "kip2000"}, strings.NewReader(""), &bytes.Buffer{}, &stderr)
 	if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), "atcom, gtalk, kip1000, usbph01") {
 		t.Fatalf("run with an unknown model = %v", err)
+	}
+}
+
+// TestProcessLegacyEveryKey proves, with the three built programs wired over
+// unix sockets as the README shows (phonesim playing the model, handsetd
+// run, phoneapi-host), that every key of every legacy model arrives at the
+// host as exactly its BTN_PRESSED and BTN_RELEASED lines.
+func TestProcessLegacyEveryKey(t *testing.T) {
+	for model, keys := range legacyKeys() {
+		t.Run(model, func(t *testing.T) {
+			t.Parallel()
+			sim, host := startLegacyTrio(t, model)
+			mark := host.mark()
+			var want []string
+			for _, k := range keys {
+				sim.must("press " + k)
+				host.waitLine("<- BTN_PRESSED " + k)
+				sim.must("release " + k)
+				host.waitLine("<- BTN_RELEASED " + k)
+				want = append(want, "<- BTN_PRESSED "+k, "<- BTN_RELEASED "+k)
+			}
+			var got []string
+			for _, l := range host.since(mark) {
+				if strings.HasPrefix(l, "<- BTN_") {
+					got = append(got, l)
+				}
+			}
+			if strings.Join(got, "|") != strings.Join(want, "|") {
+				t.Errorf("host got\n%q\nwant\n%q", got, want)
+			}
+		})
+	}
+}
+
+// TestProcessLegacyRinging proves across the three programs that an
+// incoming call rings a P1K with the caller's name on its LCD, and that
+// picking up with YES stops the ringing.
+func TestProcessLegacyRinging(t *testing.T) {
+	sim, host := startLegacyTrio(t, "yealink-p1k")
+	if got := host.say("call in alice Alice Smith"); !strings.HasPrefix(got, "ok") {
+		t.Fatalf("call in: %s", got)
+	}
+	waitState(t, sim, `"ringing":true`, `"lcd":"ALICE SMITH"`, `"ring":true`)
+	sim.must("press YES")
+	host.waitLine("<- BTN_PRESSED YES")
+	sim.must("release YES")
+	waitState(t, sim, `"ringing":false`, `"ring":false`)
+}
+
+// startLegacyTrio starts phonesim with model, phoneapi-host and handsetd
+// run (with --cm109-model for a CM109 model), and waits for the handshake.
+func startLegacyTrio(t *testing.T, model string) (sim, host *proc) {
+	t.Helper()
+	dir := shortDir(t)
+	phone := "unix:" + filepath.Join(dir, "phone.sock")
+	hostAddr := "unix:" + filepath.Join(dir, "host.sock")
+	sim = start(t, "phonesim", "--model", model, "--listen", phone)
+	host = start(t, "phoneapi-host", "--listen", hostAddr)
+	start(t, "handsetd", append([]string{"run", "--device", "sim:" + phone, "--host", "stream:" + hostAddr}, cmModelArg(model)...)...)
+	host.waitLine("<- HOOK ON")
+	return sim, host
+}
+
+// TestCM109ModelFlagBeatsConfig proves the profile choice: cm109_model from
+// the config file picks a CM109 phone's keymap, --cm109-model wins over it,
+// and other devices are left to the config.
+func TestCM109ModelFlagBeatsConfig(t *testing.T) {
+	cfg := &config.Config{File: "test.toml", CM109Model: config.Setting{Value: "atcom", Line: 1}}
+	cm := hid.Info{VendorID: 0x0d8c, ProductID: 0x000e}
+	model := func(pick func(hid.Info, []byte) (keymap.Profile, error), info hid.Info) string {
+		t.Helper()
+		p, err := pick(info, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, ok := p.(*keymap.CM109); ok {
+			return c.Model()
+		}
+		return fmt.Sprintf("%T", p)
+	}
+	var none profileFlags
+	if got := model(none.picker(cfg), cm); got != "atcom" {
+		t.Errorf("config alone: %s", got)
+	}
+	flag := profileFlags{cm109Model: "gtalk"}
+	if err := flag.check(); err != nil {
+		t.Fatal(err)
+	}
+	if got := model(flag.picker(cfg), cm); got != "gtalk" {
+		t.Errorf("flag and config: %s", got)
+	}
+	if got := model(flag.picker(nil), hid.Info{VendorID: 0x6993, ProductID: 0xb001}); got != "*keymap.Yealink" {
+		t.Errorf("a Yealink with the flag: %s", got)
+	}
+	if err := (&profileFlags{cm109Model: "nope"}).check(); !errors.Is(err, errUsage) {
+		t.Errorf("unknown model: %v", err)
 	}
 }
