@@ -117,6 +117,7 @@ type Handset struct {
 	sess      *session
 	plugWait  chan struct{} // closed when plugged
 	hosts     map[host]struct{}
+	held      []byte        // the newest report no host has read (see inputHolder)
 	changed   chan struct{} // closed at the next state change
 	last      State
 	closed    bool
@@ -173,11 +174,27 @@ func (h *Handset) Descriptor() []byte { return h.fw.descriptor() }
 type handsetEnv struct{ h *Handset }
 
 func (e handsetEnv) emit(report []byte) {
+	if len(e.h.hosts) == 0 {
+		if _, ok := e.h.fw.(inputHolder); ok {
+			e.h.held = append([]byte(nil), report...)
+		}
+		return
+	}
 	for c := range e.h.hosts {
 		r := make([]byte, len(report))
 		copy(r, report)
 		c.deliver(r)
 	}
+}
+
+// inputHolder is implemented by firmware whose interrupt IN endpoint keeps
+// its newest unread report while no host polls, as a USB device's endpoint
+// buffer does: a legacy phone answers a request the host sent before its
+// first poll, and the host still reads that answer. (A HID-telephony
+// model's reports, which say what the user did, are lost instead, as input
+// is while nothing reads it.)
+type inputHolder interface {
+	holdsInput()
 }
 
 func (e handsetEnv) after(d time.Duration, f func()) func() {
@@ -311,6 +328,7 @@ func (h *Handset) unplugLocked() {
 	close(h.sess.gone)
 	h.sess = nil
 	clear(h.hosts)
+	h.held = nil
 	h.plugWait = make(chan struct{})
 	h.fw.powerOn() // no power, no state: it comes back in its power-on state
 }
@@ -386,6 +404,10 @@ func (h *Handset) attach(s *session, c host) bool {
 		return false
 	}
 	h.hosts[c] = struct{}{}
+	if h.held != nil {
+		c.deliver(h.held)
+		h.held = nil
+	}
 	h.noteChangeLocked()
 	return true
 }

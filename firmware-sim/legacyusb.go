@@ -50,3 +50,11 @@ func (y *yealink) usb() USBDevice {
 // usb implements usbModel: the CM109's sound card and its HID interface 3,
 // which sends the 4 register bytes.
 func (c *cm109) usb() USBDevice { return phoneUSB(c.identity(), cmReportLen-1) }
+
+// holdsInput implements inputHolder: the phone's endpoint buffer keeps its
+// answer until the host polls.
+func (y *yealink) holdsInput() {}
+
+// holdsInput implements inputHolder: the CM109's endpoint always has its
+// registers to give.
+func (c *cm109) holdsInput() {}

@@ -206,6 +206,11 @@ func vendorDescriptor(n byte) []byte {
 
 func (y *yealink) powerOn() {
 	*y = yealink{env: y.env, v: y.v, led: []byte{1}}
+	// The event ring starts out holding "no key": a host that asks for an
+	// event that never happened must not see a key press.
+	for i := range y.events {
+		y.events[i] = ylNoKey
+	}
 	if y.v.model == "yealink-b2k" {
 		y.led = []byte{0, 0}
 		y.pstn = 1 // an unpowered B2K passes the landline through
