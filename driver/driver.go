@@ -66,6 +66,17 @@ type Config struct {
 	// RetryMin and RetryMax bound the backoff between reconnects (defaults
 	// 50 ms and 1 s).
 	RetryMin, RetryMax time.Duration
+	// DialWaitsForHost says Dial itself blocks until a host is present (as
+	// the D-Bus transport does, watching the host's bus name). A session
+	// that ends because the host went away is then redialled at once, so a
+	// restarted host is greeted without waiting out a backoff.
+	DialWaitsForHost bool
+	// PingInterval, when positive, makes the driver PING the host this often
+	// (on Clock) while a session is up, if the Session can Ping. A host that
+	// does not answer within the session's reply timeout is treated as gone.
+	PingInterval time.Duration
+	// Mode is the API spoken to the host: ModePhone (default) or ModeAccess.
+	Mode Mode
 	Clock              clock.Clock
 	Logger             *slog.Logger
 	// Observe, when set, is called by the handset's owner goroutine after
@@ -179,6 +190,9 @@ type owner struct {
 	sendDone chan struct{}
 	dropped  int // commands dropped by earlier sessions' outboxes
 	bad      int // malformed reports skipped
+
+	access Access         // used in ModeAccess
+	calls  phoneapi.Calls // the host's calls as last notified
 }
 
 func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
@@ -285,6 +299,20 @@ func (o *owner) onReport(log *slog.Logger, data []byte) {
 }
 
 func (o *owner) send(log *slog.Logger, c Command) {
+	if o.cfg.Mode == ModeAccess {
+		if o.box == nil {
+			log.Debug("no host; the device event has no meaning", "command", c.Line)
+			return
+		}
+		for _, a := range o.access.Translate(c, o.calls) {
+			o.put(log, a)
+		}
+		return
+	}
+	o.put(log, c)
+}
+
+func (o *owner) put(log *slog.Logger, c Command) {
 	if o.box == nil {
 		log.Debug("no host yet; the host will get the state on connect", "command", c.Line)
 		return
@@ -299,6 +327,8 @@ func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
 		o.stopSender()
 		o.sess = nil
 		o.h.HostUp(false)
+		o.access.Reset()
+		o.calls = phoneapi.Calls{}
 		return
 	}
 	o.sess, o.protocol = m.sess, m.protocol
@@ -308,6 +338,11 @@ func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
 	o.stopSend = cancel
 	o.sendDone = make(chan struct{})
 	go sendLoop(sctx, log, m.sess, o.box, o.sendDone)
+	if o.cfg.Mode == ModeAccess {
+		// An access-API host knows neither AUDIO_* nor HOOK; there is no
+		// device state for it to resync.
+		return
+	}
 	o.box.put(Command{Line: phoneapi.AudioIn(o.cfg.AudioIn)})
 	o.box.put(Command{Line: phoneapi.AudioOut(o.cfg.AudioOut)})
 	for _, c := range o.h.Resync() {
@@ -341,6 +376,7 @@ func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, don
 }
 
 func (o *owner) onUpdate(u phoneapi.Update) {
+	o.calls = u.Calls
 	if u.Mute != nil {
 		o.h.HostMute(*u.Mute)
 	}
@@ -429,17 +465,34 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 		runErr := make(chan error, 1)
 		rctx, stop := context.WithCancel(ctx)
 		go func() { runErr <- sess.Run(rctx) }()
+		var pinging sync.WaitGroup
+		pingErr := make(chan error, 1)
+		if p, ok := sess.(pinger); ok && cfg.PingInterval > 0 {
+			pinging.Add(1)
+			go func() {
+				defer pinging.Done()
+				keepAlive(rctx, cfg.Clock, cfg.PingInterval, p, pingErr)
+			}()
+		}
 		select {
 		case owner <- hostMsg{sess: sess, protocol: proto}:
 		case <-ctx.Done():
 		}
+		ran := false
 		select {
 		case err = <-runErr:
+			ran = true
+		case err = <-pingErr:
+			log.Warn("the host stopped answering PING; treating it as gone", "err", err)
 		case <-ctx.Done():
 			err = ctx.Err()
 		}
 		stop()
 		sess.Close()
+		if !ran {
+			<-runErr
+		}
+		pinging.Wait()
 		if ctx.Err() != nil {
 			return
 		}
@@ -449,12 +502,43 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 		case <-ctx.Done():
 			return
 		}
+		// A host that left is greeted again as soon as Dial sees a new one
+		// (Dial waits for it, so this cannot spin).
+		if cfg.DialWaitsForHost && errors.Is(err, phoneapi.ErrClosed) {
+			bo.Reset()
+			continue
+		}
 		// A session that lasted resets the backoff; one the host drops at
 		// once does not, so a crashing host is not hammered.
 		if cfg.Clock.Now().Sub(started) > cfg.RetryMax {
 			bo.Reset()
 		}
 		if bo.Wait(ctx) != nil {
+			return
+		}
+	}
+}
+
+// pinger is a Session that can check the host is alive (phoneapi.Client).
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// keepAlive pings every interval until ctx ends; the first failure is sent
+// to failed.
+func keepAlive(ctx context.Context, clk clock.Clock, interval time.Duration, p pinger, failed chan<- error) {
+	for {
+		t := clk.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C():
+		}
+		if err := p.Ping(ctx); err != nil {
+			if ctx.Err() == nil {
+				failed <- fmt.Errorf("keep-alive PING: %w", err)
+			}
 			return
 		}
 	}

@@ -85,13 +85,17 @@ func (h *Handset) HostCalls(ringing, inCall, held bool, lcd string) {
 	h.ringing, h.inCall, h.held, h.lcd = ringing, inCall, held, lcd
 }
 
-// HostUp records whether a host session is established. While none is, the
-// handset does not ring and shows no call; mute falls back to off, since the
-// seed says mute is always off without a call in progress.
+// HostUp records whether a host session is established. "No host" looks
+// like this on the device: no ringer, Ring and Hold LEDs dark, the display
+// blank, and mute off (the seed says mute is always off without a call in
+// progress, and without a host there is no call). The Off-Hook LED keeps
+// following the hook switch, because a device needs that echo to keep its
+// hook state.
 func (h *Handset) HostUp(up bool) {
 	h.hostUp = up
 	if !up {
 		h.ringing, h.inCall, h.held, h.lcd = false, false, false, ""
+		h.muted = false
 	}
 }
 
