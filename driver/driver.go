@@ -76,9 +76,9 @@ type Config struct {
 	// does not answer within the session's reply timeout is treated as gone.
 	PingInterval time.Duration
 	// Mode is the API spoken to the host: ModePhone (default) or ModeAccess.
-	Mode Mode
-	Clock              clock.Clock
-	Logger             *slog.Logger
+	Mode   Mode
+	Clock  clock.Clock
+	Logger *slog.Logger
 	// Observe, when set, is called by the handset's owner goroutine after
 	// every change it applied, with the output now on the device. Tests and
 	// the demo's view use it; it must not block.
