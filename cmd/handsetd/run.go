@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/handsetd/handsetd/driver"
 )
@@ -19,7 +20,11 @@ const usage = `usage:
   handsetd demo [--script FILE]
 
 device SPEC: sim:unix:PATH (a handset served by phonesim)
-host SPEC:   stream:unix:PATH | stream:tcp:HOST:PORT`
+host SPEC:   dbus (the session bus, as Skype for Linux) | dbus:system |
+             dbus:ADDRESS (e.g. dbus:unix:path=/run/phone/bus) |
+             stream:unix:PATH | stream:tcp:HOST:PORT
+
+run flags: --mode phone|access   --ping-interval DURATION (0 = off, else >= 5s)`
 
 // errUsage marks command-line mistakes; run prints the usage with them.
 var errUsage = errors.New("usage")
@@ -97,10 +102,19 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	var c commonFlags
 	c.register(fs)
 	fs.Var(&devices, "device", "handset to drive (repeatable): sim:unix:PATH")
-	host := fs.String("host", "", "Phone API host: stream:unix:PATH | stream:tcp:HOST:PORT")
+	host := fs.String("host", "", "Phone API host: dbus | dbus:system | dbus:ADDRESS | stream:unix:PATH | stream:tcp:HOST:PORT")
 	name := fs.String("name", "", "announce the handset with this NAME instead of its product name")
+	modeFlag := fs.String("mode", "phone", "API spoken to the host: phone (Phone API) or access (the driver answers, dials and hangs up itself)")
+	ping := fs.Duration("ping-interval", 10*time.Second, "PING the host this often and treat a silent host as gone (0 = never; at least 5s)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
+	}
+	mode, err := driver.ParseMode(*modeFlag)
+	if err != nil {
+		return fmt.Errorf("%w: --%v", errUsage, err)
+	}
+	if *ping != 0 && *ping < 5*time.Second {
+		return fmt.Errorf("%w: --ping-interval %v: use 0 (off) or at least 5s", errUsage, *ping)
 	}
 	if len(devices) == 0 {
 		return fmt.Errorf("%w: run needs at least one --device", errUsage)
@@ -112,7 +126,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dial, err := parseHost(*host, log)
+	hs, err := parseHost(*host, log)
 	if err != nil {
 		return err
 	}
@@ -123,10 +137,13 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			return err
 		}
 		cfgs = append(cfgs, driver.Config{
-			Open:   open,
-			Dial:   dial,
-			Name:   *name,
-			Logger: log.With("handset", spec),
+			Open:             open,
+			Dial:             hs.dial,
+			DialWaitsForHost: hs.waits,
+			PingInterval:     *ping,
+			Mode:             mode,
+			Name:             *name,
+			Logger:           log.With("handset", spec),
 		})
 	}
 	var wg sync.WaitGroup
