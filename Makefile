@@ -9,8 +9,9 @@ export GOFLAGS
 
 # Debian packages the build and the tests need. Later capabilities add theirs
 # here (libusb, PortAudio, dbus, jackd, qemu...). `make deps` installs only the
-# ones missing, so it is cheap to run every time.
-DEB_PACKAGES :=
+# ones missing, so it is cheap to run every time. D-Bus tests: dbus-daemon (a
+# private bus), python3-dbus and python3-gi (the Skype4Py-style client).
+DEB_PACKAGES := dbus-daemon python3-dbus python3-gi
 
 .DEFAULT_GOAL := help
 

@@ -66,7 +66,13 @@ type proc struct {
 // start runs a built program; it is killed when the test ends.
 func start(t *testing.T, name string, args ...string) *proc {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(binDir, name), args...)
+	return startPath(t, name, filepath.Join(binDir, name), args...)
+}
+
+// startPath runs the program at path, named name in messages.
+func startPath(t *testing.T, name, path string, args ...string) *proc {
+	t.Helper()
+	cmd := exec.Command(path, args...)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -290,3 +296,22 @@ func startDriver(t *testing.T, dev, bus string, extra ...string) *proc {
 }
 
 var _ = context.Background
+
+// next returns the next line the program prints on stdout.
+func (p *proc) next() string {
+	p.t.Helper()
+	select {
+	case a := <-p.answers:
+		return a
+	case <-p.done:
+		select {
+		case a := <-p.answers:
+			return a
+		default:
+		}
+		p.t.Fatalf("%s exited", p.name)
+	case <-time.After(waitLimit + 5*time.Second):
+		p.t.Fatalf("%s printed nothing", p.name)
+	}
+	return ""
+}
