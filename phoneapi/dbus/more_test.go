@@ -1,0 +1,113 @@
+package dbus
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	godbus "github.com/godbus/dbus/v5"
+
+	"github.com/handsetd/handsetd/internal/dbustest"
+	"github.com/handsetd/handsetd/phoneapi"
+)
+
+// TestSeveralClientsAndLeaving proves the host serves several bus clients
+// at once, notifies each on its own unique name, and detaches a client
+// whose connection leaves the bus.
+func TestSeveralClientsAndLeaving(t *testing.T) {
+	bus := dbustest.Start(t)
+	h, _, _ := serveHost(t, bus.Address)
+	a, b := dial(t, bus.Address), dial(t, bus.Address)
+	for i, tr := range []*Transport{a, b} {
+		write(t, tr, "NAME phone"+string(rune('A'+i)))
+		if s := readLine(t, tr); s != "OK" {
+			t.Fatalf("NAME reply %q", s)
+		}
+	}
+	if got := h.Exec("call bob Bob"); !strings.HasPrefix(got, "ok") {
+		t.Fatal(got)
+	}
+	for _, tr := range []*Transport{a, b} {
+		if s := readLine(t, tr); s != "CALL 1001 STATUS RINGING" {
+			t.Fatalf("%s got %q first, want the ringing call", tr.LocalName(), s)
+		}
+	}
+	if n := len(h.State().Clients); n != 2 {
+		t.Fatalf("%d clients, want 2", n)
+	}
+	a.Close()
+	deadline := time.Now().Add(wait)
+	for len(h.State().Clients) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the host still has %d clients after one left the bus", len(h.State().Clients))
+		}
+		<-time.After(10 * time.Millisecond)
+	}
+	if st := h.State(); st.Clients[0].Name != "phoneB" {
+		t.Fatalf("remaining client %+v", st.Clients[0])
+	}
+}
+
+// TestHandshakeRefusals proves the two refusals a Skype host gives to NAME
+// reach the Client as their own errors over D-Bus: ERROR 68 as
+// ErrAccessDenied, CONNSTATUS OFFLINE as ErrOffline.
+func TestHandshakeRefusals(t *testing.T) {
+	for _, tc := range []struct {
+		answer string
+		want   error
+	}{
+		{"ERROR 68 Access denied", phoneapi.ErrAccessDenied},
+		{"CONNSTATUS OFFLINE", phoneapi.ErrOffline},
+	} {
+		t.Run(tc.answer, func(t *testing.T) {
+			bus := dbustest.Start(t)
+			conn, err := godbus.Connect(bus.Address)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer conn.Close()
+			invoke := func(line string) (string, *godbus.Error) {
+				if strings.HasPrefix(line, "NAME ") {
+					return tc.answer, nil
+				}
+				return "", nil
+			}
+			if err := conn.ExportMethodTable(map[string]any{"Invoke": invoke}, HostPath, HostInterface); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := conn.RequestName(ServiceName, godbus.NameFlagDoNotQueue); err != nil {
+				t.Fatal(err)
+			}
+			tr := dial(t, bus.Address)
+			ctx, cancel := context.WithTimeout(context.Background(), wait)
+			defer cancel()
+			_, err = phoneapi.NewClient(tr, phoneapi.ClientOptions{}).Handshake(ctx, "x")
+			if !errors.Is(err, tc.want) {
+				t.Fatalf("Handshake = %v, want %v", err, tc.want)
+			}
+		})
+	}
+}
+
+// TestBadLinesFromHost proves a Notify carrying a line break reaches
+// ReadLine as a *phoneapi.ProtocolError for that line only.
+func TestBadLinesFromHost(t *testing.T) {
+	bus := dbustest.Start(t)
+	f := startFake(t, bus.Address)
+	tr := dial(t, bus.Address)
+	write(t, tr, "NAME x")
+	readLine(t, tr)
+	lines := []string{"MUTE ON\nMUTE OFF", "MUTE OFF"}
+	f.notify(t, tr.LocalName(), func(i int) string { return lines[i] }, 2)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	var pe *phoneapi.ProtocolError
+	if _, err := tr.ReadLine(ctx); !errors.As(err, &pe) {
+		t.Fatalf("ReadLine = %v, want a ProtocolError", err)
+	}
+	if s := readLine(t, tr); s != "MUTE OFF" {
+		t.Fatalf("next line %q", s)
+	}
+}
