@@ -92,7 +92,10 @@ type Observation struct {
 	Muted    bool
 	HostUp   bool
 	Protocol int
-	Dropped  int
+	// Events counts the device events decoded since the handset opened;
+	// Dropped counts the commands a slow host made the driver drop.
+	Events  int
+	Dropped int
 }
 
 func (c *Config) defaults() {
@@ -188,6 +191,7 @@ type owner struct {
 	box      *outbox
 	stopSend context.CancelFunc
 	sendDone chan struct{}
+	events   int
 	dropped  int // commands dropped by earlier sessions' outboxes
 	bad      int // malformed reports skipped
 
@@ -292,6 +296,7 @@ func (o *owner) onReport(log *slog.Logger, data []byte) {
 		return
 	}
 	for _, ev := range evs {
+		o.events++
 		for _, c := range o.h.Event(ev) {
 			o.send(log, c)
 		}
@@ -314,7 +319,7 @@ func (o *owner) send(log *slog.Logger, c Command) {
 
 func (o *owner) put(log *slog.Logger, c Command) {
 	if o.box == nil {
-		log.Debug("no host yet; the host will get the state on connect", "command", c.Line)
+		log.Debug("no host yet; the next host gets the hook state on connect", "command", string(c.Line))
 		return
 	}
 	if !o.box.put(c) {
@@ -421,7 +426,7 @@ func (o *owner) observe() {
 	if o.box != nil {
 		d += o.box.Dropped()
 	}
-	o.cfg.Observe(Observation{Output: o.applied, OffHook: o.h.OffHook(), Muted: o.h.Muted(), HostUp: o.sess != nil, Protocol: o.protocol, Dropped: d})
+	o.cfg.Observe(Observation{Output: o.applied, OffHook: o.h.OffHook(), Muted: o.h.Muted(), HostUp: o.sess != nil, Protocol: o.protocol, Events: o.events, Dropped: d})
 }
 
 // hostLoop keeps one host session alive for the handset: dial, handshake,

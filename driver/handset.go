@@ -93,9 +93,11 @@ func (h *Handset) HostCalls(ringing, inCall, held bool, lcd string) {
 // hook state.
 func (h *Handset) HostUp(up bool) {
 	h.hostUp = up
+	// A host that comes or goes has no call of ours in progress, so mute is
+	// off on both sides (seed 1.2 §6: no call, MUTE is always OFF).
+	h.muted = false
 	if !up {
 		h.ringing, h.inCall, h.held, h.lcd = false, false, false, ""
-		h.muted = false
 	}
 }
 

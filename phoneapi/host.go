@@ -52,8 +52,10 @@ type hostClient struct {
 	audioIn  string
 	audioOut string
 	offHook  bool
-	queue    *lineQueue
-	notify   func(string) // set for clients added by Attach, instead of queue
+	// hookKnown is false until the handset has reported its hook state.
+	hookKnown bool
+	queue     *lineQueue
+	notify    func(string) // set for clients added by Attach, instead of queue
 }
 
 type hostCall struct {
@@ -469,12 +471,24 @@ func (h *Host) place(target string) *hostCall {
 	return c
 }
 
+// hook acts on a change of one handset's hook. A handset announces its hook
+// state after every handshake; that first report only establishes the state
+// (a handset that reconnects on hook must not end a call another handset,
+// or the desktop, is carrying), while lifting answers a ringing call even
+// as the first report.
 func (h *Host) hook(cl *hostClient, offHook bool) {
-	cl.offHook = offHook
+	wasOff, known := cl.offHook, cl.hookKnown
+	cl.offHook, cl.hookKnown = offHook, true
+	if known && wasOff == offHook {
+		return
+	}
 	if offHook {
 		if c := h.ringingIncoming(); c != nil {
 			h.answer(c)
 		}
+		return
+	}
+	if !known {
 		return
 	}
 	h.dialled = ""
@@ -676,11 +690,12 @@ func (h *Host) alterCall(m Message) string {
 // parties, and returns its one-line answer ("ok", "ok <callid>", "error:
 // <reason>" or, for "state", JSON):
 //
-//	call HANDLE [DISPLAY NAME…]  an incoming call rings
+//	call in HANDLE [DISPLAY NAME…]  an incoming call rings
+//	call out TARGET              the desktop places a call (ringback)
 //	answer [ID]                  the remote party answers our outgoing call
 //	hangup [ID]                  the remote party ends a call (MISSED if it still rang)
 //	mute on|off                  the host mutes (only during a call)
-//	send LINE                    LINE goes raw to every client
+//	send RAW LINE                the line goes raw to every client
 //	state                        HostState as JSON
 //	quit                         "ok"; leaving is up to the caller
 func (h *Host) Exec(line string) string {
@@ -714,26 +729,42 @@ func (h *Host) exec(line string) string {
 	arg = strings.TrimSpace(arg)
 	switch word {
 	case "call":
-		handle, disp := cut(arg)
-		if handle == "" {
-			return "error: usage: call HANDLE [DISPLAY NAME]"
-		}
-		if err := CheckLine(arg); err != nil {
+		dir, rest := cut(arg)
+		rest = strings.TrimSpace(rest)
+		if err := CheckLine(rest); err != nil {
 			return "error: " + err.Error()
 		}
-		if disp = strings.TrimSpace(disp); disp == "" {
-			disp = handle
+		switch dir {
+		case "in":
+			handle, disp := cut(rest)
+			if handle == "" {
+				return "error: usage: call in HANDLE [DISPLAY NAME]"
+			}
+			if disp = strings.TrimSpace(disp); disp == "" {
+				disp = handle
+			}
+			typ := "INCOMING_P2P"
+			if isNumber(handle) {
+				typ = "INCOMING_PSTN"
+			}
+			c := h.newCall(typ, handle, disp)
+			h.setStatus(c, "RINGING")
+			h.notify(c, "TYPE", typ)
+			h.notify(c, "PARTNER_HANDLE", handle)
+			h.notify(c, "PARTNER_DISPNAME", disp)
+			return "ok " + strconv.Itoa(c.id)
+		case "out":
+			target, extra := cut(rest)
+			if target == "" || strings.TrimSpace(extra) != "" {
+				return "error: usage: call out TARGET (one handle or number)"
+			}
+			if h.active() != nil || h.outgoingPending() != nil {
+				return "error: a call is already going on (hang it up first)"
+			}
+			c := h.place(target)
+			return "ok " + strconv.Itoa(c.id)
 		}
-		typ := "INCOMING_P2P"
-		if isNumber(handle) {
-			typ = "INCOMING_PSTN"
-		}
-		c := h.newCall(typ, handle, disp)
-		h.setStatus(c, "RINGING")
-		h.notify(c, "TYPE", typ)
-		h.notify(c, "PARTNER_HANDLE", handle)
-		h.notify(c, "PARTNER_DISPNAME", disp)
-		return "ok " + strconv.Itoa(c.id)
+		return "error: usage: call in HANDLE [DISPLAY NAME] | call out TARGET"
 	case "answer":
 		c, e := h.pickCall(arg, h.outgoingPending)
 		if e != "" {
@@ -775,7 +806,7 @@ func (h *Host) exec(line string) string {
 		return "ok"
 	case "send":
 		if err := CheckLine(arg); err != nil || arg == "" {
-			return "error: send needs one non-empty line"
+			return "error: usage: send RAW LINE (one non-empty line)"
 		}
 		h.broadcast(arg)
 		return "ok"

@@ -48,7 +48,7 @@ wait <- MUTE OFF
 hook on
 wait STATUS FINISHED
 # Someone calls: the handset rings until it is lifted.
-host call echo123 Echo Test Service
+host call in echo123 Echo Test Service
 wait STATUS RINGING
 expect ringing=true
 hook off
