@@ -38,7 +38,12 @@ func (o *observer) observe(ob driver.Observation) {
 
 func (o *observer) wait(t *testing.T, what string, cond func(driver.Observation) bool) driver.Observation {
 	t.Helper()
-	deadline := time.After(waitLimit)
+	return o.waitUpTo(t, waitLimit, what, cond)
+}
+
+func (o *observer) waitUpTo(t *testing.T, limit time.Duration, what string, cond func(driver.Observation) bool) driver.Observation {
+	t.Helper()
+	deadline := time.After(limit)
 	for {
 		o.mu.Lock()
 		ob, ch := o.last, o.changed
@@ -56,7 +61,7 @@ func (o *observer) wait(t *testing.T, what string, cond func(driver.Observation)
 
 // runDriver runs driver.Run in this process on a simulated handset, with
 // the D-Bus transport on addr.
-func runDriver(t *testing.T, addr string) (*firmwaresim.Handset, *observer) {
+func runDriver(t *testing.T, addr string, ping time.Duration) (*firmwaresim.Handset, *observer) {
 	t.Helper()
 	hs, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
 	if err != nil {
@@ -75,7 +80,7 @@ func runDriver(t *testing.T, addr string) (*firmwaresim.Handset, *observer) {
 			return driver.NewClientSession(tr, phoneapi.ClientOptions{}), nil
 		},
 		DialWaitsForHost: true,
-		PingInterval:     5 * time.Second,
+		PingInterval:     ping,
 		Name:             "Restart Phone",
 		Observe:          obs.observe,
 	}
@@ -108,7 +113,7 @@ func openFDs(t *testing.T) int {
 // driver's process come back to the same count every round.
 func TestHostRestartsMidCall(t *testing.T) {
 	bus := dbustest.Start(t)
-	hs, obs := runDriver(t, bus.Address)
+	hs, obs := runDriver(t, bus.Address, 5*time.Second)
 	// Lift the handset once the driver polls it (the firmware reverts a
 	// hook change nobody acknowledges).
 	if err := hs.WaitHosts(context.Background(), 1); err != nil {
@@ -133,7 +138,7 @@ func TestHostRestartsMidCall(t *testing.T) {
 			t.Errorf("round %d: handshake and resync took %v after the host appeared; want ≤ 1 s", i, d)
 		}
 		// An incoming call rings the lifted handset; YES answers it.
-		host.must("call +15550003 Dave")
+		host.must("call in +15550003 Dave")
 		obs.wait(t, "ringing", func(o driver.Observation) bool { return o.Output.Ringer })
 		if err := hs.Tap("YES"); err != nil {
 			t.Fatal(err)
@@ -150,7 +155,7 @@ func TestHostRestartsMidCall(t *testing.T) {
 
 		// Kill the host mid-call, then ring it again: the handset must first
 		// show "no host".
-		host.must("call +15550004 Eve")
+		host.must("call in +15550004 Eve")
 		obs.wait(t, "second call ringing", func(o driver.Observation) bool { return o.Output.Ringer })
 		host.kill()
 		ob := obs.wait(t, "no host", func(o driver.Observation) bool { return !o.HostUp })
@@ -221,7 +226,9 @@ func TestNotificationBurstLeavesHandsetSilent(t *testing.T) {
 	if r, err := conn.RequestName(phonedbus.ServiceName, godbus.NameFlagDoNotQueue); err != nil || r != godbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("RequestName = %v, %v", r, err)
 	}
-	_, obs := runDriver(t, bus.Address)
+	// No keep-alive here: under -race a PONG can wait behind the burst
+	// longer than the reply timeout, which would end the session.
+	_, obs := runDriver(t, bus.Address, 0)
 	var client string
 	select {
 	case client = <-clients:
@@ -249,7 +256,7 @@ func TestNotificationBurstLeavesHandsetSilent(t *testing.T) {
 	notify("CALL 99999 TYPE INCOMING_PSTN")
 	notify("CALL 99999 PARTNER_DISPNAME Marker")
 	notify("CALL 99999 STATUS RINGING")
-	obs.wait(t, "the marker call", func(o driver.Observation) bool { return o.Output.LCD == "Marker" })
+	obs.waitUpTo(t, time.Minute, "the marker call", func(o driver.Observation) bool { return o.Output.LCD == "Marker" })
 	notify("CALL 99999 STATUS FINISHED")
 	ob := obs.wait(t, "silence", func(o driver.Observation) bool { return !o.Output.Ringer })
 	if ob.Output.LEDs.Ring || ob.Output.LCD != "" || !ob.HostUp {

@@ -33,7 +33,7 @@ func TestPhoneModeOverDBus(t *testing.T) {
 	host.expectTraffic("<- HOOK ON")
 
 	// Incoming call: rings; lifting answers; the ringing stops.
-	host.must("call +15550001 Bob")
+	host.must("call in +15550001 Bob")
 	sim.simState("ringing", func(s firmwaresim.State) bool { return s.Ringing && s.LEDs.Ring })
 	sim.must("hook off")
 	host.hostState("answered", func(s phoneapi.HostState) bool {
@@ -89,7 +89,7 @@ func TestAccessModeOverDBus(t *testing.T) {
 	host.expectTraffic("<- PROTOCOL 5", "-> PROTOCOL 5")
 
 	// Answer by lifting.
-	host.must("call +15550002 Carol")
+	host.must("call in +15550002 Carol")
 	sim.simState("ringing", func(s firmwaresim.State) bool { return s.Ringing })
 	sim.must("hook off")
 	host.expectTraffic("<- ALTER CALL 1001 ANSWER")
@@ -109,10 +109,14 @@ func TestAccessModeOverDBus(t *testing.T) {
 	host.expectTraffic("<- SET MUTE ON")
 	host.hostState("muted", func(s phoneapi.HostState) bool { return s.Mute })
 
-	// Hang up.
+	sim.simState("muted", func(s firmwaresim.State) bool { return s.Muted })
+
+	// Hang up. The host's MUTE OFF follows the end of the call, so an
+	// unmuted handset means the driver knows the call is over.
 	sim.must("hook on")
 	host.expectTraffic("<- ALTER CALL 1001 HANGUP")
 	host.hostState("ended", func(s phoneapi.HostState) bool { return len(s.Calls) == 0 })
+	sim.simState("the driver saw the end", func(s firmwaresim.State) bool { return !s.Muted })
 
 	// Dial: digits, then YES.
 	for _, k := range []string{"5", "5", "5", "YES"} {
@@ -123,13 +127,17 @@ func TestAccessModeOverDBus(t *testing.T) {
 		return len(s.Calls) == 1 && s.Calls[0].Partner == "555"
 	})
 	host.must("answer")
-	// NO ends it.
 	host.hostState("connected", func(s phoneapi.HostState) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
+	// The host mutes, so the handset's mute LED tells when the driver has
+	// seen the call end; NO ends it.
+	host.must("mute on")
+	sim.simState("muted by the host", func(s firmwaresim.State) bool { return s.Muted })
 	sim.must("tap NO")
 	host.expectTraffic("<- ALTER CALL 1002 HANGUP")
 	host.hostState("ended", func(s phoneapi.HostState) bool { return len(s.Calls) == 0 })
+	sim.simState("the driver saw the end", func(s firmwaresim.State) bool { return !s.Muted })
 
 	// Dial with #, and refuse an incoming call with NO.
 	for _, k := range []string{"7", "#"} {
@@ -138,7 +146,7 @@ func TestAccessModeOverDBus(t *testing.T) {
 	host.expectTraffic("<- CALL 7")
 	host.must("hangup")
 	host.hostState("idle", func(s phoneapi.HostState) bool { return len(s.Calls) == 0 })
-	host.must("call alice Alice")
+	host.must("call in alice Alice")
 	sim.simState("ringing", func(s firmwaresim.State) bool { return s.Ringing })
 	sim.must("tap NO")
 	host.expectTraffic("<- ALTER CALL 1004 HANGUP")

@@ -41,7 +41,7 @@ func TestPythonSkype4PyClient(t *testing.T) {
 	host.hostState("python client attached", func(s phoneapi.HostState) bool {
 		return len(s.Clients) == 1 && s.Clients[0].Name == "Skype4Py-style" && s.Clients[0].Protocol == 5
 	})
-	host.must("call +15550005 Frank")
+	host.must("call in +15550005 Frank")
 	if got := py.next(); got != "PASS" {
 		t.Fatalf("python client: %s", got)
 	}

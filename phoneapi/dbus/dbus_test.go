@@ -98,7 +98,7 @@ func TestHandshakeAndNotify(t *testing.T) {
 	if err := c.Ping(ctx); err != nil {
 		t.Fatalf("Ping: %v", err)
 	}
-	if got := h.Exec("call +15550001 Alice"); !strings.HasPrefix(got, "ok") {
+	if got := h.Exec("call in +15550001 Alice"); !strings.HasPrefix(got, "ok") {
 		t.Fatalf("call: %s", got)
 	}
 	waitFor(t, "ringing", func() bool {

@@ -26,7 +26,7 @@ func TestSeveralClientsAndLeaving(t *testing.T) {
 			t.Fatalf("NAME reply %q", s)
 		}
 	}
-	if got := h.Exec("call bob Bob"); !strings.HasPrefix(got, "ok") {
+	if got := h.Exec("call in bob Bob"); !strings.HasPrefix(got, "ok") {
 		t.Fatal(got)
 	}
 	for _, tr := range []*Transport{a, b} {
