@@ -118,7 +118,7 @@ func TestHungHostNeverStallsDevice(t *testing.T) {
 	hs, obs := startDriver(t, Config{Dial: dial, OutboxSize: 16})
 	obs.wait(t, "host up", func(o Observation, _ int) bool { return o.HostUp })
 
-	if got := host.Exec("call alice Alice"); !strings.HasPrefix(got, "ok") {
+	if got := host.Exec("call in alice Alice"); !strings.HasPrefix(got, "ok") {
 		t.Fatal(got)
 	}
 	obs.wait(t, "ringing", func(o Observation, _ int) bool { return o.Output.Ringer })
