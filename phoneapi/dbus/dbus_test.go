@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -20,7 +21,12 @@ const wait = 10 * time.Second
 // serveHost runs Serve with a reference Host on bus until the test ends.
 func serveHost(t *testing.T, addr string) (*phoneapi.Host, context.CancelFunc, chan struct{}) {
 	t.Helper()
-	h := phoneapi.NewHost(phoneapi.HostOptions{})
+	return serveHostLog(t, addr, nil)
+}
+
+func serveHostLog(t *testing.T, addr string, log *slog.Logger) (*phoneapi.Host, context.CancelFunc, chan struct{}) {
+	t.Helper()
+	h := phoneapi.NewHost(phoneapi.HostOptions{Logger: log})
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan struct{})
 	done := make(chan struct{})
@@ -101,23 +107,12 @@ func TestHandshakeAndNotify(t *testing.T) {
 	if got := h.Exec("call in +15550001 Alice"); !strings.HasPrefix(got, "ok") {
 		t.Fatalf("call: %s", got)
 	}
-	waitFor(t, "ringing", func() bool {
-		select {
-		case u := <-c.Updates():
-			return u.Calls.Ringing()
-		case <-time.After(wait):
-			return true
-		}
-	})
-	if !c.Calls().Ringing() {
-		t.Fatal("the client never saw the call ring")
-	}
+	waitCalls(t, c, "ringing", func(cs phoneapi.Calls) bool { return cs.Ringing() })
 	if err := c.Send(ctx, phoneapi.Hook(true)); err != nil {
 		t.Fatal(err)
 	}
-	waitFor(t, "in progress", func() bool {
-		<-c.Updates()
-		a, ok := c.Calls().Active()
+	waitCalls(t, c, "in progress", func(cs phoneapi.Calls) bool {
+		a, ok := cs.Active()
 		return ok && a.Status == "INPROGRESS"
 	})
 	st := h.State()
@@ -128,11 +123,20 @@ func TestHandshakeAndNotify(t *testing.T) {
 	<-runDone
 }
 
-func waitFor(t *testing.T, what string, cond func() bool) {
+// waitCalls reads the client's updates until the calls satisfy cond.
+func waitCalls(t *testing.T, c *phoneapi.Client, what string, cond func(phoneapi.Calls) bool) {
 	t.Helper()
-	deadline := time.Now().Add(wait)
-	for !cond() {
-		if time.Now().After(deadline) {
+	deadline := time.After(wait)
+	for {
+		select {
+		case u, ok := <-c.Updates():
+			if !ok {
+				t.Fatalf("client stopped before %s", what)
+			}
+			if cond(u.Calls) {
+				return
+			}
+		case <-deadline:
 			t.Fatalf("timed out waiting for %s", what)
 		}
 	}

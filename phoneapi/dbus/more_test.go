@@ -3,6 +3,7 @@ package dbus
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -18,7 +19,8 @@ import (
 // whose connection leaves the bus.
 func TestSeveralClientsAndLeaving(t *testing.T) {
 	bus := dbustest.Start(t)
-	h, _, _ := serveHost(t, bus.Address)
+	logged := &messages{ch: make(chan string, 100)}
+	h, _, _ := serveHostLog(t, bus.Address, slog.New(logged))
 	a, b := dial(t, bus.Address), dial(t, bus.Address)
 	for i, tr := range []*Transport{a, b} {
 		write(t, tr, "NAME phone"+string(rune('A'+i)))
@@ -38,17 +40,36 @@ func TestSeveralClientsAndLeaving(t *testing.T) {
 		t.Fatalf("%d clients, want 2", n)
 	}
 	a.Close()
-	deadline := time.Now().Add(wait)
-	for len(h.State().Clients) != 1 {
-		if time.Now().After(deadline) {
+	deadline := time.After(wait)
+	for gone := false; !gone; {
+		select {
+		case m := <-logged.ch:
+			gone = m == "client disconnected"
+		case <-deadline:
 			t.Fatalf("the host still has %d clients after one left the bus", len(h.State().Clients))
 		}
-		<-time.After(10 * time.Millisecond)
+	}
+	if n := len(h.State().Clients); n != 1 {
+		t.Fatalf("%d clients after one left, want 1", n)
 	}
 	if st := h.State(); st.Clients[0].Name != "phoneB" {
 		t.Fatalf("remaining client %+v", st.Clients[0])
 	}
 }
+
+// messages is a slog.Handler that passes each record's message on.
+type messages struct{ ch chan string }
+
+func (m *messages) Enabled(context.Context, slog.Level) bool { return true }
+func (m *messages) Handle(_ context.Context, r slog.Record) error {
+	select {
+	case m.ch <- r.Message:
+	default:
+	}
+	return nil
+}
+func (m *messages) WithAttrs([]slog.Attr) slog.Handler { return m }
+func (m *messages) WithGroup(string) slog.Handler      { return m }
 
 // TestHandshakeRefusals proves the two refusals a Skype host gives to NAME
 // reach the Client as their own errors over D-Bus: ERROR 68 as
