@@ -40,6 +40,10 @@ lint: ## gofmt and go vet.
 test: deps lint ## Lint, then the whole suite with the race detector.
 	$(GO) test -race -count=1 -timeout 12m ./...
 
+.PHONY: soak
+soak: deps ## Long runs kept out of `make test`: 500 D-Bus host restarts mid-call (SOAK_ROUNDS to change).
+	HANDSETD_SOAK_ROUNDS=$(or $(SOAK_ROUNDS),500) $(GO) test -race -count=1 -timeout 30m -run TestHostRestartsMidCall -v ./internal/e2e
+
 .PHONY: fuzz
 fuzz: ## Run every fuzz target for FUZZTIME each (default 30s); not part of `make test`.
 	@scripts/fuzz.sh $(or $(FUZZTIME),30s)
