@@ -38,7 +38,8 @@ type Transport struct {
 
 	mu       sync.Mutex
 	owner    string              // the unique name of the host we talk to; "" while waiting
-	appeared chan string         // gets the owner when one appears while Dial waits
+	appeared chan struct{}       // closed when owner is first set
+	query    uint32              // serial of our GetNameOwner call
 	pending  map[uint32]struct{} // serials of our Invokes still unanswered
 	lines    []string
 	ready    chan struct{} // holds a token while lines is non-empty
@@ -55,7 +56,7 @@ func Dial(ctx context.Context, address string, opts DialOptions) (*Transport, er
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	t := &Transport{
-		appeared: make(chan string, 1),
+		appeared: make(chan struct{}),
 		pending:  map[uint32]struct{}{},
 		ready:    make(chan struct{}, 1),
 		done:     make(chan struct{}),
@@ -89,28 +90,43 @@ func (t *Transport) setup(ctx context.Context, log *slog.Logger, address string)
 		godbus.WithMatchMember("NameOwnerChanged"), godbus.WithMatchArg(0, ServiceName)); err != nil {
 		return fmt.Errorf("watch %s on the %s: %w", ServiceName, describe(address), orCtx(ctx, err))
 	}
+	// The owner is taken from the GetNameOwner reply or a NameOwnerChanged
+	// signal by incoming, in bus order, so no change can slip between them.
 	var owner string
 	err := t.conn.BusObject().CallWithContext(ctx, busInterface+".GetNameOwner", 0, ServiceName).Store(&owner)
 	switch {
 	case err == nil:
 	case isNoOwner(err):
-		log.Info("waiting for a Phone API host to appear on the bus", "name", ServiceName, "bus", describe(address))
 		select {
-		case owner = <-t.appeared:
-		case <-t.done:
-			return fmt.Errorf("wait for %s: %w", ServiceName, t.cause)
-		case <-ctx.Done():
-			return fmt.Errorf("wait for %s on the %s: %w", ServiceName, describe(address), ctx.Err())
+		case <-t.appeared:
+		default:
+			log.Info("waiting for a Phone API host to appear on the bus", "name", ServiceName, "bus", describe(address))
 		}
 	default:
 		return fmt.Errorf("ask the %s who owns %s: %w", describe(address), ServiceName, orCtx(ctx, err))
 	}
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.owner == "" {
-		t.owner = owner
+	select {
+	case <-t.appeared:
+	case <-t.done:
+		return fmt.Errorf("wait for %s: %w", ServiceName, t.cause)
+	case <-ctx.Done():
+		return fmt.Errorf("wait for %s on the %s: %w", ServiceName, describe(address), ctx.Err())
+	}
+	select {
+	case <-t.done:
+		return fmt.Errorf("connect to %s: %w", ServiceName, t.cause)
+	default:
 	}
 	return nil
+}
+
+// setOwner records the host's unique name the first time it is learnt.
+// Call with t.mu held.
+func (t *Transport) setOwner(name string) {
+	if t.owner == "" && name != "" {
+		t.owner = name
+		close(t.appeared)
+	}
 }
 
 // Host returns the unique bus name of the host this transport talks to.
@@ -126,13 +142,19 @@ func (t *Transport) LocalName() string { return t.conn.Names()[0] }
 // outgoing runs for every message we send, before it is written: it notes
 // the serial of each Invoke so its reply can be queued in order.
 func (t *Transport) outgoing(msg *godbus.Message) {
-	if msg.Type != godbus.TypeMethodCall || header(msg, godbus.FieldMember) != "Invoke" ||
-		header(msg, godbus.FieldPath) != HostPath {
+	if msg.Type != godbus.TypeMethodCall {
 		return
 	}
-	t.mu.Lock()
-	t.pending[msg.Serial()] = struct{}{}
-	t.mu.Unlock()
+	switch member := header(msg, godbus.FieldMember); {
+	case member == "Invoke" && header(msg, godbus.FieldPath) == HostPath:
+		t.mu.Lock()
+		t.pending[msg.Serial()] = struct{}{}
+		t.mu.Unlock()
+	case member == "GetNameOwner" && header(msg, godbus.FieldDestination) == busName:
+		t.mu.Lock()
+		t.query = msg.Serial()
+		t.mu.Unlock()
+	}
 }
 
 // incoming runs on the connection's one reader for every message addressed
@@ -146,6 +168,11 @@ func (t *Transport) incoming(msg *godbus.Message) {
 			return
 		}
 		t.mu.Lock()
+		if serial == t.query && t.query != 0 {
+			if s, ok := oneString(msg); ok && msg.Type == godbus.TypeMethodReply {
+				t.setOwner(s)
+			}
+		}
 		_, mine := t.pending[serial]
 		delete(t.pending, serial)
 		t.mu.Unlock()
@@ -180,12 +207,7 @@ func (t *Transport) incoming(msg *godbus.Message) {
 		}
 		t.mu.Lock()
 		owner := t.owner
-		if owner == "" && newOwner != "" {
-			select {
-			case t.appeared <- newOwner:
-			default:
-			}
-		}
+		t.setOwner(newOwner)
 		t.mu.Unlock()
 		if owner != "" && newOwner != owner {
 			t.end(fmt.Errorf("%w (%s released %s): %w", ErrHostGone, owner, ServiceName, phoneapi.ErrClosed))
