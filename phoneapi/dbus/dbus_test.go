@@ -182,6 +182,13 @@ func TestRawInvoke(t *testing.T) {
 	if !strings.Contains(xml, `<interface name="com.Skype.API">`) || !strings.Contains(xml, `name="Invoke"`) {
 		t.Errorf("Introspect = %s", xml)
 	}
+	// Nobody can take the name over, even asking to replace the owner.
+	if r, err := conn.RequestName(ServiceName, godbus.NameFlagReplaceExisting|godbus.NameFlagDoNotQueue); err != nil || r == godbus.RequestNameReplyPrimaryOwner {
+		t.Errorf("RequestName with replacement = %v, %v; want the name kept by the host", r, err)
+	}
+	if r := call("Invoke", "PING"); r != "PONG" {
+		t.Errorf("after a replacement attempt, PING = %q", r)
+	}
 	// A second host cannot take the name.
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
