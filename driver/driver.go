@@ -11,6 +11,7 @@ import (
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/internal/backoff"
 	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/internal/ratelog"
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
 )
@@ -192,8 +193,8 @@ type owner struct {
 	stopSend context.CancelFunc
 	sendDone chan struct{}
 	events   int
-	dropped  int // commands dropped by earlier sessions' outboxes
-	bad      int // malformed reports skipped
+	dropped  int              // commands dropped by earlier sessions' outboxes
+	bad      *ratelog.Limiter // malformed reports skipped
 
 	access Access         // used in ModeAccess
 	calls  phoneapi.Calls // the host's calls as last notified
@@ -233,7 +234,7 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 		hostLoop(ctx, cfg, log, name, hostCh)
 	}()
 
-	o := &owner{cfg: cfg, dev: dev, prof: prof, fresh: true}
+	o := newOwner(cfg, dev, prof)
 	defer o.stopSender()
 	if err := o.apply(); err != nil {
 		return err
@@ -269,6 +270,13 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 
 // readReports is the one reader of the device. It hands raw reports to the
 // owner, which decodes them, so the profile is used by one goroutine only.
+func newOwner(cfg Config, dev hid.Device, prof keymap.Profile) *owner {
+	return &owner{cfg: cfg, dev: dev, prof: prof, fresh: true, bad: ratelog.New(cfg.Clock, badReportLogEvery)}
+}
+
+// badReportLogEvery bounds the warnings about malformed reports.
+const badReportLogEvery = 10 * time.Second
+
 func readReports(ctx context.Context, dev hid.Device, size int, out chan<- report) {
 	if size <= 0 {
 		size = 64
@@ -291,8 +299,7 @@ func readReports(ctx context.Context, dev hid.Device, size int, out chan<- repor
 func (o *owner) onReport(log *slog.Logger, data []byte) {
 	evs, err := o.prof.Decode(data)
 	if err != nil {
-		o.bad++
-		log.Warn("skipping a malformed input report", "report", fmt.Sprintf("% x", data), "err", err, "skipped", o.bad)
+		o.skip(log, data, err)
 		return
 	}
 	for _, ev := range evs {
@@ -300,6 +307,14 @@ func (o *owner) onReport(log *slog.Logger, data []byte) {
 		for _, c := range o.h.Event(ev) {
 			o.send(log, c)
 		}
+	}
+}
+
+// skip counts a malformed report and logs it at a bounded rate.
+func (o *owner) skip(log *slog.Logger, data []byte, err error) {
+	if ok, suppressed, total := o.bad.Allow(); ok {
+		log.Warn("skipping a malformed input report", "report", fmt.Sprintf("% x", data), "err", err,
+			"suppressed_since_last", suppressed, "skipped_total", total)
 	}
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/internal/ratelog"
 )
 
 // ClientOptions configure a Client. The zero value is usable.
@@ -54,6 +55,8 @@ type Client struct {
 	// handshake; Run asks them, under its own context, once it starts.
 	deferred []Command
 
+	bad *ratelog.Limiter // malformed lines from the host
+
 	stopped  chan struct{} // closed when Run returns
 	runOnce  sync.Once
 	askGroup sync.WaitGroup
@@ -86,6 +89,18 @@ func NewClient(t Transport, opts ClientOptions) *Client {
 		updates:  make(chan Update, updateBuffer),
 		upReady:  make(chan struct{}, 1),
 		stopped:  make(chan struct{}),
+		bad:      ratelog.New(opts.Clock, badLineLogEvery),
+	}
+}
+
+// badLineLogEvery bounds the warnings about malformed lines: a host that
+// streams garbage gets one line logged per interval, with a count.
+const badLineLogEvery = 10 * time.Second
+
+// badLine skips a malformed line from the host, logging at a bounded rate.
+func (c *Client) badLine(err error) {
+	if ok, suppressed, total := c.bad.Allow(); ok {
+		c.log.Warn("skipping malformed line from host", "err", err, "suppressed_since_last", suppressed, "malformed_total", total)
 	}
 }
 
@@ -131,14 +146,14 @@ func (c *Client) Handshake(ctx context.Context, name string) (int, error) {
 		if err != nil {
 			var pe *ProtocolError
 			if errors.As(err, &pe) {
-				c.log.Warn("skipping malformed line from host", "err", err)
+				c.badLine(err)
 				continue
 			}
 			return 0, fmt.Errorf("handshake: waiting for PROTOCOL: %w", c.cause(ctx, err))
 		}
 		m, err := ParseLine(line)
 		if err != nil {
-			c.log.Warn("skipping malformed line from host", "err", err)
+			c.badLine(err)
 			continue
 		}
 		switch {
@@ -201,7 +216,7 @@ func (c *Client) Run(ctx context.Context) error {
 		if err != nil {
 			var pe *ProtocolError
 			if errors.As(err, &pe) {
-				c.log.Warn("skipping malformed line from host", "err", err)
+				c.badLine(err)
 				continue
 			}
 			if ctx.Err() != nil {
@@ -211,7 +226,7 @@ func (c *Client) Run(ctx context.Context) error {
 		}
 		m, err := ParseLine(line)
 		if err != nil {
-			c.log.Warn("skipping malformed line from host", "err", err)
+			c.badLine(err)
 			continue
 		}
 		c.dispatch(m)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/internal/ratelog"
 )
 
 // HostOptions configure a Host. The zero value is usable.
@@ -141,13 +142,17 @@ func (h *Host) Serve(ctx context.Context, t Transport) error {
 		h.log.Info("client disconnected", "client", cl.label)
 	}()
 
+	bad := ratelog.New(h.clk, badLineLogEvery)
 	for {
 		line, err := t.ReadLine(ctx)
 		if err != nil {
 			var pe *ProtocolError
 			switch {
 			case errors.As(err, &pe):
-				h.log.Warn("malformed line from client", "client", cl.label, "err", err)
+				if ok, suppressed, total := bad.Allow(); ok {
+					h.log.Warn("malformed line from client", "client", cl.label, "err", err,
+						"suppressed_since_last", suppressed, "malformed_total", total)
+				}
 				h.mu.Lock()
 				h.send(cl, fmt.Sprintf("ERROR %d %s", CodeSyntax, pe.Reason))
 				h.mu.Unlock()

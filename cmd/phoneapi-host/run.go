@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/handsetd/handsetd/internal/control"
 	"github.com/handsetd/handsetd/phoneapi"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
 	"github.com/handsetd/handsetd/phoneapi/stream"
@@ -99,7 +99,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			return err
 		}
 	}
-	return control(ctx, stdin, out, host, log, busErr)
+	return serveControl(ctx, stdin, out, host, log, busErr)
 }
 
 // serveStream accepts stream connections on spec until ctx ends.
@@ -141,24 +141,15 @@ func serveStream(ctx context.Context, spec string, host *phoneapi.Host, log *slo
 	return nil
 }
 
-// control runs the control language from stdin until it ends, "quit", ctx
+// serveControl runs the control language from stdin until it ends, "quit", ctx
 // ends, or the bus connection fails.
-func control(ctx context.Context, stdin io.Reader, out *lineWriter, host *phoneapi.Host, log *slog.Logger, busErr <-chan error) error {
+func serveControl(ctx context.Context, stdin io.Reader, out *lineWriter, host *phoneapi.Host, log *slog.Logger, busErr <-chan error) error {
 	// Reading stdin cannot be interrupted, so this goroutine is not waited
 	// for; it stops at the next line or EOF.
-	lines := make(chan string)
+	lines := make(chan control.Line)
 	stdinDone := make(chan error, 1)
 	go func() {
-		sc := bufio.NewScanner(stdin)
-		sc.Buffer(make([]byte, 4096), phoneapi.MaxLineLen+1024)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		stdinDone <- sc.Err()
+		stdinDone <- control.Read(ctx, stdin, phoneapi.MaxLineLen, lines)
 	}()
 
 	for {
@@ -169,17 +160,21 @@ func control(ctx context.Context, stdin io.Reader, out *lineWriter, host *phonea
 		case err := <-busErr:
 			return fmt.Errorf("serve on D-Bus: %w", err)
 		case err := <-stdinDone:
-			if err != nil {
+			if err != nil && ctx.Err() == nil {
 				return fmt.Errorf("reading control lines from stdin: %w", err)
 			}
 			log.Info("stdin closed; stopping")
 			return nil
-		case line := <-lines:
-			if strings.TrimSpace(line) == "quit" {
+		case l := <-lines:
+			if l.Err != nil {
+				out.line("error: " + l.Err.Error())
+				continue
+			}
+			if strings.TrimSpace(l.Text) == "quit" {
 				out.line("ok")
 				return nil
 			}
-			out.line(host.Exec(line))
+			out.line(host.Exec(l.Text))
 		}
 	}
 }
