@@ -34,7 +34,6 @@ type DialOptions struct {
 // host's Notify lines, in the order they arrived on the connection.
 type Transport struct {
 	conn *godbus.Conn
-	host *godbus.Object
 
 	mu       sync.Mutex
 	owner    string              // the unique name of the host we talk to; "" while waiting
@@ -68,7 +67,6 @@ func Dial(ctx context.Context, address string, opts DialOptions) (*Transport, er
 		return nil, err
 	}
 	t.conn = conn
-	t.host = conn.Object(ServiceName, HostPath).(*godbus.Object)
 	go func() {
 		<-conn.Context().Done()
 		t.end(fmt.Errorf("D-Bus connection lost: %w", phoneapi.ErrClosed))
@@ -310,8 +308,24 @@ func (t *Transport) WriteLine(ctx context.Context, line string) error {
 		return fmt.Errorf("write line: %w", t.cause)
 	default:
 	}
-	call := t.host.CallWithContext(ctx, HostInterface+".Invoke", 0, line)
+	msg := &godbus.Message{
+		Type: godbus.TypeMethodCall,
+		Headers: map[godbus.HeaderField]godbus.Variant{
+			godbus.FieldDestination: godbus.MakeVariant(ServiceName),
+			godbus.FieldPath:        godbus.MakeVariant(godbus.ObjectPath(HostPath)),
+			godbus.FieldInterface:   godbus.MakeVariant(HostInterface),
+			godbus.FieldMember:      godbus.MakeVariant("Invoke"),
+			godbus.FieldSignature:   godbus.MakeVariant(godbus.SignatureOf(line)),
+		},
+		Body: []any{line},
+	}
+	call := <-t.conn.SendWithContext(ctx, msg, make(chan *godbus.Call, 1)).Done
 	if call.Err != nil {
+		// An Invoke that will not be answered any more (cancelled, failed)
+		// must not leave its serial behind; a late answer is then ignored.
+		t.mu.Lock()
+		delete(t.pending, msg.Serial())
+		t.mu.Unlock()
 		if ctx.Err() != nil {
 			return fmt.Errorf("invoke %s: %w", strconv.Quote(line), ctx.Err())
 		}

@@ -132,3 +132,41 @@ func TestBadLinesFromHost(t *testing.T) {
 		t.Fatalf("next line %q", s)
 	}
 }
+
+// TestHungHostWriteLine proves WriteLine to a host that never returns from
+// Invoke gives up with its ctx, and leaves nothing pending behind.
+func TestHungHostWriteLine(t *testing.T) {
+	bus := dbustest.Start(t)
+	conn, err := godbus.Connect(bus.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	release := make(chan struct{})
+	defer conn.Close()
+	defer close(release)
+	invoke := func(string) (string, *godbus.Error) {
+		<-release
+		return "", nil
+	}
+	if err := conn.ExportMethodTable(map[string]any{"Invoke": invoke}, HostPath, HostInterface); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.RequestName(ServiceName, godbus.NameFlagDoNotQueue); err != nil {
+		t.Fatal(err)
+	}
+	tr := dial(t, bus.Address)
+	for range 3 {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		err := tr.WriteLine(ctx, "HOOK OFF")
+		cancel()
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("WriteLine to a hung host = %v, want deadline exceeded", err)
+		}
+	}
+	tr.mu.Lock()
+	n := len(tr.pending)
+	tr.mu.Unlock()
+	if n != 0 {
+		t.Errorf("%d Invokes still pending after their callers gave up", n)
+	}
+}
