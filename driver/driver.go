@@ -59,6 +59,12 @@ type Config struct {
 	// AudioIn and AudioOut are announced after the handshake; empty means
 	// the host's default device.
 	AudioIn, AudioOut string
+	// Audio, when set, finds the handset's own sound device each time the
+	// handset is opened; its names replace AudioIn and AudioOut.
+	Audio AudioLookup
+	// Tones, when set, plays the ring (for a device without a ringer of its
+	// own), the dial tone and DTMF feedback on the AUDIO_OUT device.
+	Tones Tones
 	// OutboxSize bounds the commands waiting for a slow host (default 64).
 	OutboxSize int
 	// HandshakeTimeout bounds NAME/PROTOCOL (default 5 s).
@@ -179,6 +185,10 @@ type owner struct {
 	sendDone chan struct{}
 	dropped  int // commands dropped by earlier sessions' outboxes
 	bad      int // malformed reports skipped
+
+	audioIn, audioOut string
+	selfRing          bool // the device rings by itself
+	tone              Tone // last tone asked of cfg.Tones
 }
 
 func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
@@ -215,7 +225,16 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 		hostLoop(ctx, cfg, log, name, hostCh)
 	}()
 
-	o := &owner{cfg: cfg, dev: dev, prof: prof, fresh: true}
+	o := &owner{cfg: cfg, dev: dev, prof: prof, fresh: true, audioIn: cfg.AudioIn, audioOut: cfg.AudioOut, selfRing: canRing(prof)}
+	if cfg.Audio != nil {
+		o.audioIn, o.audioOut = cfg.Audio(ctx, dev.Info())
+	}
+	if cfg.Tones != nil {
+		if o.audioOut == "" {
+			log.Info("no sound device of the handset's own; it plays no tones")
+		}
+		defer func() { o.setTone(Tone{}) }()
+	}
 	defer o.stopSender()
 	if err := o.apply(); err != nil {
 		return err
@@ -308,8 +327,8 @@ func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
 	o.stopSend = cancel
 	o.sendDone = make(chan struct{})
 	go sendLoop(sctx, log, m.sess, o.box, o.sendDone)
-	o.box.put(Command{Line: phoneapi.AudioIn(o.cfg.AudioIn)})
-	o.box.put(Command{Line: phoneapi.AudioOut(o.cfg.AudioOut)})
+	o.box.put(Command{Line: phoneapi.AudioIn(o.audioIn)})
+	o.box.put(Command{Line: phoneapi.AudioOut(o.audioOut)})
 	for _, c := range o.h.Resync() {
 		o.box.put(c)
 	}
@@ -356,8 +375,19 @@ func (o *owner) onUpdate(u phoneapi.Update) {
 	o.h.HostCalls(ringing, inCall && !held, held, lcd)
 }
 
-// apply writes the desired output when it differs from what the device has.
+// setTone asks cfg.Tones for tone when it differs from the last one asked.
+func (o *owner) setTone(t Tone) {
+	if o.cfg.Tones == nil || o.audioOut == "" || t == o.tone {
+		return
+	}
+	o.tone = t
+	o.cfg.Tones.Set(o.audioOut, t)
+}
+
+// apply writes the desired output when it differs from what the device has,
+// and asks for the tone the handset should play.
 func (o *owner) apply() error {
+	o.setTone(o.h.Tone(o.selfRing))
 	out := o.h.Output()
 	if !o.fresh && out == o.applied {
 		o.observe()
