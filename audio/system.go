@@ -333,6 +333,7 @@ func (s *System) apply(p *Player, w want, resume map[*Player]int64) error {
 		return err
 	}
 	s.playing[p] = st
+	s.opts.Logger.Debug("tone playing", "tone", w.tone.String(), "device", w.device, "rate", st.rate)
 	return nil
 }
 

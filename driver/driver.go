@@ -381,6 +381,7 @@ func (o *owner) setTone(t Tone) {
 		return
 	}
 	o.tone = t
+	o.cfg.Logger.Debug("tone", "tone", t.String(), "device", o.audioOut)
 	o.cfg.Tones.Set(o.audioOut, t)
 }
 

@@ -14,7 +14,7 @@ import (
 )
 
 const usage = `usage:
-  handsetd run --device SPEC [--device SPEC ...] --host SPEC
+  handsetd run --device SPEC [--device SPEC ...] --host SPEC [--dial-tone off|na|eu] [--audio=false]
   handsetd monitor --device SPEC
   handsetd demo [--script FILE]
 
@@ -99,6 +99,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.Var(&devices, "device", "handset to drive (repeatable): sim:unix:PATH")
 	host := fs.String("host", "", "Phone API host: stream:unix:PATH | stream:tcp:HOST:PORT")
 	name := fs.String("name", "", "announce the handset with this NAME instead of its product name")
+	var af audioFlags
+	af.register(fs)
+	fs.Usage = usageWithoutHidden(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -128,6 +131,16 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			Name:   *name,
 			Logger: log.With("handset", spec),
 		})
+	}
+	au, err := startAudio(ctx, af, log)
+	if err != nil {
+		return err
+	}
+	if au != nil {
+		defer au.sys.Close()
+		for i := range cfgs {
+			defer au.configure(&cfgs[i], cfgs[i].Logger)()
+		}
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(cfgs))
