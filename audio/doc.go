@@ -51,4 +51,18 @@
 //     continuous, while off-hook with no call and nothing dialled.
 //   - DTMF: the row and column pair of a key (697/770/852/941 Hz ×
 //     1209/1336/1477/1633 Hz), as feedback while dialling.
+//
+// Streams are PortAudio callback streams of 16-bit samples, mono or the
+// device's first two channels.
+//
+// # Traps
+//
+//   - The Go binding hands PortAudio a stream number disguised as a pointer,
+//     which the race detector's pointer checks reject as soon as a second
+//     stream opens. Test with -race only together with
+//     -gcflags=github.com/gordonklaus/portaudio=-d=checkptr=0 (make test
+//     does).
+//   - If a JACK server that PortAudio connected to goes away, Debian's
+//     PortAudio asserts in Pa_Terminate and aborts the process on the next
+//     re-scan. Tests stop their JACK server only after closing the System.
 package audio

@@ -338,3 +338,64 @@ func TestJACKDummyPacedRingStops(t *testing.T) {
 	}
 	t.Logf("paced at %.0f samples/s; stop took %v", rate, stopTook)
 }
+
+// TestRescanResumesTone proves a re-scan closes our stream before PortAudio
+// is terminated and reopens the tone afterwards where its cadence was, not
+// from the start.
+func TestRescanResumesTone(t *testing.T) {
+	const rate = 8000
+	alsaFile(t)
+	s := startSystem(t, Options{SampleRate: rate})
+	h, reached := holdAt(rate / 2)
+	var mu sync.Mutex
+	firsts := map[*stream]int64{}
+	var order []*stream
+	park := h.fill
+	h.fill = func(st *stream, pos int64) {
+		mu.Lock()
+		if _, ok := firsts[st]; !ok {
+			firsts[st] = pos
+			order = append(order, st)
+		}
+		mu.Unlock()
+		park(st, pos)
+	}
+	setHooks(t, s, h)
+	p := s.NewPlayer()
+	ctx := context.Background()
+	if err := p.Play(ctx, testPCM, Ring()); err != nil {
+		t.Fatal(err)
+	}
+	wait(t, reached, "half a second of ring")
+	if err := s.Rescan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// Wait for the reopened stream's first buffer.
+	got := make(chan int64, 1)
+	setHooks(t, s, hooks{fill: func(st *stream, pos int64) {
+		select {
+		case got <- pos:
+		default:
+		}
+	}})
+	// The hooks are read when a stream opens: reopen by asking again.
+	if err := s.Rescan(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case pos := <-got:
+		if pos <= rate/2 {
+			t.Errorf("after a re-scan the ring restarted at %d, want past %d", pos, rate/2)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the ring did not come back after the re-scan")
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(order) < 2 {
+		t.Fatalf("saw %d streams, want the first and the reopened one", len(order))
+	}
+	if second := firsts[order[1]]; second <= rate/2 {
+		t.Errorf("the reopened stream started at %d, want past %d", second, rate/2)
+	}
+}

@@ -62,6 +62,10 @@ type Config struct {
 	// Audio, when set, finds the handset's own sound device each time the
 	// handset is opened; its names replace AudioIn and AudioOut.
 	Audio AudioLookup
+	// AudioGone, when set, is called after the handset was closed because
+	// it went away, so the sound device list can be re-scanned without its
+	// card.
+	AudioGone func(ctx context.Context)
 	// Tones, when set, plays the ring (for a device without a ringer of its
 	// own), the dial tone and DTMF feedback on the AUDIO_OUT device.
 	Tones Tones
@@ -145,6 +149,9 @@ func Run(ctx context.Context, cfg Config) error {
 			return nil
 		case errors.Is(err, hid.ErrDisconnected):
 			log.Warn("handset unplugged; waiting for it to come back", "device", dev.Info().String())
+			if cfg.AudioGone != nil {
+				cfg.AudioGone(ctx)
+			}
 		case errors.Is(err, errUnsupported):
 			return err
 		default:

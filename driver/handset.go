@@ -131,7 +131,9 @@ func (h *Handset) Output() keymap.Output {
 //
 //   - ring: a call rings and the device cannot ring itself;
 //   - DTMF: off-hook, the feedback of the last key pressed;
-//   - dial: off-hook, host up, no call, nothing dialled yet;
+//   - dial: off-hook, host up, no call (ringing, in progress or held),
+//     nothing dialled yet: lifting to answer a ringing call gives no dial
+//     tone while the host catches up;
 //   - otherwise silence.
 func (h *Handset) Tone(selfRing bool) Tone {
 	switch {
@@ -139,7 +141,7 @@ func (h *Handset) Tone(selfRing bool) Tone {
 		return Tone{Kind: ToneRing}
 	case h.offHook && h.lastKey != "":
 		return Tone{Kind: ToneDTMF, Key: h.lastKey, Press: h.presses}
-	case h.offHook && h.hostUp && !h.inCall && !h.held && !h.dialled:
+	case h.offHook && h.hostUp && !h.ringing && !h.inCall && !h.held && !h.dialled:
 		return Tone{Kind: ToneDial}
 	}
 	return Tone{}

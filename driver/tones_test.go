@@ -31,6 +31,7 @@ func TestHandsetTone(t *testing.T) {
 		{"off-hook: dial tone", true, false, false, false, []keymap.Event{lift}, Tone{Kind: ToneDial}},
 		{"off-hook without a host: no dial tone", false, false, false, false, []keymap.Event{lift}, Tone{}},
 		{"off-hook in a call: silence", true, false, true, false, []keymap.Event{lift}, Tone{}},
+		{"lifted to answer, ringer device: silence", true, true, false, true, []keymap.Event{lift}, Tone{}},
 		{"a key: DTMF feedback", true, false, false, false, []keymap.Event{lift, press("5")}, Tone{Kind: ToneDTMF, Key: "5", Press: 1}},
 		{"the same key again is a new tone", true, false, false, false, []keymap.Event{lift, press("5"), release("5"), press("5")}, Tone{Kind: ToneDTMF, Key: "5", Press: 2}},
 		{"a function key is no DTMF", true, false, false, false, []keymap.Event{lift, press("YES")}, Tone{Kind: ToneDial}},

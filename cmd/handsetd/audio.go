@@ -94,6 +94,12 @@ func (h *handsetAudio) configure(cfg *driver.Config, log *slog.Logger) func() {
 		}
 		return names.In, names.Out
 	}
+	cfg.AudioGone = func(ctx context.Context) {
+		// Its card left with it; PortAudio still lists it until a re-scan.
+		if err := h.sys.Rescan(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("re-scanning sound devices failed", "err", err)
+		}
+	}
 	p := h.sys.NewPlayer()
 	cfg.Tones = tonePlayer{p: p, dial: h.dial}
 	return p.Close
