@@ -48,6 +48,10 @@ test: deps lint ## Lint, then the whole suite with the race detector.
 fuzz: ## Run every fuzz target for FUZZTIME each (default 30s); not part of `make test`.
 	@scripts/fuzz.sh $(or $(FUZZTIME),30s)
 
+.PHONY: bench
+bench: ## Run the benchmarks (hot paths: report decode/encode, line parsing).
+	$(GO) test -run '^$$' -bench . -benchmem ./...
+
 .PHONY: clean
 clean: ## Remove build output.
 	rm -rf $(BIN)

@@ -3,7 +3,7 @@ module github.com/handsetd/handsetd
 go 1.26.0
 
 require (
-	github.com/gordonklaus/portaudio v0.0.0-20250206071425-98a94950218b // indirect
-	golang.org/x/sys v0.49.0 // indirect
-	golang.org/x/term v0.47.0 // indirect
+	github.com/gordonklaus/portaudio v0.0.0-20250206071425-98a94950218b
+	golang.org/x/sys v0.49.0
+	golang.org/x/term v0.47.0
 )

@@ -11,6 +11,7 @@ import (
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/internal/backoff"
 	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/internal/ratelog"
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
 )
@@ -91,7 +92,10 @@ type Observation struct {
 	Muted    bool
 	HostUp   bool
 	Protocol int
-	Dropped  int
+	// Events counts the device events decoded since the handset opened;
+	// Dropped counts the commands a slow host made the driver drop.
+	Events  int
+	Dropped int
 }
 
 func (c *Config) defaults() {
@@ -190,8 +194,9 @@ type owner struct {
 	box      *outbox
 	stopSend context.CancelFunc
 	sendDone chan struct{}
-	dropped  int // commands dropped by earlier sessions' outboxes
-	bad      int // malformed reports skipped
+	events   int
+	dropped  int              // commands dropped by earlier sessions' outboxes
+	bad      *ratelog.Limiter // malformed reports skipped
 
 	audioIn, audioOut string
 	selfRing          bool // the device rings by itself
@@ -232,7 +237,8 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 		hostLoop(ctx, cfg, log, name, hostCh)
 	}()
 
-	o := &owner{cfg: cfg, dev: dev, prof: prof, fresh: true, audioIn: cfg.AudioIn, audioOut: cfg.AudioOut, selfRing: canRing(prof)}
+	o := newOwner(cfg, dev, prof)
+	o.audioIn, o.audioOut, o.selfRing = cfg.AudioIn, cfg.AudioOut, canRing(prof)
 	if cfg.Audio != nil {
 		o.audioIn, o.audioOut = cfg.Audio(ctx, dev.Info())
 	}
@@ -277,6 +283,13 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 
 // readReports is the one reader of the device. It hands raw reports to the
 // owner, which decodes them, so the profile is used by one goroutine only.
+func newOwner(cfg Config, dev hid.Device, prof keymap.Profile) *owner {
+	return &owner{cfg: cfg, dev: dev, prof: prof, fresh: true, bad: ratelog.New(cfg.Clock, badReportLogEvery)}
+}
+
+// badReportLogEvery bounds the warnings about malformed reports.
+const badReportLogEvery = 10 * time.Second
+
 func readReports(ctx context.Context, dev hid.Device, size int, out chan<- report) {
 	if size <= 0 {
 		size = 64
@@ -299,20 +312,28 @@ func readReports(ctx context.Context, dev hid.Device, size int, out chan<- repor
 func (o *owner) onReport(log *slog.Logger, data []byte) {
 	evs, err := o.prof.Decode(data)
 	if err != nil {
-		o.bad++
-		log.Warn("skipping a malformed input report", "report", fmt.Sprintf("% x", data), "err", err, "skipped", o.bad)
+		o.skip(log, data, err)
 		return
 	}
 	for _, ev := range evs {
+		o.events++
 		for _, c := range o.h.Event(ev) {
 			o.send(log, c)
 		}
 	}
 }
 
+// skip counts a malformed report and logs it at a bounded rate.
+func (o *owner) skip(log *slog.Logger, data []byte, err error) {
+	if ok, suppressed, total := o.bad.Allow(); ok {
+		log.Warn("skipping a malformed input report", "report", fmt.Sprintf("% x", data), "err", err,
+			"suppressed_since_last", suppressed, "skipped_total", total)
+	}
+}
+
 func (o *owner) send(log *slog.Logger, c Command) {
 	if o.box == nil {
-		log.Debug("no host yet; the host will get the state on connect", "command", c.Line)
+		log.Debug("no host yet; the next host gets the hook state on connect", "command", string(c.Line))
 		return
 	}
 	if !o.box.put(c) {
@@ -423,7 +444,7 @@ func (o *owner) observe() {
 	if o.box != nil {
 		d += o.box.Dropped()
 	}
-	o.cfg.Observe(Observation{Output: o.applied, OffHook: o.h.OffHook(), Muted: o.h.Muted(), HostUp: o.sess != nil, Protocol: o.protocol, Dropped: d})
+	o.cfg.Observe(Observation{Output: o.applied, OffHook: o.h.OffHook(), Muted: o.h.Muted(), HostUp: o.sess != nil, Protocol: o.protocol, Events: o.events, Dropped: d})
 }
 
 // hostLoop keeps one host session alive for the handset: dial, handshake,

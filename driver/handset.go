@@ -96,10 +96,12 @@ func (h *Handset) HostCalls(ringing, inCall, held bool, lcd string) {
 }
 
 // HostUp records whether a host session is established. While none is, the
-// handset does not ring and shows no call; mute falls back to off, since the
-// seed says mute is always off without a call in progress.
+// handset does not ring and shows no call.
 func (h *Handset) HostUp(up bool) {
 	h.hostUp = up
+	// A host that comes or goes has no call of ours in progress, so mute is
+	// off on both sides (seed 1.2 §6: no call, MUTE is always OFF).
+	h.muted = false
 	if !up {
 		h.ringing, h.inCall, h.held, h.lcd = false, false, false, ""
 	}

@@ -74,8 +74,8 @@ func TestHandsetOutputFollowsHostAndHook(t *testing.T) {
 		t.Fatal("host MUTE ON did not light the mute LED")
 	}
 	h.HostUp(false)
-	if o := h.Output(); o.Ringer || o.LEDs.Ring || o.LCD != "" {
-		t.Fatalf("still ringing after the host went away: %+v", o)
+	if o := h.Output(); o.Ringer || o.LEDs.Ring || o.LCD != "" || o.LEDs.Mute {
+		t.Fatalf("still ringing or muted after the host went away: %+v", o)
 	}
 	if got := lines(h.Resync()); !reflect.DeepEqual(got, []string{"HOOK OFF"}) {
 		t.Fatalf("resync = %q, want the current hook state", got)

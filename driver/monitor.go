@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/internal/clock"
 	"github.com/handsetd/handsetd/keymap"
 )
 
@@ -19,7 +20,7 @@ func Monitor(ctx context.Context, dev hid.Device, prof keymap.Profile, w io.Writ
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	o := &owner{dev: dev, prof: prof, fresh: true}
+	o := newOwner(Config{Clock: clock.Real{}}, dev, prof)
 	if err := o.apply(); err != nil {
 		return err
 	}
@@ -38,8 +39,7 @@ func Monitor(ctx context.Context, dev hid.Device, prof keymap.Profile, w io.Writ
 		}
 		evs, err := prof.Decode(buf[:n])
 		if err != nil {
-			o.bad++
-			log.Warn("skipping a malformed input report", "report", fmt.Sprintf("% x", buf[:n]), "err", err, "skipped", o.bad)
+			o.skip(log, buf[:n], err)
 			continue
 		}
 		for _, ev := range evs {

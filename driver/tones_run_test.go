@@ -111,7 +111,7 @@ func (r *toneRig) noTone(t *testing.T) {
 func TestDriverRingsRingerlessHeadsetThroughTones(t *testing.T) {
 	r := startToneRig(t, "ringerless-headset")
 	const out = "out:Generic USB Telephony Headset"
-	if got := r.host.Exec("call alice"); !strings.HasPrefix(got, "ok") {
+	if got := r.host.Exec("call in alice"); !strings.HasPrefix(got, "ok") {
 		t.Fatal(got)
 	}
 	r.expectTone(t, out+" ring")
@@ -143,7 +143,7 @@ func TestDriverRingsRingerlessHeadsetThroughTones(t *testing.T) {
 func TestDriverLeavesRingingToARinger(t *testing.T) {
 	r := startToneRig(t, "generic-telephony")
 	const out = "out:Generic USB Telephony Handset"
-	if got := r.host.Exec("call alice"); !strings.HasPrefix(got, "ok") {
+	if got := r.host.Exec("call in alice"); !strings.HasPrefix(got, "ok") {
 		t.Fatal(got)
 	}
 	// Wait until the driver rings the device's own ringer.

@@ -70,6 +70,9 @@ type serverConn struct {
 	c      net.Conn
 	inputs chan []byte // encoded INPUT2 events, oldest dropped when full
 	writes chan []byte // encoded replies, written in order
+	// writerDone is closed when writeLoop returns; a reply queued after that
+	// would wait forever.
+	writerDone chan struct{}
 }
 
 // deliver runs with the Handset locked; like simDevice it is the only sender
@@ -120,9 +123,9 @@ func serveConn(ctx context.Context, c net.Conn, h *Handset) error {
 		return nil // the client left while waiting for the handset
 	}
 
-	sc := &serverConn{h: h, sess: s, c: c, inputs: make(chan []byte, queueLen), writes: make(chan []byte)}
-	readerDone := make(chan struct{})
 	writerDone := make(chan struct{})
+	sc := &serverConn{h: h, sess: s, c: c, inputs: make(chan []byte, queueLen), writes: make(chan []byte), writerDone: writerDone}
+	readerDone := make(chan struct{})
 	go func() {
 		defer close(writerDone)
 		sc.writeLoop(ctx, readerDone)
@@ -197,6 +200,8 @@ func (sc *serverConn) send(e uhid.Event) error {
 	case sc.writes <- b:
 		return nil
 	case <-sc.sess.gone:
+		return errGone
+	case <-sc.writerDone:
 		return errGone
 	}
 }

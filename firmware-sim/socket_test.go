@@ -278,3 +278,28 @@ func TestConformanceSocket(t *testing.T) {
 		return hidtest.Backend{Dev: d, Push: h.inject, Unplug: func() { h.Unplug() }}
 	})
 }
+
+// TestServeStopsWithAClientThatDoesNotRead proves a client that floods
+// requests and never reads the replies cannot keep Serve from returning when
+// it is cancelled: the reader stuck on a reply gives up once the writer has.
+func TestServeStopsWithAClientThatDoesNotRead(t *testing.T) {
+	h, _ := newFake(t, Options{})
+	addr := serve(t, h) // its cleanup fails the test if Serve does not return
+	c, err := net.Dial("unix", strings.TrimPrefix(addr, "unix:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	req, err := uhid.Encode(uhid.Event{Type: uhid.GetReport, ID: 1, RNum: 3, RType: uhid.FeatureReport})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Unix socket buffers hold a few hundred KiB: 400 requests of 4380 bytes
+	// whose replies are never read fill them, so the server's writer blocks.
+	c.SetWriteDeadline(time.Now().Add(500 * time.Millisecond))
+	for range 400 {
+		if _, err := c.Write(req); err != nil {
+			break // the server stopped reading too: that is the state we want
+		}
+	}
+}

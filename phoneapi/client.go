@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/internal/ratelog"
 )
 
 // ClientOptions configure a Client. The zero value is usable.
@@ -50,6 +51,12 @@ type Client struct {
 	upNext  *Update
 	upReady chan struct{}
 
+	// deferred holds the questions about calls that came up during the
+	// handshake; Run asks them, under its own context, once it starts.
+	deferred []Command
+
+	bad *ratelog.Limiter // malformed lines from the host
+
 	stopped  chan struct{} // closed when Run returns
 	runOnce  sync.Once
 	askGroup sync.WaitGroup
@@ -82,6 +89,18 @@ func NewClient(t Transport, opts ClientOptions) *Client {
 		updates:  make(chan Update, updateBuffer),
 		upReady:  make(chan struct{}, 1),
 		stopped:  make(chan struct{}),
+		bad:      ratelog.New(opts.Clock, badLineLogEvery),
+	}
+}
+
+// badLineLogEvery bounds the warnings about malformed lines: a host that
+// streams garbage gets one line logged per interval, with a count.
+const badLineLogEvery = 10 * time.Second
+
+// badLine skips a malformed line from the host, logging at a bounded rate.
+func (c *Client) badLine(err error) {
+	if ok, suppressed, total := c.bad.Allow(); ok {
+		c.log.Warn("skipping malformed line from host", "err", err, "suppressed_since_last", suppressed, "malformed_total", total)
 	}
 }
 
@@ -127,14 +146,14 @@ func (c *Client) Handshake(ctx context.Context, name string) (int, error) {
 		if err != nil {
 			var pe *ProtocolError
 			if errors.As(err, &pe) {
-				c.log.Warn("skipping malformed line from host", "err", err)
+				c.badLine(err)
 				continue
 			}
 			return 0, fmt.Errorf("handshake: waiting for PROTOCOL: %w", c.cause(ctx, err))
 		}
 		m, err := ParseLine(line)
 		if err != nil {
-			c.log.Warn("skipping malformed line from host", "err", err)
+			c.badLine(err)
 			continue
 		}
 		switch {
@@ -154,7 +173,12 @@ func (c *Client) Handshake(ctx context.Context, name string) (int, error) {
 		case m.Kind == KindConnStatus && m.Value == "OFFLINE":
 			return 0, fmt.Errorf("handshake: %w", ErrOffline)
 		}
-		c.process(ctx, m, line)
+		// Handshake's context ends with the handshake: keep the
+		// questions for Run.
+		ask := c.process(m, line)
+		c.mu.Lock()
+		c.deferred = append(c.deferred, ask...)
+		c.mu.Unlock()
 	}
 }
 
@@ -175,6 +199,11 @@ func (c *Client) Run(ctx context.Context) error {
 		defer deliver.Done()
 		c.deliverUpdates(ctx)
 	}()
+	c.mu.Lock()
+	deferred := c.deferred
+	c.deferred = nil
+	c.mu.Unlock()
+	c.ask(ctx, deferred)
 	defer func() {
 		cancel()
 		c.askGroup.Wait()
@@ -187,7 +216,7 @@ func (c *Client) Run(ctx context.Context) error {
 		if err != nil {
 			var pe *ProtocolError
 			if errors.As(err, &pe) {
-				c.log.Warn("skipping malformed line from host", "err", err)
+				c.badLine(err)
 				continue
 			}
 			if ctx.Err() != nil {
@@ -197,11 +226,11 @@ func (c *Client) Run(ctx context.Context) error {
 		}
 		m, err := ParseLine(line)
 		if err != nil {
-			c.log.Warn("skipping malformed line from host", "err", err)
+			c.badLine(err)
 			continue
 		}
 		c.dispatch(m)
-		c.process(ctx, m, line)
+		c.ask(ctx, c.process(m, line))
 	}
 }
 
@@ -322,9 +351,9 @@ func (c *Client) dispatch(m Message) {
 	}
 }
 
-// process applies a host line to the call table, queues its Update and asks
-// the host what the ring logic needs to know.
-func (c *Client) process(ctx context.Context, m Message, line string) {
+// process applies a host line to the call table, queues its Update and
+// returns the questions the ring logic needs the host to answer.
+func (c *Client) process(m Message, line string) []Command {
 	c.mu.Lock()
 	ask := c.table.apply(m)
 	u := Update{Calls: c.table.snapshot(), Line: line}
@@ -334,15 +363,22 @@ func (c *Client) process(ctx context.Context, m Message, line string) {
 		u.Mute = &on
 	}
 	c.emit(u)
-	if len(ask) == 0 {
+	return ask
+}
+
+// ask sends questions about calls from their own goroutine, so the reader
+// never blocks on a write. A failed write means the connection is failing;
+// Run reports that through its read error.
+func (c *Client) ask(ctx context.Context, qs []Command) {
+	if len(qs) == 0 {
 		return
 	}
 	c.askGroup.Add(1)
 	go func() {
 		defer c.askGroup.Done()
-		for _, q := range ask {
+		for _, q := range qs {
 			if err := c.t.WriteLine(ctx, string(q)); err != nil {
-				c.log.Warn("cannot ask the host about a call", "cmd", string(q), "err", err)
+				c.log.Debug("cannot ask the host about a call", "cmd", string(q), "err", err)
 				return
 			}
 		}

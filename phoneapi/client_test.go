@@ -399,6 +399,32 @@ func TestClientAsksType(t *testing.T) {
 	}
 }
 
+// TestQuestionsFromTheHandshakeAreAsked proves a call that starts ringing
+// while the handshake is still going on is asked about once Run starts: the
+// handshake's context ending must not lose the question, or the call would
+// never ring.
+func TestQuestionsFromTheHandshakeAreAsked(t *testing.T) {
+	tr, sh := newScriptHost(t, func(line string) []string {
+		if line == "PROTOCOL 5" {
+			return []string{"CALL 7 STATUS RINGING", "PROTOCOL 5"}
+		}
+		return nil
+	})
+	c := NewClient(tr, ClientOptions{})
+	if _, err := c.Handshake(testCtx(t), "phone"); err != nil {
+		t.Fatal(err)
+	}
+	sh.next() // NAME
+	sh.next() // PROTOCOL
+	runClient(t, c)
+	if got := sh.next(); got != "GET CALL 7 TYPE" {
+		t.Fatalf("client sent %q, want GET CALL 7 TYPE", got)
+	}
+	sh.push("CALL 7 TYPE INCOMING_P2P")
+	for !nextUpdate(t, c).Calls.Ringing() {
+	}
+}
+
 // TestUpdatesCoalesce proves a consumer that does not read keeps the client
 // running, and then sees the newest calls and the newest mute value.
 func TestUpdatesCoalesce(t *testing.T) {

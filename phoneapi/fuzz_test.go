@@ -32,7 +32,7 @@ func FuzzHostLine(f *testing.F) {
 		cl := &hostClient{label: "fuzz", protocol: 5, queue: newQueue()}
 		h.clients = append(h.clients, cl)
 		h.mu.Lock()
-		h.exec("call alice Alice")
+		h.exec("call in alice Alice")
 		h.flush()
 		h.handleLine(cl, line)
 		h.mu.Unlock()

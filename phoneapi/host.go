@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/internal/ratelog"
 )
 
 // HostOptions configure a Host. The zero value is usable.
@@ -52,7 +53,9 @@ type hostClient struct {
 	audioIn  string
 	audioOut string
 	offHook  bool
-	queue    *lineQueue
+	// hookKnown is false until the handset has reported its hook state.
+	hookKnown bool
+	queue     *lineQueue
 }
 
 type hostCall struct {
@@ -138,13 +141,17 @@ func (h *Host) Serve(ctx context.Context, t Transport) error {
 		h.log.Info("client disconnected", "client", cl.label)
 	}()
 
+	bad := ratelog.New(h.clk, badLineLogEvery)
 	for {
 		line, err := t.ReadLine(ctx)
 		if err != nil {
 			var pe *ProtocolError
 			switch {
 			case errors.As(err, &pe):
-				h.log.Warn("malformed line from client", "client", cl.label, "err", err)
+				if ok, suppressed, total := bad.Allow(); ok {
+					h.log.Warn("malformed line from client", "client", cl.label, "err", err,
+						"suppressed_since_last", suppressed, "malformed_total", total)
+				}
 				h.mu.Lock()
 				h.send(cl, fmt.Sprintf("ERROR %d %s", CodeSyntax, pe.Reason))
 				h.mu.Unlock()
@@ -383,12 +390,24 @@ func (h *Host) place(target string) *hostCall {
 	return c
 }
 
+// hook acts on a change of one handset's hook. A handset announces its hook
+// state after every handshake; that first report only establishes the state
+// (a handset that reconnects on hook must not end a call another handset,
+// or the desktop, is carrying), while lifting answers a ringing call even
+// as the first report.
 func (h *Host) hook(cl *hostClient, offHook bool) {
-	cl.offHook = offHook
+	wasOff, known := cl.offHook, cl.hookKnown
+	cl.offHook, cl.hookKnown = offHook, true
+	if known && wasOff == offHook {
+		return
+	}
 	if offHook {
 		if c := h.ringingIncoming(); c != nil {
 			h.answer(c)
 		}
+		return
+	}
+	if !known {
 		return
 	}
 	h.dialled = ""
@@ -590,11 +609,12 @@ func (h *Host) alterCall(m Message) string {
 // parties, and returns its one-line answer ("ok", "ok <callid>", "error:
 // <reason>" or, for "state", JSON):
 //
-//	call HANDLE [DISPLAY NAME…]  an incoming call rings
+//	call in HANDLE [DISPLAY NAME…]  an incoming call rings
+//	call out TARGET              the desktop places a call (ringback)
 //	answer [ID]                  the remote party answers our outgoing call
 //	hangup [ID]                  the remote party ends a call (MISSED if it still rang)
 //	mute on|off                  the host mutes (only during a call)
-//	send LINE                    LINE goes raw to every client
+//	send RAW LINE                the line goes raw to every client
 //	state                        HostState as JSON
 //	quit                         "ok"; leaving is up to the caller
 func (h *Host) Exec(line string) string {
@@ -628,26 +648,42 @@ func (h *Host) exec(line string) string {
 	arg = strings.TrimSpace(arg)
 	switch word {
 	case "call":
-		handle, disp := cut(arg)
-		if handle == "" {
-			return "error: usage: call HANDLE [DISPLAY NAME]"
-		}
-		if err := CheckLine(arg); err != nil {
+		dir, rest := cut(arg)
+		rest = strings.TrimSpace(rest)
+		if err := CheckLine(rest); err != nil {
 			return "error: " + err.Error()
 		}
-		if disp = strings.TrimSpace(disp); disp == "" {
-			disp = handle
+		switch dir {
+		case "in":
+			handle, disp := cut(rest)
+			if handle == "" {
+				return "error: usage: call in HANDLE [DISPLAY NAME]"
+			}
+			if disp = strings.TrimSpace(disp); disp == "" {
+				disp = handle
+			}
+			typ := "INCOMING_P2P"
+			if isNumber(handle) {
+				typ = "INCOMING_PSTN"
+			}
+			c := h.newCall(typ, handle, disp)
+			h.setStatus(c, "RINGING")
+			h.notify(c, "TYPE", typ)
+			h.notify(c, "PARTNER_HANDLE", handle)
+			h.notify(c, "PARTNER_DISPNAME", disp)
+			return "ok " + strconv.Itoa(c.id)
+		case "out":
+			target, extra := cut(rest)
+			if target == "" || strings.TrimSpace(extra) != "" {
+				return "error: usage: call out TARGET (one handle or number)"
+			}
+			if h.active() != nil || h.outgoingPending() != nil {
+				return "error: a call is already going on (hang it up first)"
+			}
+			c := h.place(target)
+			return "ok " + strconv.Itoa(c.id)
 		}
-		typ := "INCOMING_P2P"
-		if isNumber(handle) {
-			typ = "INCOMING_PSTN"
-		}
-		c := h.newCall(typ, handle, disp)
-		h.setStatus(c, "RINGING")
-		h.notify(c, "TYPE", typ)
-		h.notify(c, "PARTNER_HANDLE", handle)
-		h.notify(c, "PARTNER_DISPNAME", disp)
-		return "ok " + strconv.Itoa(c.id)
+		return "error: usage: call in HANDLE [DISPLAY NAME] | call out TARGET"
 	case "answer":
 		c, e := h.pickCall(arg, h.outgoingPending)
 		if e != "" {
@@ -689,7 +725,7 @@ func (h *Host) exec(line string) string {
 		return "ok"
 	case "send":
 		if err := CheckLine(arg); err != nil || arg == "" {
-			return "error: send needs one non-empty line"
+			return "error: usage: send RAW LINE (one non-empty line)"
 		}
 		h.broadcast(arg)
 		return "ok"

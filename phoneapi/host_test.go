@@ -169,6 +169,52 @@ a< ERROR 33 invalid parameter to SET MUTE (ON or OFF)
 ! bogus
 = error: unknown command "bogus" (try: call, answer, hangup, mute, send, state, quit)
 `,
+		// A handset announces its hook state after every handshake: a second
+		// handset connecting on hook must not end the first one's call, and
+		// hanging up the one in the call still does.
+		"a new handset's first HOOK ON establishes state only": `
+a> HOOK ON
+! call in alice
+= ok 1001
+a< CALL 1001 STATUS RINGING
+a< CALL 1001 TYPE INCOMING_P2P
+a< CALL 1001 PARTNER_HANDLE alice
+a< CALL 1001 PARTNER_DISPNAME alice
+b< CALL 1001 STATUS RINGING
+b< CALL 1001 TYPE INCOMING_P2P
+b< CALL 1001 PARTNER_HANDLE alice
+b< CALL 1001 PARTNER_DISPNAME alice
+a> HOOK OFF
+a< CALL 1001 STATUS INPROGRESS
+b< CALL 1001 STATUS INPROGRESS
+b> HOOK ON
+a> HOOK OFF
+a> HOOK ON
+a< CALL 1001 DURATION 0
+a< CALL 1001 STATUS FINISHED
+b< CALL 1001 DURATION 0
+b< CALL 1001 STATUS FINISHED
+`,
+		"call out places a call from the desktop, which rings back": `
+a> HOOK ON
+! call out 5551234
+= ok 1001
+a< CALL 1001 STATUS ROUTING
+a< CALL 1001 TYPE OUTGOING_PSTN
+a< CALL 1001 PARTNER_HANDLE 5551234
+a< CALL 1001 STATUS RINGING
+! call out bob
+= error: a call is already going on (hang it up first)
+! answer
+= ok
+a< CALL 1001 STATUS INPROGRESS
+! call
+= error: usage: call in HANDLE [DISPLAY NAME] | call out TARGET
+! call alice
+= error: usage: call in HANDLE [DISPLAY NAME] | call out TARGET
+! call in
+= error: usage: call in HANDLE [DISPLAY NAME]
+`,
 		"ids are echoed from protocol 4": `
 a> #1 PING
 a< PONG
@@ -188,7 +234,7 @@ a> PROTOCOL 5
 a< PROTOCOL 5
 b> NAME other
 b< OK
-! call alice Alice Liddell
+! call in alice Alice Liddell
 = ok 1001
 a< CALL 1001 STATUS RINGING
 a< CALL 1001 TYPE INCOMING_P2P
@@ -218,7 +264,7 @@ b< CALL 1001 STATUS FINISHED
 b< MUTE OFF
 `,
 		"sample 7.12: device asks type, answers, remote hangs up": `
-! call +3725555555
+! call in +3725555555
 = ok 1001
 a< CALL 1001 STATUS RINGING
 a< CALL 1001 TYPE INCOMING_PSTN
@@ -306,7 +352,7 @@ a> ALTER CALL 1002 DTMF 1
 a< ERROR 41 Call not active
 `,
 		"ringing call: NO refuses, remote hangup is MISSED, YES answers": `
-! call bob
+! call in bob
 = ok 1001
 a< CALL 1001 STATUS RINGING
 a< CALL 1001 TYPE INCOMING_P2P
@@ -314,7 +360,7 @@ a< CALL 1001 PARTNER_HANDLE bob
 a< CALL 1001 PARTNER_DISPNAME bob
 a> BTN_PRESSED NO
 a< CALL 1001 STATUS REFUSED
-! call carol
+! call in carol
 = ok 1002
 a< CALL 1002 STATUS RINGING
 a< CALL 1002 TYPE INCOMING_P2P
@@ -323,7 +369,7 @@ a< CALL 1002 PARTNER_DISPNAME carol
 ! hangup
 = ok
 a< CALL 1002 STATUS MISSED
-! call dave
+! call in dave
 = ok 1003
 a< CALL 1003 STATUS RINGING
 a< CALL 1003 TYPE INCOMING_P2P
@@ -348,7 +394,7 @@ a< USERSTATUS ONLINE
 		"access API: ALTER CALL answer and hold": `
 a> PROTOCOL 5
 a< PROTOCOL 5
-! call eve
+! call in eve
 = ok 1001
 a< CALL 1001 STATUS RINGING
 a< CALL 1001 TYPE INCOMING_P2P

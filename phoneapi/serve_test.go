@@ -29,7 +29,7 @@ func TestHostServe(t *testing.T) {
 			t.Fatalf("NAME answered %q, %v", got, err)
 		}
 	}
-	if got := h.Exec("call bob"); got != "ok 1001" {
+	if got := h.Exec("call in bob"); got != "ok 1001" {
 		t.Fatalf("call = %q", got)
 	}
 	for i, dev := range devs {

@@ -218,7 +218,7 @@ func TestEndToEndRingerlessHeadsetRingsOnItsOwnDevice(t *testing.T) {
 	// arrives would be refused by it.
 	lines.waitFor(t, "<- HOOK ON", deadline)
 
-	if got := host.Exec("call alice"); !strings.HasPrefix(got, "ok") {
+	if got := host.Exec("call in alice"); !strings.HasPrefix(got, "ok") {
 		t.Fatalf("call: %s", got)
 	}
 	// Wait until a second of ring has been recorded (the PCM is unpaced, so

@@ -48,7 +48,7 @@ wait <- MUTE OFF
 hook on
 wait STATUS FINISHED
 # Someone calls: the handset rings until it is lifted.
-host call echo123 Echo Test Service
+host call in echo123 Echo Test Service
 wait STATUS RINGING
 expect ringing=true
 hook off
@@ -98,7 +98,13 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
+	defer sim.Close()
+	tty, interactive := stdin.(*os.File)
+	interactive = interactive && *script == "" && term.IsTerminal(int(tty.Fd()))
 	d := &demo{sim: sim, changed: make(chan struct{}, 1), used: map[int]bool{}}
+	if !interactive {
+		d.out = stdout // the script echoes the traffic as it happens
+	}
 	d.host = phoneapi.NewHost(phoneapi.HostOptions{Logger: log, OnLine: d.onLine})
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -116,10 +122,9 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		})
 	}()
 
-	if f, ok := stdin.(*os.File); ok && *script == "" && term.IsTerminal(int(f.Fd())) {
-		return d.interactive(ctx, f, stdout)
+	if interactive {
+		return d.interactive(ctx, tty, stdout)
 	}
-	d.out = stdout
 	return d.runScript(ctx, steps, stdout)
 }
 

@@ -16,7 +16,7 @@ var keyActions = map[byte]string{
 	'm': "mute",
 	'y': "tap YES",
 	'n': "tap NO",
-	'c': "host call echo123 Echo Test Service",
+	'c': "host call in echo123 Echo Test Service",
 	'a': "host answer",
 	'x': "host hangup",
 }

@@ -10,11 +10,12 @@
 // device and "-> LINE" for one sent to it, plus the one-line answers to the
 // control language read from stdin, which plays the remote parties:
 //
-//	call HANDLE [DISPLAY NAME…]   an incoming call rings       → ok <callid>
+//	call in HANDLE [DISPLAY NAME…] an incoming call rings       → ok <callid>
+//	call out TARGET                the desktop places a call    → ok <callid>
 //	answer [ID]                    the remote side answers our call
 //	hangup [ID]                    the remote side hangs up
 //	mute on|off                    the host mutes (during a call)
-//	send LINE                      send LINE raw to every device
+//	send RAW LINE                  send the line raw to every device
 //	state                          the host's state as JSON
 //	quit                           leave (so do stdin EOF, SIGINT, SIGTERM)
 //

@@ -127,7 +127,7 @@ func TestRunEndToEnd(t *testing.T) {
 	p.expect("<- NAME test phone", "-> OK", "<- PROTOCOL 5", "-> PROTOCOL 5")
 	go func() { _ = c.Run(ctxT(t)) }()
 
-	p.control("call alice Alice")
+	p.control("call in alice Alice")
 	p.expect("-> CALL 1001 STATUS RINGING", "-> CALL 1001 PARTNER_DISPNAME Alice", "ok 1001")
 	// The client asks the type itself (it arrived after RINGING) and rings.
 	p.expect("<- GET CALL 1001 TYPE")

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestUsageErrors proves every command-line mistake is refused with a
+// message naming it, and the usage text on stderr.
+func TestUsageErrors(t *testing.T) {
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{nil, "no command"},
+		{[]string{"bogus"}, `unknown command "bogus"`},
+		{[]string{"run", "--host", "stream:unix:/x"}, "at least one --device"},
+		{[]string{"run", "--device", "sim:unix:/x"}, "needs --host"},
+		{[]string{"run", "--device", "usb:1", "--host", "stream:unix:/x"}, `unknown kind "usb"`},
+		{[]string{"run", "--device", "sim:tcp:1", "--host", "stream:unix:/x"}, "want sim:unix:PATH"},
+		{[]string{"run", "--device", "sim:unix:/x", "--host", "carrier:pigeon"}, `unknown kind "carrier"`},
+		{[]string{"run", "--device", "sim:unix:/x", "--host", "stream:udp:1"}, "want stream:unix:PATH or stream:tcp:HOST:PORT"},
+		{[]string{"run", "--device", "sim:unix:/x", "--host", "stream:unix:/y", "extra"}, `unexpected argument "extra"`},
+		{[]string{"run", "--log-level", "loud", "--device", "sim:unix:/x", "--host", "stream:unix:/y"}, `--log-level "loud"`},
+		{[]string{"monitor"}, "needs --device"},
+		{[]string{"demo", "--nope"}, "flag provided but not defined"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			err := run(context.Background(), tt.args, strings.NewReader(""), &stdout, &stderr)
+			if !errors.Is(err, errUsage) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("err = %v, want a usage error containing %q", err, tt.want)
+			}
+			if !strings.Contains(stderr.String(), "usage:") {
+				t.Fatalf("stderr does not show the usage:\n%s", stderr.String())
+			}
+		})
+	}
+}
+
+// TestDemoBuiltinScript proves `handsetd demo` without a terminal runs its
+// built-in tour to the end: every wait and expect in it was met, through the
+// simulated handset, the driver and the reference host.
+func TestDemoBuiltinScript(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	if err := run(ctx, []string{"demo"}, strings.NewReader(""), &stdout, &stderr); err != nil {
+		t.Fatalf("demo: %v\nstdout:\n%s\nstderr:\n%s", err, stdout.String(), stderr.String())
+	}
+	for _, want := range []string{"<- NAME Generic USB Telephony Handset", "<- BTN_PRESSED YES", "-> CALL 1002 STATUS INPROGRESS"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("demo output lacks %q:\n%s", want, stdout.String())
+		}
+	}
+}
+
+// TestDemoScriptFailsOnUnmetWait proves a script step that never happens
+// fails the demo with the line number, instead of passing silently.
+func TestDemoScriptFailsOnUnmetWait(t *testing.T) {
+	script := filepath.Join(t.TempDir(), "s.txt")
+	if err := os.WriteFile(script, []byte("wait <- HOOK ON\nexpect ringing=true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, []string{"demo", "--script", script}, strings.NewReader(""), &stdout, &stderr)
+	if err == nil || !strings.Contains(err.Error(), "script line 2") || !strings.Contains(err.Error(), "ringing to be true") {
+		t.Fatalf("err = %v, want a timeout at script line 2", err)
+	}
+}
