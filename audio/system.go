@@ -142,6 +142,7 @@ func (s *System) run(ctx context.Context, started chan<- error) {
 }
 
 func (s *System) initialize() error {
+	s.devices = nil
 	if err := portaudio.Initialize(); err != nil {
 		return fmt.Errorf("initialise PortAudio: %w", err)
 	}
