@@ -21,24 +21,6 @@ import (
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
 
-// syncBuffer is a bytes.Buffer safe for the logger and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 // lineLog collects the lines the host saw and signals each one.
 type lineLog struct {
 	mu    sync.Mutex
@@ -122,7 +104,7 @@ func growth(t *testing.T, dir string) <-chan struct{} {
 func TestEndToEndRingerlessHeadsetRingsOnItsOwnDevice(t *testing.T) {
 	const pcm = "HandsetdE2E"
 	const rate = 8000
-	dir := t.TempDir()
+	dir := shortDir(t) // the sockets' paths must fit a unix address
 	wavDir := filepath.Join(dir, "rec")
 	if err := os.Mkdir(wavDir, 0o755); err != nil {
 		t.Fatal(err)

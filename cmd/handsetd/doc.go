@@ -1,12 +1,17 @@
 // Command handsetd is the driver: it runs USB phone handsets against a Phone
 // API host.
 //
-//	handsetd run --device SPEC [--device SPEC ...] --host SPEC
-//	handsetd monitor --device SPEC
+//	handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
+//	handsetd monitor --device SPEC [--fast] [--config FILE]
+//	handsetd record --device SPEC [--passive] [--outputs] > FILE.hid
 //	handsetd demo [--script FILE]
 //
 // run drives every named handset, each with its own host connection. monitor
-// prints the Phone API line each event of a handset would become. demo runs a
+// prints the Phone API line each event of a handset would become. record
+// writes what a handset sends in the hid-recorder format; replay:FILE.hid as
+// a device SPEC plays such a recording back (package replay), once, at its
+// recorded pace or with --fast back to back. run and monitor apply the keymap
+// overrides of the config file (package config). demo runs a
 // simulated handset, the driver and the reference host in one process: an
 // interactive view on a terminal, a script otherwise.
 package main

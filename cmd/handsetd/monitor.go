@@ -6,14 +6,17 @@ import (
 	"io"
 
 	"github.com/handsetd/handsetd/driver"
-	"github.com/handsetd/handsetd/keymap"
+	"github.com/handsetd/handsetd/hid/replay"
 )
 
 func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("handsetd monitor", stderr)
 	var c commonFlags
 	c.register(fs)
-	device := fs.String("device", "", "handset to watch: sim:unix:PATH")
+	device := fs.String("device", "", "handset to watch: "+deviceKinds)
+	fast := fs.Bool("fast", false, "replay a recording as fast as possible instead of at its recorded pace")
+	var cf configFlag
+	cf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -24,7 +27,11 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
-	open, err := parseDevice(*device)
+	cfg, err := cf.load(log)
+	if err != nil {
+		return err
+	}
+	open, err := parseDevice(*device, deviceOptions{fast: *fast, log: log})
 	if err != nil {
 		return err
 	}
@@ -40,10 +47,15 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("read the report descriptor of %s: %w", dev.Info(), err)
 	}
-	prof, err := keymap.ForDevice(dev.Info(), desc)
+	prof, err := cfg.Profile(dev.Info(), desc)
 	if err != nil {
 		return fmt.Errorf("%s: %w", dev.Info(), err)
 	}
 	log.Info("monitoring", "device", dev.Info().String(), "name", prof.Name())
-	return driver.Monitor(ctx, dev, prof, stdout, log)
+	err = driver.Monitor(ctx, dev, prof, stdout, log)
+	if replay.IsFinished(err) {
+		log.Info("replay finished")
+		return nil
+	}
+	return err
 }

@@ -7,18 +7,24 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"sync"
 
+	"github.com/handsetd/handsetd/config"
 	"github.com/handsetd/handsetd/driver"
+	"github.com/handsetd/handsetd/phoneapi"
 )
 
 const usage = `usage:
-  handsetd run --device SPEC [--device SPEC ...] --host SPEC [--dial-tone off|na|eu] [--audio=false]
-  handsetd monitor --device SPEC
+  handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
+               [--dial-tone off|na|eu] [--audio=false]
+  handsetd monitor --device SPEC [--fast] [--config FILE]
+  handsetd record --device SPEC [--passive] [--outputs] > FILE.hid
   handsetd demo [--script FILE]
 
 device SPEC: sim:unix:PATH (a handset served by phonesim)
+             replay:FILE.hid[#N] (a recording; #N picks device N of a multi-device file)
 host SPEC:   stream:unix:PATH | stream:tcp:HOST:PORT`
 
 // errUsage marks command-line mistakes; run prints the usage with them.
@@ -35,6 +41,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdRun(ctx, args[1:], stderr)
 	case "monitor":
 		err = cmdMonitor(ctx, args[1:], stdout, stderr)
+	case "record":
+		err = cmdRecord(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = cmdDemo(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":
@@ -62,6 +70,34 @@ type commonFlags struct {
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level: debug, info, warn, error")
+}
+
+// configFlag is --config: the keymap overrides file.
+type configFlag struct{ path string }
+
+func (c *configFlag) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.path, "config", "", "keymap overrides file (default $XDG_CONFIG_HOME/handsetd/config.toml, if it exists)")
+}
+
+// load reads the file named by --config, which must exist, or else the
+// default one, which may be missing.
+func (c *configFlag) load(log *slog.Logger) (*config.Config, error) {
+	if c.path != "" {
+		return config.Load(c.path, true)
+	}
+	path, err := config.DefaultPath(os.Getenv)
+	if err != nil {
+		log.Debug("no default config location", "err", err)
+		return nil, nil
+	}
+	cfg, err := config.Load(path, false)
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range cfg.Summary() {
+		log.Info("config", "file", path, "setting", l)
+	}
+	return cfg, nil
 }
 
 func (c *commonFlags) logger(stderr io.Writer) (*slog.Logger, error) {
@@ -96,9 +132,12 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	var devices specList
 	var c commonFlags
 	c.register(fs)
-	fs.Var(&devices, "device", "handset to drive (repeatable): sim:unix:PATH")
+	fs.Var(&devices, "device", "handset to drive (repeatable): "+deviceKinds)
+	fast := fs.Bool("fast", false, "replay recordings as fast as the driver takes them instead of at their recorded pace")
 	host := fs.String("host", "", "Phone API host: stream:unix:PATH | stream:tcp:HOST:PORT")
 	name := fs.String("name", "", "announce the handset with this NAME instead of its product name")
+	var cf configFlag
+	cf.register(fs)
 	var af audioFlags
 	af.register(fs)
 	fs.Usage = usageWithoutHidden(fs)
@@ -115,21 +154,41 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	cfg, err := cf.load(log)
+	if err != nil {
+		return err
+	}
 	dial, err := parseHost(*host, log)
 	if err != nil {
 		return err
 	}
 	cfgs := make([]driver.Config, 0, len(devices))
 	for _, spec := range devices {
-		open, err := parseDevice(spec)
+		// A replayed handset starts playing once the host has the handset's
+		// state, so the host sees every recorded event (see startOnHook).
+		start := make(chan struct{})
+		var once sync.Once
+		hlog := log.With("handset", spec)
+		open, err := parseDevice(spec, deviceOptions{fast: *fast, hold: true, start: start, log: hlog})
 		if err != nil {
 			return err
 		}
+		hdial := dial
+		if strings.HasPrefix(spec, "replay:") {
+			hdial = func(ctx context.Context) (driver.Session, error) {
+				s, err := dial(ctx)
+				if err != nil {
+					return nil, err
+				}
+				return &startOnHook{Session: s, start: func() { once.Do(func() { close(start) }) }}, nil
+			}
+		}
 		cfgs = append(cfgs, driver.Config{
-			Open:   open,
-			Dial:   dial,
-			Name:   *name,
-			Logger: log.With("handset", spec),
+			Open:    open,
+			Profile: cfg.Profile,
+			Dial:    hdial,
+			Name:    *name,
+			Logger:  hlog,
 		})
 	}
 	au, err := startAudio(ctx, af, log)
@@ -153,4 +212,22 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	wg.Wait()
 	return errors.Join(errs...)
+}
+
+// startOnHook is a host session that starts a replay once the HOOK line of
+// the driver's resync has been sent. The driver keeps only the newest hook
+// state for a host that has not read it yet; a recording whose first report
+// lifts the handset at once would otherwise turn the resync's HOOK ON into
+// HOOK OFF, and the replay would not reproduce the recorded session.
+type startOnHook struct {
+	driver.Session
+	start func()
+}
+
+func (s *startOnHook) Send(ctx context.Context, cmd phoneapi.Command) error {
+	err := s.Session.Send(ctx, cmd)
+	if err == nil && strings.HasPrefix(string(cmd), "HOOK ") {
+		s.start()
+	}
+	return err
 }

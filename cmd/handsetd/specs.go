@@ -4,17 +4,35 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/handsetd/handsetd/driver"
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/hid/replay"
 	"github.com/handsetd/handsetd/phoneapi"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
 
-// parseDevice turns a device SPEC into the function that opens it.
-func parseDevice(spec string) (func(context.Context) (hid.Device, error), error) {
+// deviceOptions tune how a device SPEC is opened.
+type deviceOptions struct {
+	// fast plays a replay: recording as fast as the driver takes it.
+	fast bool
+	// hold keeps a replayed handset present and silent after its last
+	// report (handsetd run); without it the replay ends with
+	// replay.ErrFinished (monitor, which then exits).
+	hold bool
+	// start, when set, holds a replay back until it is closed.
+	start <-chan struct{}
+	log   *slog.Logger
+}
+
+// parseDevice turns a device SPEC into the function that opens it. A
+// replay: recording is read and checked here, so a malformed file is
+// reported at once with its line number.
+func parseDevice(spec string, o deviceOptions) (func(context.Context) (hid.Device, error), error) {
 	kind, rest, _ := strings.Cut(spec, ":")
 	switch kind {
 	case "sim":
@@ -24,8 +42,67 @@ func parseDevice(spec string) (func(context.Context) (hid.Device, error), error)
 		return func(ctx context.Context) (hid.Device, error) {
 			return firmwaresim.Dial(ctx, rest)
 		}, nil
+	case "replay":
+		return parseReplay(spec, rest, o)
 	}
-	return nil, fmt.Errorf("%w: device %q: unknown kind %q (supported: sim:unix:PATH)", errUsage, spec, kind)
+	return nil, fmt.Errorf("%w: device %q: unknown kind %q (supported: %s)", errUsage, spec, kind, deviceKinds)
+}
+
+const deviceKinds = "sim:unix:PATH, replay:FILE.hid[#N]"
+
+// parseReplay opens a recording as a handset. The recording plays once: the
+// driver reopens a handset that goes away, so a second Open waits until ctx
+// ends instead of replaying the file again.
+func parseReplay(spec, path string, o deviceOptions) (func(context.Context) (hid.Device, error), error) {
+	if path == "" {
+		return nil, fmt.Errorf("%w: device %q: want replay:FILE.hid", errUsage, spec)
+	}
+	index := -1
+	if p, n, ok := strings.Cut(path, "#"); ok {
+		v, err := strconv.Atoi(n)
+		if err != nil || v < 0 {
+			return nil, fmt.Errorf("%w: device %q: #%s is not a device number", errUsage, spec, n)
+		}
+		path, index = p, v
+	}
+	rec, err := replay.Load(path, index)
+	if err != nil {
+		return nil, err
+	}
+	var mu sync.Mutex
+	opened := false
+	return func(ctx context.Context) (hid.Device, error) {
+		mu.Lock()
+		again := opened
+		opened = true
+		mu.Unlock()
+		if again {
+			<-ctx.Done()
+			return nil, fmt.Errorf("replay %s: played once already: %w", path, ctx.Err())
+		}
+		d, err := replay.New(rec, replay.Options{Fast: o.fast, Hold: o.hold, Start: o.start, Path: spec,
+			OnOutput: func(kind string, r []byte) {
+				if o.log != nil {
+					o.log.Debug("replayed handset ignores an output (a replay cannot react)", "kind", kind, "report", fmt.Sprintf("% x", r))
+				}
+			}})
+		if err != nil {
+			return nil, err
+		}
+		if o.log != nil {
+			o.log.Info("replaying a recording", "file", path, "reports", d.Len(), "fast", o.fast)
+			go func() {
+				select {
+				case <-d.Done():
+					if o.hold {
+						o.log.Info("replay finished; the handset stays as the recording left it (Ctrl-C to stop)", "file", path)
+					}
+				case <-ctx.Done():
+				}
+			}()
+		}
+		return d, nil
+	}, nil
 }
 
 // parseHost turns a host SPEC into the function that connects to it.

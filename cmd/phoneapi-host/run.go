@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"flag"
@@ -13,6 +12,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/handsetd/handsetd/internal/control"
 	"github.com/handsetd/handsetd/phoneapi"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
@@ -90,19 +90,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 
 	// Reading stdin cannot be interrupted, so this goroutine is not waited
 	// for; it stops at the next line or EOF.
-	lines := make(chan string)
+	lines := make(chan control.Line)
 	stdinDone := make(chan error, 1)
 	go func() {
-		sc := bufio.NewScanner(stdin)
-		sc.Buffer(make([]byte, 4096), phoneapi.MaxLineLen+1024)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		stdinDone <- sc.Err()
+		stdinDone <- control.Read(ctx, stdin, phoneapi.MaxLineLen, lines)
 	}()
 
 	for {
@@ -111,17 +102,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			log.Info("stopping", "reason", context.Cause(ctx))
 			return nil
 		case err := <-stdinDone:
-			if err != nil {
+			if err != nil && ctx.Err() == nil {
 				return fmt.Errorf("reading control lines from stdin: %w", err)
 			}
 			log.Info("stdin closed; stopping")
 			return nil
-		case line := <-lines:
-			if strings.TrimSpace(line) == "quit" {
+		case l := <-lines:
+			if l.Err != nil {
+				out.line("error: " + l.Err.Error())
+				continue
+			}
+			if strings.TrimSpace(l.Text) == "quit" {
 				out.line("ok")
 				return nil
 			}
-			out.line(host.Exec(line))
+			out.line(host.Exec(l.Text))
 		}
 	}
 }

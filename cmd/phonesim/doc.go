@@ -2,6 +2,7 @@
 // run and tested without the hardware.
 //
 //	phonesim --model generic-telephony --listen unix:/tmp/phone.sock
+//	phonesim --replay phone.hid --listen unix:/tmp/phone.sock [--fast] [--autoplay]
 //	phonesim --models
 //
 // It serves the handset on a unix socket in the Linux UHID event format (see
@@ -17,7 +18,15 @@
 //	state                     the handset's state as one JSON line
 //	quit                      stop
 //
-// The answer is "ok", "error: <reason>" or the JSON state. End of input,
+// The answer is "ok", "error: <reason>" or the JSON state.
+//
+// With --replay it serves a hid-recorder recording instead of a model (see
+// firmwaresim.ServeReplay): every client that opens the device gets the
+// recorded reports from the first, once "play" is typed (or at once with
+// --autoplay); its control lines are play, state and quit. Output reports
+// are accepted and ignored: a replay cannot react.
+//
+// End of input,
 // quit, SIGINT or SIGTERM stop phonesim and remove the socket. Logs go to
 // standard error.
 package main

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/internal/control"
 )
 
 // errUsage marks a command-line mistake; the usage is already printed.
@@ -31,8 +32,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	serial := fl.String("serial", "SIM0001", "USB serial number")
 	unplugged := fl.Bool("unplugged", false, "start with the handset unplugged")
 	verbose := fl.Bool("v", false, "log debug messages")
+	replayFile := fl.String("replay", "", "serve a hid-recorder recording (FILE.hid or FILE.hid#N) instead of a firmware model")
+	fast := fl.Bool("fast", false, "with --replay: send the reports as fast as the client reads them")
+	autoplay := fl.Bool("autoplay", false, "with --replay: play as soon as a client opens the device, without waiting for the play command")
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "usage: phonesim --listen unix:PATH [--model MODEL] [flags]\n       phonesim --models\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: phonesim --listen unix:PATH [--model MODEL] [flags]\n       phonesim --listen unix:PATH --replay FILE.hid [--fast] [--autoplay]\n       phonesim --models\n\nflags:\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -69,6 +73,15 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		level = slog.LevelDebug
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	if *replayFile != "" {
+		modelSet := false
+		fl.Visit(func(f *flag.Flag) { modelSet = modelSet || f.Name == "model" })
+		if modelSet {
+			fmt.Fprintln(stderr, "phonesim: --replay and --model exclude each other: a recording is not a firmware model")
+			return errUsage
+		}
+		return runReplay(ctx, replayArgs{file: *replayFile, listen: path, fast: *fast, autoplay: *autoplay}, stdin, stdout, log)
+	}
 
 	h, err := firmwaresim.New(*model, firmwaresim.Options{
 		HookTimeout: *timeout, Serial: *serial, Unplugged: *unplugged, Logger: log,
@@ -94,20 +107,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		serveErr = firmwaresim.Serve(ctx, ln, h)
 	}()
 
-	lines := make(chan string)
+	lines := make(chan control.Line)
 	go func() {
 		// This goroutine may outlive run while it blocks on stdin; it
 		// exits at the next line or EOF.
 		defer close(lines)
-		sc := bufio.NewScanner(stdin)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-		if err := sc.Err(); err != nil {
+		if err := control.Read(ctx, stdin, maxControlLine, lines); err != nil && ctx.Err() == nil {
 			log.Warn("reading commands", "err", err)
 		}
 	}()
@@ -123,7 +128,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // loop answers command lines until EOF, quit or ctx.
-func loop(ctx context.Context, h *firmwaresim.Handset, lines <-chan string, stdout io.Writer, serveDone <-chan struct{}) error {
+// maxControlLine bounds a control line; no command comes near it.
+const maxControlLine = 4096
+
+func loop(ctx context.Context, h *firmwaresim.Handset, lines <-chan control.Line, stdout io.Writer, serveDone <-chan struct{}) error {
 	w := bufio.NewWriter(stdout)
 	for {
 		select {
@@ -134,18 +142,22 @@ func loop(ctx context.Context, h *firmwaresim.Handset, lines <-chan string, stdo
 				return nil // Serve saw the same cancellation first
 			}
 			return errors.New("the simulator stopped serving")
-		case line, ok := <-lines:
+		case l, ok := <-lines:
 			if !ok {
 				return nil // EOF
 			}
-			if strings.TrimSpace(line) == "" {
+			switch {
+			case l.Err != nil:
+				fmt.Fprintln(w, "error: "+l.Err.Error())
+			case strings.TrimSpace(l.Text) == "":
 				continue
+			default:
+				fmt.Fprintln(w, h.Exec(l.Text))
 			}
-			fmt.Fprintln(w, h.Exec(line))
 			if err := w.Flush(); err != nil {
 				return fmt.Errorf("write answer: %w", err)
 			}
-			if f := strings.Fields(line); strings.EqualFold(f[0], "quit") && len(f) == 1 {
+			if f := strings.Fields(l.Text); len(f) == 1 && strings.EqualFold(f[0], "quit") {
 				return nil
 			}
 		}

@@ -1,0 +1,24 @@
+// Package replay turns a HID recording (package hidrec, the hid-tools
+// format) into a hid.Device, and records a live hid.Device into one.
+//
+// A replayed Device plays the recorded input reports at their recorded pace
+// on an injectable clock, or back to back with Options.Fast, then either
+// ends with ErrFinished (which wraps hid.ErrDisconnected: the recorded
+// device is gone) or, with Options.Hold, stays present and silent like a
+// handset nobody touches. Playback starts at the first ReadInput, or when
+// Options.Start is closed, so a caller can hold the first report back until
+// whoever consumes the events (a host session) is ready.
+//
+// A replay cannot react: output and feature reports the driver writes are
+// accepted and handed to Options.OnOutput, and change nothing; GetFeature
+// fails with hid.ErrUnsupported, since a recording holds no feature reports.
+//
+// Report bytes are converted between the two conventions: a recording holds
+// what hidraw returns (no id byte for a device without report ids), a
+// hid.Device always puts the id byte first (0 for such a device). Whether a
+// device has report ids is read from its descriptor.
+//
+// A Recorder wraps a live hid.Device: every input report read through it is
+// also written, timed on its clock from the first report, to a
+// hidrec.Writer; output reports written through it are noted as # comments.
+package replay

@@ -1,0 +1,77 @@
+package keymap
+
+import (
+	"errors"
+	"reflect"
+	"testing"
+)
+
+// stubProfile decodes a report into the events a test put in it.
+type stubProfile struct {
+	evs []Event
+	err error
+}
+
+func (s stubProfile) Name() string                   { return "Stub Phone" }
+func (s stubProfile) InputReportSize() int           { return 9 }
+func (s stubProfile) Decode([]byte) ([]Event, error) { return append([]Event(nil), s.evs...), s.err }
+func (s stubProfile) Encode(Output) ([][]byte, error) {
+	return [][]byte{{7}}, nil
+}
+
+// TestWithOverrides proves the override wrapper: keys renamed or dropped
+// (press and release alike), other keys, hook and mute untouched, NAME
+// replaced or kept, errors passed through, outputs and sizes delegated.
+func TestWithOverrides(t *testing.T) {
+	key := func(k string, down bool) Event { return Event{Kind: EventKey, Key: k, Pressed: down} }
+	hook := Event{Kind: EventHook, Active: true}
+	in := []Event{key("C", true), hook, key("C", false), key("UP", true), key("1", true), {Kind: EventMute, Toggle: true}}
+	cases := []struct {
+		name     string
+		o        Overrides
+		want     []Event
+		wantName string
+	}{
+		{"nothing", Overrides{}, in, "Stub Phone"},
+		{"rename device", Overrides{Name: "Desk"}, in, "Desk"},
+		{"remap", Overrides{Keys: map[string]string{"C": "NO"}},
+			[]Event{key("NO", true), hook, key("NO", false), key("UP", true), key("1", true), {Kind: EventMute, Toggle: true}}, "Stub Phone"},
+		{"disable", Overrides{Keys: map[string]string{"UP": "", "C": ""}},
+			[]Event{hook, key("1", true), {Kind: EventMute, Toggle: true}}, "Stub Phone"},
+		{"swap", Overrides{Keys: map[string]string{"1": "UP", "UP": "1"}},
+			[]Event{key("C", true), hook, key("C", false), key("1", true), key("UP", true), {Kind: EventMute, Toggle: true}}, "Stub Phone"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := WithOverrides(stubProfile{evs: in}, c.o)
+			got, err := p.Decode([]byte{1})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, c.want) {
+				t.Errorf("Decode = %v, want %v", got, c.want)
+			}
+			if p.Name() != c.wantName {
+				t.Errorf("Name = %q, want %q", p.Name(), c.wantName)
+			}
+			if p.InputReportSize() != 9 {
+				t.Error("InputReportSize not delegated")
+			}
+			if out, _ := p.Encode(Output{}); len(out) != 1 || out[0][0] != 7 {
+				t.Error("Encode not delegated")
+			}
+		})
+	}
+	boom := errors.New("boom")
+	p := WithOverrides(stubProfile{err: boom}, Overrides{Keys: map[string]string{"1": "2"}})
+	if _, err := p.Decode(nil); !errors.Is(err, boom) {
+		t.Errorf("error not passed through: %v", err)
+	}
+	// The caller's map may change afterwards without changing the profile.
+	m := map[string]string{"1": "2"}
+	p = WithOverrides(stubProfile{evs: []Event{key("1", true)}}, Overrides{Keys: m})
+	m["1"] = ""
+	if got, _ := p.Decode(nil); len(got) != 1 || got[0].Key != "2" {
+		t.Errorf("overrides share the caller's map: %v", got)
+	}
+}
