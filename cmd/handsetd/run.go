@@ -18,6 +18,7 @@ import (
 
 const usage = `usage:
   handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
+               [--dial-tone off|na|eu] [--audio=false]
   handsetd monitor --device SPEC [--fast] [--config FILE]
   handsetd record --device SPEC [--passive] [--outputs] > FILE.hid
   handsetd demo [--script FILE]
@@ -137,6 +138,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	name := fs.String("name", "", "announce the handset with this NAME instead of its product name")
 	var cf configFlag
 	cf.register(fs)
+	var af audioFlags
+	af.register(fs)
+	fs.Usage = usageWithoutHidden(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -186,6 +190,16 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			Name:    *name,
 			Logger:  hlog,
 		})
+	}
+	au, err := startAudio(ctx, af, log)
+	if err != nil {
+		return err
+	}
+	if au != nil {
+		defer au.sys.Close()
+		for i := range cfgs {
+			defer au.configure(&cfgs[i], cfgs[i].Logger)()
+		}
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(cfgs))
