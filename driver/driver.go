@@ -60,6 +60,16 @@ type Config struct {
 	// AudioIn and AudioOut are announced after the handshake; empty means
 	// the host's default device.
 	AudioIn, AudioOut string
+	// Audio, when set, finds the handset's own sound device each time the
+	// handset is opened; its names replace AudioIn and AudioOut.
+	Audio AudioLookup
+	// AudioGone, when set, is called after the handset was closed because
+	// it went away, so the sound device list can be re-scanned without its
+	// card.
+	AudioGone func(ctx context.Context)
+	// Tones, when set, plays the ring (for a device without a ringer of its
+	// own), the dial tone and DTMF feedback on the AUDIO_OUT device.
+	Tones Tones
 	// OutboxSize bounds the commands waiting for a slow host (default 64).
 	OutboxSize int
 	// HandshakeTimeout bounds NAME/PROTOCOL (default 5 s).
@@ -154,6 +164,9 @@ func Run(ctx context.Context, cfg Config) error {
 			return nil
 		case errors.Is(err, hid.ErrDisconnected):
 			log.Warn("handset unplugged; waiting for it to come back", "device", dev.Info().String())
+			if cfg.AudioGone != nil {
+				cfg.AudioGone(ctx)
+			}
 		case errors.Is(err, errUnsupported):
 			return err
 		default:
@@ -196,6 +209,10 @@ type owner struct {
 	dropped  int              // commands dropped by earlier sessions' outboxes
 	bad      *ratelog.Limiter // malformed reports skipped
 
+	audioIn, audioOut string
+	selfRing          bool // the device rings by itself
+	tone              Tone // last tone asked of cfg.Tones
+
 	access Access         // used in ModeAccess
 	calls  phoneapi.Calls // the host's calls as last notified
 }
@@ -235,6 +252,16 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 	}()
 
 	o := newOwner(cfg, dev, prof)
+	o.audioIn, o.audioOut, o.selfRing = cfg.AudioIn, cfg.AudioOut, canRing(prof)
+	if cfg.Audio != nil {
+		o.audioIn, o.audioOut = cfg.Audio(ctx, dev.Info())
+	}
+	if cfg.Tones != nil {
+		if o.audioOut == "" {
+			log.Info("no sound device of the handset's own; it plays no tones")
+		}
+		defer func() { o.setTone(Tone{}) }()
+	}
 	defer o.stopSender()
 	if err := o.apply(); err != nil {
 		return err
@@ -363,8 +390,8 @@ func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
 		// device state for it to resync.
 		return
 	}
-	o.box.put(Command{Line: phoneapi.AudioIn(o.cfg.AudioIn)})
-	o.box.put(Command{Line: phoneapi.AudioOut(o.cfg.AudioOut)})
+	o.box.put(Command{Line: phoneapi.AudioIn(o.audioIn)})
+	o.box.put(Command{Line: phoneapi.AudioOut(o.audioOut)})
 	for _, c := range o.h.Resync() {
 		o.box.put(c)
 	}
@@ -412,8 +439,20 @@ func (o *owner) onUpdate(u phoneapi.Update) {
 	o.h.HostCalls(ringing, inCall && !held, held, lcd)
 }
 
-// apply writes the desired output when it differs from what the device has.
+// setTone asks cfg.Tones for tone when it differs from the last one asked.
+func (o *owner) setTone(t Tone) {
+	if o.cfg.Tones == nil || o.audioOut == "" || t == o.tone {
+		return
+	}
+	o.tone = t
+	o.cfg.Logger.Debug("tone", "tone", t.String(), "device", o.audioOut)
+	o.cfg.Tones.Set(o.audioOut, t)
+}
+
+// apply writes the desired output when it differs from what the device has,
+// and asks for the tone the handset should play.
 func (o *owner) apply() error {
+	o.setTone(o.h.Tone(o.selfRing))
 	out := o.h.Output()
 	if !o.fresh && out == o.applied {
 		o.observe()

@@ -19,6 +19,11 @@ type Handset struct {
 	inCall  bool
 	held    bool
 	lcd     string
+	// Dialling since the last hook change, for the dial tone and the key
+	// feedback.
+	dialled bool
+	lastKey string
+	presses int
 }
 
 // Command is one Phone API line from the device, with how the outbox may
@@ -54,6 +59,7 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 			return nil
 		}
 		h.offHook = next
+		h.dialled, h.lastKey = false, ""
 		return []Command{hookLine(next)}
 	case keymap.EventMute:
 		next := ev.Active
@@ -70,6 +76,10 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 			return nil
 		}
 		if ev.Pressed {
+			if h.offHook && isDTMFKey(ev.Key) {
+				h.dialled, h.lastKey = true, ev.Key
+				h.presses++
+			}
 			return []Command{{Line: phoneapi.BtnPressed(ev.Key)}}
 		}
 		return []Command{{Line: phoneapi.BtnReleased(ev.Key)}}
@@ -120,4 +130,25 @@ func (h *Handset) Output() keymap.Output {
 		Ringer: ring,
 		LCD:    h.lcd,
 	}
+}
+
+// Tone is the tone the handset's speaker should play. selfRing says the
+// device rings by itself, so the ring is not played as a tone.
+//
+//   - ring: a call rings and the device cannot ring itself;
+//   - DTMF: off-hook, the feedback of the last key pressed;
+//   - dial: off-hook, host up, no call (ringing, in progress or held),
+//     nothing dialled yet: lifting to answer a ringing call gives no dial
+//     tone while the host catches up;
+//   - otherwise silence.
+func (h *Handset) Tone(selfRing bool) Tone {
+	switch {
+	case h.hostUp && h.ringing && !selfRing:
+		return Tone{Kind: ToneRing}
+	case h.offHook && h.lastKey != "":
+		return Tone{Kind: ToneDTMF, Key: h.lastKey, Press: h.presses}
+	case h.offHook && h.hostUp && !h.ringing && !h.inCall && !h.held && !h.dialled:
+		return Tone{Kind: ToneDial}
+	}
+	return Tone{}
 }

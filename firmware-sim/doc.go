@@ -22,6 +22,14 @@
 // (package uhid): the simulator is the user-space device and the client plays
 // the kernel, so the same bytes could be fed to a real /dev/uhid.
 //
+// A real kernel reaches it as a USB device: ServeUSBIP and ServeUSBIPConn
+// speak the Linux USB/IP protocol (package usbip), so `usbip attach` on a
+// Linux machine plugs the simulated handset into that kernel's USB stack.
+// Each model supplies its USB layout (VID:PID, interfaces, the number of its
+// HID interface) through USBDevice; the simulator builds every descriptor
+// from it and maps EP0 report requests and the interrupt endpoints to the
+// firmware.
+//
 // Each model is a firmware implementation behind one internal interface;
 // Models lists them and New builds one by name.
 package firmwaresim

@@ -25,6 +25,11 @@ type Options struct {
 	Unplugged bool
 	// Logger receives Serve's per-connection errors; nil discards them.
 	Logger *slog.Logger
+	// OnOutput, when set, sees every output report a host sends (id byte
+	// first), before the firmware handles it, whatever the transport: tests
+	// use it to check the exact bytes. It runs with the handset locked and
+	// must not call the Handset.
+	OnOutput func(report []byte)
 }
 
 // LEDState is the state of the handset's indicators.
@@ -85,16 +90,17 @@ type Handset struct {
 	opts   Options
 	serial string
 
-	mu       sync.Mutex
-	fw       firmware
-	plugged  bool
-	sess     *session
-	plugWait chan struct{} // closed when plugged
-	hosts    map[host]struct{}
-	changed  chan struct{} // closed at the next state change
-	last     State
-	closed   bool
-	done     chan struct{} // closed by Close
+	mu        sync.Mutex
+	fw        firmware
+	plugged   bool
+	sess      *session
+	plugWait  chan struct{} // closed when plugged
+	hosts     map[host]struct{}
+	changed   chan struct{} // closed at the next state change
+	last      State
+	closed    bool
+	usbipBusy bool          // a USB/IP client has the device imported
+	done      chan struct{} // closed by Close
 }
 
 // New returns a handset running the named model's firmware, plugged in
@@ -407,7 +413,12 @@ func (h *Handset) forSession(s *session, f func() error) error {
 var errGone = errors.New("session ended")
 
 func (h *Handset) output(s *session, report []byte) error {
-	return h.forSession(s, func() error { return h.fw.output(report) })
+	return h.forSession(s, func() error {
+		if h.opts.OnOutput != nil {
+			h.opts.OnOutput(append([]byte(nil), report...))
+		}
+		return h.fw.output(report)
+	})
 }
 
 func (h *Handset) setFeature(s *session, report []byte) error {

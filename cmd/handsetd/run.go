@@ -19,6 +19,7 @@ import (
 
 const usage = `usage:
   handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
+               [--dial-tone off|na|eu] [--audio=false]
   handsetd monitor --device SPEC [--fast] [--config FILE]
   handsetd record --device SPEC [--passive] [--outputs] > FILE.hid
   handsetd demo [--script FILE]
@@ -144,6 +145,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	ping := fs.Duration("ping-interval", 10*time.Second, "PING the host this often and treat a silent host as gone (0 = never; at least 5s)")
 	var cf configFlag
 	cf.register(fs)
+	var af audioFlags
+	af.register(fs)
+	fs.Usage = usageWithoutHidden(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -203,6 +207,16 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			Name:             *name,
 			Logger:           hlog,
 		})
+	}
+	au, err := startAudio(ctx, af, log)
+	if err != nil {
+		return err
+	}
+	if au != nil {
+		defer au.sys.Close()
+		for i := range cfgs {
+			defer au.configure(&cfgs[i], cfgs[i].Logger)()
+		}
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(cfgs))

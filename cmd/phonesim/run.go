@@ -26,7 +26,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fl := flag.NewFlagSet("phonesim", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	model := fl.String("model", "generic-telephony", "firmware model to play (see --models)")
-	listen := fl.String("listen", "", "where to serve the handset: unix:PATH")
+	listen := fl.String("listen", "", "where to serve the handset as UHID events: unix:PATH")
+	usbipAt := fl.String("usbip", "", "where to serve the handset as a USB device over USB/IP: unix:PATH, or stdio (one connection on stdin/stdout)")
 	list := fl.Bool("models", false, "list the models and exit")
 	timeout := fl.Duration("hook-timeout", time.Second, "how long the firmware waits for the host to acknowledge a hook change")
 	serial := fl.String("serial", "SIM0001", "USB serial number")
@@ -36,7 +37,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fast := fl.Bool("fast", false, "with --replay: send the reports as fast as the client reads them")
 	autoplay := fl.Bool("autoplay", false, "with --replay: play as soon as a client opens the device, without waiting for the play command")
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "usage: phonesim --listen unix:PATH [--model MODEL] [flags]\n       phonesim --listen unix:PATH --replay FILE.hid [--fast] [--autoplay]\n       phonesim --models\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: phonesim [--listen unix:PATH] [--usbip unix:PATH|stdio] [--model MODEL] [flags]\n       phonesim --listen unix:PATH --replay FILE.hid [--fast] [--autoplay]\n       phonesim --models\n\nflags:\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -56,9 +57,28 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		return nil
 	}
-	path, ok := strings.CutPrefix(*listen, "unix:")
-	if !ok || path == "" {
-		fmt.Fprintf(stderr, "phonesim: --listen unix:PATH is required (got %q)\n", *listen)
+	var path, usbipPath string
+	if *listen != "" || *usbipAt == "" {
+		p, ok := strings.CutPrefix(*listen, "unix:")
+		if !ok || p == "" {
+			fmt.Fprintf(stderr, "phonesim: --listen unix:PATH is required unless --usbip is given (got --listen %q)\n", *listen)
+			fl.Usage()
+			return errUsage
+		}
+		path = p
+	}
+	stdio := *usbipAt == "stdio"
+	if *usbipAt != "" && !stdio {
+		p, ok := strings.CutPrefix(*usbipAt, "unix:")
+		if !ok || p == "" {
+			fmt.Fprintf(stderr, "phonesim: --usbip takes unix:PATH or stdio (got %q)\n", *usbipAt)
+			fl.Usage()
+			return errUsage
+		}
+		usbipPath = p
+	}
+	if stdio && path != "" {
+		fmt.Fprintf(stderr, "phonesim: --usbip stdio uses stdin for USB/IP, so it cannot be combined with --listen\n")
 		fl.Usage()
 		return errUsage
 	}
@@ -80,6 +100,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintln(stderr, "phonesim: --replay and --model exclude each other: a recording is not a firmware model")
 			return errUsage
 		}
+		if path == "" || usbipPath != "" || stdio {
+			fmt.Fprintln(stderr, "phonesim: --replay serves a recording with --listen unix:PATH only (not over USB/IP)")
+			return errUsage
+		}
 		return runReplay(ctx, replayArgs{file: *replayFile, listen: path, fast: *fast, autoplay: *autoplay}, stdin, stdout, log)
 	}
 
@@ -91,21 +115,51 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	defer h.Close()
 
-	ln, err := listenUnix(path)
-	if err != nil {
-		return err
+	if stdio {
+		// One USB/IP connection on stdin/stdout, as qemu's guestfwd or
+		// inetd start it; there is no control language then.
+		log.Info("serving simulated handset over USB/IP on stdio", "model", *model)
+		return firmwaresim.ServeUSBIPConn(ctx, stdioConn{stdin, stdout}, h)
 	}
-	// Serve closes ln, and closing a listener it created unlinks the socket.
-	log.Info("serving simulated handset", "model", *model, "listen", *listen)
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var serveErr error
+	var serveErr, usbipErr error
 	serveDone := make(chan struct{})
-	go func() {
-		defer close(serveDone)
-		serveErr = firmwaresim.Serve(ctx, ln, h)
-	}()
+	usbipDone := make(chan struct{})
+	if path != "" {
+		ln, err := listenUnix(path)
+		if err != nil {
+			return err
+		}
+		// Serve closes ln, and closing a listener it created unlinks the socket.
+		log.Info("serving simulated handset", "model", *model, "listen", *listen)
+		go func() {
+			defer close(serveDone)
+			serveErr = firmwaresim.Serve(ctx, ln, h)
+		}()
+	}
+	if usbipPath != "" {
+		ln, err := listenUnix(usbipPath)
+		if err != nil {
+			cancel()
+			if path != "" {
+				<-serveDone
+			}
+			return err
+		}
+		log.Info("serving simulated handset over USB/IP", "model", *model, "usbip", *usbipAt, "busid", firmwaresim.USBIPBusID)
+		go func() {
+			defer close(usbipDone)
+			usbipErr = firmwaresim.ServeUSBIP(ctx, ln, h)
+		}()
+	}
+	if path == "" {
+		close(serveDone)
+		serveDone = usbipDone
+	} else if usbipPath == "" {
+		close(usbipDone)
+	}
 
 	lines := make(chan control.Line)
 	go func() {
@@ -120,9 +174,13 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	err = loop(ctx, h, lines, stdout, serveDone)
 	cancel()
 	<-serveDone
+	<-usbipDone
 	log.Info("stopped")
 	if serveErr != nil {
 		return serveErr
+	}
+	if usbipErr != nil {
+		return usbipErr
 	}
 	return err
 }
@@ -188,4 +246,22 @@ func listenUnix(path string) (net.Listener, error) {
 		return nil, fmt.Errorf("listen on %s: %w", path, err)
 	}
 	return ln, nil
+}
+
+// stdioConn joins standard input and output into one connection.
+type stdioConn struct {
+	io.Reader
+	io.Writer
+}
+
+// Close closes whichever side can be closed; with os.Stdin that unblocks a
+// pending read.
+func (c stdioConn) Close() error {
+	if cl, ok := c.Reader.(io.Closer); ok {
+		cl.Close()
+	}
+	if cl, ok := c.Writer.(io.Closer); ok {
+		cl.Close()
+	}
+	return nil
 }

@@ -280,6 +280,8 @@ func TestBadInvocations(t *testing.T) {
 		{"extra argument", []string{"--listen", "unix:" + dir + "/a", "x"}, true, `unexpected argument "x"`, ""},
 		{"bad timeout", []string{"--listen", "unix:" + dir + "/a", "--hook-timeout", "0s"}, true, "--hook-timeout", ""},
 		{"unknown model", []string{"--model", "nokia", "--listen", "unix:" + dir + "/a"}, false, "", `unknown model "nokia"`},
+		{"tcp usbip", []string{"--usbip", "tcp:3240"}, true, "--usbip takes unix:PATH or stdio", ""},
+		{"stdio usbip with listen", []string{"--usbip", "stdio", "--listen", "unix:" + dir + "/a"}, true, "cannot be combined with --listen", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/handsetd/handsetd/firmware-sim/usbip"
+)
+
+// TestUSBIPUnix proves `phonesim --usbip unix:PATH` exports the handset: a
+// device list on the socket shows bus id 1-1 with the model's VID:PID, and
+// the control language still works alongside.
+func TestUSBIPUnix(t *testing.T) {
+	dir := shortDir(t)
+	sock := filepath.Join(dir, "usbip.sock")
+	sim := start(t, "--usbip", "unix:"+sock)
+	// The first answer means the listener is up: run listens before it
+	// reads commands.
+	if got := sim.do("hook off"); got != "ok" {
+		t.Fatalf("hook off: %q", got)
+	}
+	c, err := net.Dial("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.SetDeadline(time.Now().Add(waitLimit))
+	if _, err := c.Write(usbip.EncodeDevlistRequest()); err != nil {
+		t.Fatal(err)
+	}
+	all, err := io.ReadAll(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	devs, err := usbip.DecodeDevlistReply(all)
+	if err != nil || len(devs) != 1 || devs[0].BusID != "1-1" || devs[0].VendorID != 0x1209 || devs[0].ProductID != 0x0001 {
+		t.Fatalf("device list %+v, %v", devs, err)
+	}
+	if got := sim.do("quit"); got != "ok" {
+		t.Errorf("quit: %q", got)
+	}
+	if err := sim.wait(); err != nil {
+		t.Fatalf("run: %v; stderr %s", err, sim.stderr.String())
+	}
+}
+
+// TestUSBIPStdio proves `phonesim --usbip stdio` serves one import on
+// stdin/stdout and ends when the client hangs up.
+func TestUSBIPStdio(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	req, err := usbip.EncodeImportRequest("1-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	setup := usbip.EncodeSetup(usbip.Setup{RequestType: 0x80, Request: 6, Value: 0x0100, Length: 18})
+	sub, err := usbip.EncodeSubmit(usbip.Submit{Seqnum: 1, DevID: 0x10002, Direction: usbip.DirIn, Length: 18, Setup: setup})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut syncBuffer
+	stdin := bytes.NewReader(append(req, sub...)) // then EOF: the client left
+	if err := run(ctx, []string{"--usbip", "stdio"}, stdin, &out, &errOut); err != nil {
+		t.Fatalf("run: %v; stderr %s", err, errOut.String())
+	}
+	b := []byte(out.String())
+	if len(b) != usbip.OpHeaderSize+usbip.DeviceSize+usbip.URBHeaderSize+18 {
+		t.Fatalf("stdout has %d bytes: % x", len(b), b)
+	}
+	r, err := usbip.DecodeRet(b[usbip.OpHeaderSize+usbip.DeviceSize : usbip.OpHeaderSize+usbip.DeviceSize+usbip.URBHeaderSize])
+	dev := b[len(b)-18:]
+	if err != nil || r.Seqnum != 1 || r.ActualLength != 18 || dev[0] != 18 || dev[8] != 0x09 || dev[9] != 0x12 {
+		t.Fatalf("reply %+v %v, descriptor % x", r, err, dev)
+	}
+	if !strings.Contains(errOut.String(), "USB/IP on stdio") {
+		t.Errorf("stderr %q", errOut.String())
+	}
+}

@@ -1,0 +1,13 @@
+// Package kerneltest shows the simulated handsets to a real Linux kernel:
+// each firmware model is exported over USB/IP from the test process and
+// attached in a qemu guest (package vmtest) with `usbip attach`, so the
+// kernel's own USB core, usbhid and hidraw enumerate it as they would a
+// handset on a real bus.
+//
+// Its tests prove what a driver relies on: each model appears with its
+// real VID:PID; the generic-telephony model gets a hidraw node whose report
+// descriptor (read from sysfs) is the model's; and a program in the guest
+// reading and writing that node exchanges exactly the reports the firmware
+// sends and sees. The package has no code of its own, only tests; it needs
+// the kernel that `make test-kernel` prepares.
+package kerneltest
