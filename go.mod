@@ -2,6 +2,9 @@ module github.com/handsetd/handsetd
 
 go 1.26.0
 
-require golang.org/x/term v0.47.0
-
-require golang.org/x/sys v0.49.0 // indirect
+require (
+	github.com/godbus/dbus/v5 v5.2.4
+	github.com/gordonklaus/portaudio v0.0.0-20250206071425-98a94950218b
+	golang.org/x/sys v0.49.0
+	golang.org/x/term v0.47.0
+)

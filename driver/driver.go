@@ -60,6 +60,16 @@ type Config struct {
 	// AudioIn and AudioOut are announced after the handshake; empty means
 	// the host's default device.
 	AudioIn, AudioOut string
+	// Audio, when set, finds the handset's own sound device each time the
+	// handset is opened; its names replace AudioIn and AudioOut.
+	Audio AudioLookup
+	// AudioGone, when set, is called after the handset was closed because
+	// it went away, so the sound device list can be re-scanned without its
+	// card.
+	AudioGone func(ctx context.Context)
+	// Tones, when set, plays the ring (for a device without a ringer of its
+	// own), the dial tone and DTMF feedback on the AUDIO_OUT device.
+	Tones Tones
 	// OutboxSize bounds the commands waiting for a slow host (default 64).
 	OutboxSize int
 	// HandshakeTimeout bounds NAME/PROTOCOL (default 5 s).
@@ -67,8 +77,19 @@ type Config struct {
 	// RetryMin and RetryMax bound the backoff between reconnects (defaults
 	// 50 ms and 1 s).
 	RetryMin, RetryMax time.Duration
-	Clock              clock.Clock
-	Logger             *slog.Logger
+	// DialWaitsForHost says Dial itself blocks until a host is present (as
+	// the D-Bus transport does, watching the host's bus name). A session
+	// that ends because the host went away is then redialled at once, so a
+	// restarted host is greeted without waiting out a backoff.
+	DialWaitsForHost bool
+	// PingInterval, when positive, makes the driver PING the host this often
+	// (on Clock) while a session is up, if the Session can Ping. A host that
+	// does not answer within the session's reply timeout is treated as gone.
+	PingInterval time.Duration
+	// Mode is the API spoken to the host: ModePhone (default) or ModeAccess.
+	Mode   Mode
+	Clock  clock.Clock
+	Logger *slog.Logger
 	// Observe, when set, is called by the handset's owner goroutine after
 	// every change it applied, with the output now on the device. Tests and
 	// the demo's view use it; it must not block.
@@ -143,6 +164,9 @@ func Run(ctx context.Context, cfg Config) error {
 			return nil
 		case errors.Is(err, hid.ErrDisconnected):
 			log.Warn("handset unplugged; waiting for it to come back", "device", dev.Info().String())
+			if cfg.AudioGone != nil {
+				cfg.AudioGone(ctx)
+			}
 		case errors.Is(err, errUnsupported):
 			return err
 		default:
@@ -189,6 +213,13 @@ type owner struct {
 	talker keymap.Talker // nil for a profile that only listens
 	wake   timer         // when the talker wants the floor again
 	tick   timer         // when the call clock on the display next moves
+
+	audioIn, audioOut string
+	selfRing          bool // the device rings by itself
+	tone              Tone // last tone asked of cfg.Tones
+
+	access Access         // used in ModeAccess
+	calls  phoneapi.Calls // the host's calls as last notified
 }
 
 // timer is a clock.Timer armed on demand; its channel is nil while it is
@@ -282,6 +313,16 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 	}()
 
 	o := newOwner(cfg, dev, prof)
+	o.audioIn, o.audioOut, o.selfRing = cfg.AudioIn, cfg.AudioOut, canRing(prof)
+	if cfg.Audio != nil {
+		o.audioIn, o.audioOut = cfg.Audio(ctx, dev.Info())
+	}
+	if cfg.Tones != nil {
+		if o.audioOut == "" {
+			log.Info("no sound device of the handset's own; it plays no tones")
+		}
+		defer func() { o.setTone(Tone{}) }()
+	}
 	defer o.stopSender()
 	defer o.wake.stop()
 	defer o.tick.stop()
@@ -369,6 +410,20 @@ func (o *owner) skip(log *slog.Logger, data []byte, err error) {
 }
 
 func (o *owner) send(log *slog.Logger, c Command) {
+	if o.cfg.Mode == ModeAccess {
+		if o.box == nil {
+			log.Debug("no host; the device event has no meaning", "command", c.Line)
+			return
+		}
+		for _, a := range o.access.Translate(c, o.calls) {
+			o.put(log, a)
+		}
+		return
+	}
+	o.put(log, c)
+}
+
+func (o *owner) put(log *slog.Logger, c Command) {
 	if o.box == nil {
 		log.Debug("no host yet; the next host gets the hook state on connect", "command", string(c.Line))
 		return
@@ -383,6 +438,8 @@ func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
 		o.stopSender()
 		o.sess = nil
 		o.h.HostUp(false)
+		o.access.Reset()
+		o.calls = phoneapi.Calls{}
 		return
 	}
 	o.sess, o.protocol = m.sess, m.protocol
@@ -392,8 +449,13 @@ func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
 	o.stopSend = cancel
 	o.sendDone = make(chan struct{})
 	go sendLoop(sctx, log, m.sess, o.box, o.sendDone)
-	o.box.put(Command{Line: phoneapi.AudioIn(o.cfg.AudioIn)})
-	o.box.put(Command{Line: phoneapi.AudioOut(o.cfg.AudioOut)})
+	if o.cfg.Mode == ModeAccess {
+		// An access-API host knows neither AUDIO_* nor HOOK; there is no
+		// device state for it to resync.
+		return
+	}
+	o.box.put(Command{Line: phoneapi.AudioIn(o.audioIn)})
+	o.box.put(Command{Line: phoneapi.AudioOut(o.audioOut)})
 	for _, c := range o.h.Resync() {
 		o.box.put(c)
 	}
@@ -425,6 +487,7 @@ func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, don
 }
 
 func (o *owner) onUpdate(u phoneapi.Update) {
+	o.calls = u.Calls
 	if u.Mute != nil {
 		o.h.HostMute(*u.Mute)
 	}
@@ -449,11 +512,25 @@ func (o *owner) onUpdate(u phoneapi.Update) {
 	o.h.HostCallClock(len(all) > 0, id, secs, o.clk.Now())
 }
 
+// setTone asks cfg.Tones for tone when it differs from the last one asked.
+func (o *owner) setTone(t Tone) {
+	if o.cfg.Tones == nil || o.audioOut == "" || t == o.tone {
+		return
+	}
+	o.tone = t
+	o.cfg.Logger.Debug("tone", "tone", t.String(), "device", o.audioOut)
+	o.cfg.Tones.Set(o.audioOut, t)
+}
+
 // apply writes the desired output when it differs from what the device has,
-// then gives a talking profile the floor.
+// asks for the tone the handset should play, then gives a talking profile
+// the floor.
 func (o *owner) apply() error {
 	now := o.clk.Now()
 	o.tick.at(o.clk, o.h.Tick(now))
+	// A talking profile may learn only from the device whether it rings.
+	o.selfRing = canRing(o.prof)
+	o.setTone(o.h.Tone(o.selfRing))
 	out := o.h.Output()
 	if o.fresh || out != o.applied {
 		reports, err := o.prof.Encode(out)
@@ -547,17 +624,34 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 		runErr := make(chan error, 1)
 		rctx, stop := context.WithCancel(ctx)
 		go func() { runErr <- sess.Run(rctx) }()
+		var pinging sync.WaitGroup
+		pingErr := make(chan error, 1)
+		if p, ok := sess.(pinger); ok && cfg.PingInterval > 0 {
+			pinging.Add(1)
+			go func() {
+				defer pinging.Done()
+				keepAlive(rctx, cfg.Clock, cfg.PingInterval, p, pingErr)
+			}()
+		}
 		select {
 		case owner <- hostMsg{sess: sess, protocol: proto}:
 		case <-ctx.Done():
 		}
+		ran := false
 		select {
 		case err = <-runErr:
+			ran = true
+		case err = <-pingErr:
+			log.Warn("the host stopped answering PING; treating it as gone", "err", err)
 		case <-ctx.Done():
 			err = ctx.Err()
 		}
 		stop()
 		sess.Close()
+		if !ran {
+			<-runErr
+		}
+		pinging.Wait()
 		if ctx.Err() != nil {
 			return
 		}
@@ -567,12 +661,43 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 		case <-ctx.Done():
 			return
 		}
+		// A host that left is greeted again as soon as Dial sees a new one
+		// (Dial waits for it, so this cannot spin).
+		if cfg.DialWaitsForHost && errors.Is(err, phoneapi.ErrClosed) {
+			bo.Reset()
+			continue
+		}
 		// A session that lasted resets the backoff; one the host drops at
 		// once does not, so a crashing host is not hammered.
 		if cfg.Clock.Now().Sub(started) > cfg.RetryMax {
 			bo.Reset()
 		}
 		if bo.Wait(ctx) != nil {
+			return
+		}
+	}
+}
+
+// pinger is a Session that can check the host is alive (phoneapi.Client).
+type pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// keepAlive pings every interval until ctx ends; the first failure is sent
+// to failed.
+func keepAlive(ctx context.Context, clk clock.Clock, interval time.Duration, p pinger, failed chan<- error) {
+	for {
+		t := clk.NewTimer(interval)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C():
+		}
+		if err := p.Ping(ctx); err != nil {
+			if ctx.Err() == nil {
+				failed <- fmt.Errorf("keep-alive PING: %w", err)
+			}
 			return
 		}
 	}

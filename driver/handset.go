@@ -27,11 +27,16 @@ type Handset struct {
 	// For a handset with a display (SetDisplay): the number being dialled,
 	// whether the host has any call, and the clock of the connected call.
 	display   bool
-	dialled   string
+	digits    string
 	anyCall   bool
 	callID    int
 	callStart time.Time
 	elapsed   time.Duration
+	// Dialling since the last hook change, for the dial tone and the key
+	// feedback.
+	dialled bool
+	lastKey string
+	presses int
 }
 
 // maxDialled bounds the digits kept for the display.
@@ -75,8 +80,9 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 		}
 		h.offHook = next
 		if !next {
-			h.dialled = ""
+			h.digits = ""
 		}
+		h.dialled, h.lastKey = false, ""
 		return []Command{hookLine(next)}
 	case keymap.EventMute:
 		next := ev.Active
@@ -94,6 +100,10 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 		}
 		if ev.Pressed {
 			h.dial(ev.Key)
+			if h.offHook && isDTMFKey(ev.Key) {
+				h.dialled, h.lastKey = true, ev.Key
+				h.presses++
+			}
 			return []Command{{Line: phoneapi.BtnPressed(ev.Key)}}
 		}
 		return []Command{{Line: phoneapi.BtnReleased(ev.Key)}}
@@ -109,15 +119,15 @@ func (h *Handset) dial(k string) {
 	}
 	switch {
 	case len(k) == 1 && strings.ContainsAny(k, "0123456789*#+"):
-		if len(h.dialled) < maxDialled {
-			h.dialled += k
+		if len(h.digits) < maxDialled {
+			h.digits += k
 		}
 	case k == "C":
-		if h.dialled != "" {
-			h.dialled = h.dialled[:len(h.dialled)-1]
+		if h.digits != "" {
+			h.digits = h.digits[:len(h.digits)-1]
 		}
 	case k == "NO":
-		h.dialled = ""
+		h.digits = ""
 	}
 }
 
@@ -129,7 +139,7 @@ func (h *Handset) dial(k string) {
 func (h *Handset) HostCallClock(anyCall bool, activeID, durationSecs int, now time.Time) {
 	h.anyCall = anyCall
 	if anyCall {
-		h.dialled = ""
+		h.digits = ""
 	}
 	if activeID == 0 {
 		h.callID, h.callStart, h.elapsed = 0, time.Time{}, 0
@@ -160,8 +170,12 @@ func (h *Handset) HostCalls(ringing, inCall, held bool, lcd string) {
 	h.ringing, h.inCall, h.held, h.lcd = ringing, inCall, held, lcd
 }
 
-// HostUp records whether a host session is established. While none is, the
-// handset does not ring and shows no call.
+// HostUp records whether a host session is established. "No host" looks
+// like this on the device: no ringer, Ring and Hold LEDs dark, the display
+// blank, and mute off (the seed says mute is always off without a call in
+// progress, and without a host there is no call). The Off-Hook LED keeps
+// following the hook switch, because a device needs that echo to keep its
+// hook state.
 func (h *Handset) HostUp(up bool) {
 	h.hostUp = up
 	// A host that comes or goes has no call of ours in progress, so mute is
@@ -206,7 +220,7 @@ func (h *Handset) screen(ring bool) string {
 		return h.lcd
 	}
 	if !h.hostUp {
-		return h.dialled // no calls without a host, but typing still shows
+		return h.digits // no calls without a host, but typing still shows
 	}
 	switch {
 	case ring:
@@ -216,11 +230,32 @@ func (h *Handset) screen(ring bool) string {
 	case h.anyCall:
 		return h.lcd
 	}
-	return h.dialled
+	return h.digits
 }
 
 // clockText formats a call duration as M:SS (minutes wrap at 100).
 func clockText(d time.Duration) string {
 	s := int(d / time.Second)
 	return fmt.Sprintf("%d:%02d", (s/60)%100, s%60)
+}
+
+// Tone is the tone the handset's speaker should play. selfRing says the
+// device rings by itself, so the ring is not played as a tone.
+//
+//   - ring: a call rings and the device cannot ring itself;
+//   - DTMF: off-hook, the feedback of the last key pressed;
+//   - dial: off-hook, host up, no call (ringing, in progress or held),
+//     nothing dialled yet: lifting to answer a ringing call gives no dial
+//     tone while the host catches up;
+//   - otherwise silence.
+func (h *Handset) Tone(selfRing bool) Tone {
+	switch {
+	case h.hostUp && h.ringing && !selfRing:
+		return Tone{Kind: ToneRing}
+	case h.offHook && h.lastKey != "":
+		return Tone{Kind: ToneDTMF, Key: h.lastKey, Press: h.presses}
+	case h.offHook && h.hostUp && !h.ringing && !h.inCall && !h.held && !h.dialled:
+		return Tone{Kind: ToneDial}
+	}
+	return Tone{}
 }

@@ -28,8 +28,17 @@ const (
 // bit3 Hold LED, bit4 Microphone LED, bit5 Ringer, bits 6-7 padding.
 //
 // Feature report 3 (2 bytes): ringer volume 0..10.
-func genericDescriptor() []byte {
-	return []byte{
+func genericDescriptor() []byte { return genericDescriptorRinger(true) }
+
+// genericDescriptorRinger is the generic descriptor; without a ringer, the
+// Ringer bit of output report 2 is padding, as on headsets that can only
+// ring through their speaker (the ringerless-headset model).
+func genericDescriptorRinger(ringer bool) []byte {
+	ringerItem := []byte{0x91, 0x02} // Output (Data,Var,Abs)
+	if !ringer {
+		ringerItem = []byte{0x91, 0x03} // Output (Const,Var,Abs): padding
+	}
+	d := []byte{
 		0x05, 0x0B, // Usage Page (Telephony Devices)
 		0x09, 0x01, // Usage (Phone)
 		0xA1, 0x01, // Collection (Application)
@@ -73,7 +82,7 @@ func genericDescriptor() []byte {
 		0x05, 0x0B, //   Usage Page (Telephony Devices)
 		0x95, 0x01, //   Report Count (1)
 		0x09, 0x9E, //   Usage (Ringer)
-		0x91, 0x02, //   Output (Data,Var,Abs)
+		0xFF, 0xFF, //   (the Ringer's Output item, patched below)
 		0x95, 0x02, //   Report Count (2)
 		0x91, 0x03, //   Output (Const,Var,Abs): padding
 
@@ -88,6 +97,13 @@ func genericDescriptor() []byte {
 
 		0xC0, // End Collection
 	}
+	for i := 0; i+1 < len(d); i++ {
+		if d[i] == 0xFF && d[i+1] == 0xFF {
+			copy(d[i:], ringerItem)
+			break
+		}
+	}
+	return d
 }
 
 // Bits of input report byte 1.
@@ -172,6 +188,7 @@ type generic struct {
 	env     env
 	timeout time.Duration
 	keys    map[string]genericKey
+	variant genericVariant
 
 	offHook     bool
 	pending     bool   // a hook change awaits the host's acknowledgement
@@ -183,8 +200,28 @@ type generic struct {
 	volume      byte
 }
 
-func newGeneric(e env, opts Options) *generic {
-	g := &generic{env: e, timeout: opts.HookTimeout, keys: genericKeys()}
+// genericVariant tells the models built on the generic firmware apart.
+type genericVariant struct {
+	model   string
+	product uint16
+	name    string
+	// ringer: the device has a Telephony Ringer; without one it ignores the
+	// ringer bit and rings only if the host plays a ring on its speaker.
+	ringer bool
+}
+
+func genericTelephony() genericVariant {
+	return genericVariant{model: "generic-telephony", product: 0x0001, name: "Generic USB Telephony Handset", ringer: true}
+}
+
+func genericHeadset() genericVariant {
+	return genericVariant{model: "ringerless-headset", product: 0x0002, name: "Generic USB Telephony Headset", ringer: false}
+}
+
+func newGeneric(e env, opts Options) *generic { return newGenericVariant(e, opts, genericTelephony()) }
+
+func newGenericVariant(e env, opts Options, v genericVariant) *generic {
+	g := &generic{env: e, timeout: opts.HookTimeout, keys: genericKeys(), variant: v}
 	g.powerOn()
 	return g
 }
@@ -194,20 +231,20 @@ func (g *generic) identity() identity {
 		// 1209 is pid.codes; its PIDs 0001-0010 are reserved for testing, so
 		// the simulator never claims a real product's id.
 		vendor:       0x1209,
-		product:      0x0001,
+		product:      g.variant.product,
 		version:      0x0100,
 		manufacturer: "handsetd simulator",
-		productName:  "Generic USB Telephony Handset",
+		productName:  g.variant.name,
 	}
 }
 
-func (g *generic) descriptor() []byte { return genericDescriptor() }
+func (g *generic) descriptor() []byte { return genericDescriptorRinger(g.variant.ringer) }
 
 func (g *generic) powerOn() {
 	if g.stopPending != nil {
 		g.stopPending()
 	}
-	*g = generic{env: g.env, timeout: g.timeout, keys: g.keys, volume: genericDefaultVolume}
+	*g = generic{env: g.env, timeout: g.timeout, keys: g.keys, variant: g.variant, volume: genericDefaultVolume}
 }
 
 // report builds input report 1 with the held controls plus extra bits.
@@ -252,7 +289,7 @@ func (g *generic) mute() error {
 func (g *generic) lookup(key string) (genericKey, error) {
 	k, ok := g.keys[strings.ToUpper(key)]
 	if !ok {
-		return genericKey{}, fmt.Errorf("model generic-telephony has no key %s", strings.ToUpper(key))
+		return genericKey{}, fmt.Errorf("model %s has no key %s", g.variant.model, strings.ToUpper(key))
 	}
 	return k, nil
 }
@@ -320,7 +357,7 @@ func (g *generic) output(report []byte) error {
 		Hold:       b&outHoldLED != 0,
 		Microphone: b&outMicLED != 0,
 	}
-	g.ringer = b&outRinger != 0
+	g.ringer = g.variant.ringer && b&outRinger != 0
 	switch {
 	case g.pending && g.leds.OffHook == g.offHook:
 		g.pending = false

@@ -78,6 +78,10 @@ func models() []modelDef {
 			info: ModelInfo{Name: "generic-telephony", Description: "generic USB HID telephony handset: toggle-button hook and mute, keypad, LEDs, ringer"},
 			new:  func(e env, opts Options) firmware { return newGeneric(e, opts) },
 		},
+		{
+			info: ModelInfo{Name: "ringerless-headset", Description: "generic USB HID telephony headset without a ringer: toggle-button hook and mute, keypad, LEDs; rings only through its speaker"},
+			new:  func(e env, opts Options) firmware { return newGenericVariant(e, opts, genericHeadset()) },
+		},
 	}
 	for _, v := range yealinkVariants() {
 		defs = append(defs, modelDef{

@@ -3,6 +3,7 @@ package keymap
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/handsetd/handsetd/hid"
@@ -412,4 +413,18 @@ func (p *Telephony) String() string {
 		fmt.Fprintf(&b, " out%d", o.report.ID)
 	}
 	return b.String()
+}
+
+// HasRinger reports whether the device declares a Telephony Ringer output,
+// so it can ring by itself. A headset without one rings only if the driver
+// plays the ring on its speaker.
+func (p *Telephony) HasRinger() bool {
+	for _, o := range p.outputs {
+		for _, f := range o.fields {
+			if slices.Contains(f.Usages, UsageRinger) {
+				return true
+			}
+		}
+	}
+	return false
 }

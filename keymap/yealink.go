@@ -282,6 +282,11 @@ func (p *Yealink) Model() YealinkModel { return p.model }
 // InputReportSize implements Profile: the id byte and a 16-byte packet.
 func (p *Yealink) InputReportSize() int { return 1 + p.packetLen() }
 
+// HasRinger reports whether the phone rings by itself: all but the P4K,
+// which has only a speaker and needs the host's audio to ring. It is true
+// until VERSION has named the model.
+func (p *Yealink) HasRinger() bool { return p.model != YealinkP4K }
+
 // DisplayWidth implements Display: the P1K's twelve-digit line.
 func (p *Yealink) DisplayWidth() int { return 12 }
 

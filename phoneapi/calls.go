@@ -47,6 +47,14 @@ type Calls struct {
 	list []Call
 }
 
+// NewCalls makes a snapshot from the given calls (tests and hosts that
+// learn calls some other way); it sorts them by id.
+func NewCalls(list ...Call) Calls {
+	l := append([]Call(nil), list...)
+	sort.Slice(l, func(i, j int) bool { return l[i].ID < l[j].ID })
+	return Calls{list: l}
+}
+
 // All returns the calls sorted by id, as a fresh slice.
 func (cs Calls) All() []Call { return append([]Call(nil), cs.list...) }
 

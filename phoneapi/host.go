@@ -56,6 +56,7 @@ type hostClient struct {
 	// hookKnown is false until the handset has reported its hook state.
 	hookKnown bool
 	queue     *lineQueue
+	notify    func(string) // set for clients added by Attach, instead of queue
 }
 
 type hostCall struct {
@@ -183,6 +184,10 @@ func (h *Host) Serve(ctx context.Context, t Transport) error {
 // send queues line for one client. Call with h.mu held.
 func (h *Host) send(cl *hostClient, line string) {
 	h.onLine(cl.label, Sent, line)
+	if cl.notify != nil {
+		cl.notify(line)
+		return
+	}
 	cl.queue.push(line)
 }
 
@@ -206,8 +211,27 @@ func errLine(code int, text string) string { return "ERROR " + strconv.Itoa(code
 // notifications for every client. An untagged reply that repeats one of the
 // notifications is not sent twice. Call with h.mu held.
 func (h *Host) handleLine(cl *hostClient, line string) {
+	reply, tagged := h.reply(cl, line)
+	switch {
+	case tagged:
+		h.send(cl, reply)
+	case reply != "":
+		dup := false
+		for _, b := range h.out {
+			dup = dup || b == reply
+		}
+		if !dup {
+			h.send(cl, reply)
+		}
+	}
+	h.flush()
+}
+
+// reply applies one client line and returns the reply ("" when the command
+// has none), with its "#id" tag when one is owed. Notifications are left in
+// h.out. Call with h.mu held.
+func (h *Host) reply(cl *hostClient, line string) (reply string, tagged bool) {
 	m, err := ParseLine(line)
-	var reply string
 	if err != nil {
 		var pe *ProtocolError
 		code := CodeSyntax
@@ -225,23 +249,85 @@ func (h *Host) handleLine(cl *hostClient, line string) {
 	} else {
 		reply = h.handle(cl, m)
 	}
-	tagged := m.ID != "" && cl.protocol >= 4
-	switch {
-	case tagged:
+	if m.ID != "" && cl.protocol >= 4 {
 		if reply == "" {
 			reply = "OK"
 		}
-		h.send(cl, "#"+m.ID+" "+reply)
-	case reply != "":
-		dup := false
-		for _, b := range h.out {
-			dup = dup || b == reply
-		}
-		if !dup {
-			h.send(cl, reply)
+		return "#" + m.ID + " " + reply, true
+	}
+	return reply, false
+}
+
+// HostSession is one client of a Host that is not a Transport: a bus peer
+// whose every command is a call that returns its reply (the Skype D-Bus
+// contract). Notifications go to the function given to Attach.
+type HostSession struct {
+	h  *Host
+	cl *hostClient
+}
+
+// Attach adds a client whose commands arrive through HostSession.Invoke.
+// label names it in logs and OnLine. notify receives the client's
+// notifications in order; it is called with the Host's lock held, so it must
+// only queue the line and return. Detach removes the client.
+func (h *Host) Attach(label string, notify func(line string)) *HostSession {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	cl := &hostClient{label: label, protocol: 1, notify: notify}
+	h.clients = append(h.clients, cl)
+	h.log.Info("client connected", "client", label)
+	return &HostSession{h: h, cl: cl}
+}
+
+// Invoke applies one command line from the client and returns the reply,
+// "" for a command that has none (HOOK, BTN_PRESSED…). The notifications it
+// causes go to every client; the invoking client does not get a
+// notification that its untagged reply already repeats.
+func (s *HostSession) Invoke(line string) string {
+	h := s.h
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.onLine(s.cl.label, Received, line)
+	reply, tagged := h.reply(s.cl, line)
+	if reply != "" {
+		h.onLine(s.cl.label, Sent, reply)
+	}
+	skip := ""
+	if !tagged {
+		skip = reply
+	}
+	for _, line := range h.out {
+		for _, cl := range h.clients {
+			if cl == s.cl && skip != "" && line == skip {
+				skip = ""
+				continue
+			}
+			h.send(cl, line)
 		}
 	}
-	h.flush()
+	h.out = h.out[:0]
+	return reply
+}
+
+// Named reports whether the client has sent NAME.
+func (s *HostSession) Named() bool {
+	s.h.mu.Lock()
+	defer s.h.mu.Unlock()
+	return s.cl.name != ""
+}
+
+// Detach removes the client; its notifications stop.
+func (s *HostSession) Detach() {
+	h := s.h
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for i, c := range h.clients {
+		if c == s.cl {
+			h.clients = append(h.clients[:i], h.clients[i+1:]...)
+			h.log.Info("client disconnected", "client", s.cl.label)
+			return
+		}
+	}
 }
 
 // handle applies one parsed client command and returns the reply ("" for

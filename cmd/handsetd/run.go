@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/handsetd/handsetd/config"
 	"github.com/handsetd/handsetd/driver"
@@ -19,14 +20,19 @@ import (
 )
 
 const usage = `usage:
-  handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE] [--cm109-model NAME]
+  handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
+               [--dial-tone off|na|eu] [--audio=false] [--cm109-model NAME]
   handsetd monitor --device SPEC [--fast] [--config FILE] [--cm109-model NAME]
   handsetd record --device SPEC [--passive] [--outputs] > FILE.hid
   handsetd demo [--script FILE]
 
 device SPEC: sim:unix:PATH (a handset served by phonesim)
              replay:FILE.hid[#N] (a recording; #N picks device N of a multi-device file)
-host SPEC:   stream:unix:PATH | stream:tcp:HOST:PORT
+host SPEC:   dbus (the session bus, as Skype for Linux) | dbus:system |
+             dbus:ADDRESS (e.g. dbus:unix:path=/run/phone/bus) |
+             stream:unix:PATH | stream:tcp:HOST:PORT
+
+run flags: --mode phone|access   --ping-interval DURATION (0 = off, else >= 5s)
 --cm109-model: the keymap of a CM109 phone: atcom, gtalk, kip1000 (default), usbph01;
              it wins over cm109_model in the config file`
 
@@ -137,17 +143,29 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	c.register(fs)
 	fs.Var(&devices, "device", "handset to drive (repeatable): "+deviceKinds)
 	fast := fs.Bool("fast", false, "replay recordings as fast as the driver takes them instead of at their recorded pace")
-	host := fs.String("host", "", "Phone API host: stream:unix:PATH | stream:tcp:HOST:PORT")
+	host := fs.String("host", "", "Phone API host: dbus | dbus:system | dbus:ADDRESS | stream:unix:PATH | stream:tcp:HOST:PORT")
 	name := fs.String("name", "", "announce the handset with this NAME instead of its product name")
+	modeFlag := fs.String("mode", "phone", "API spoken to the host: phone (Phone API) or access (the driver answers, dials and hangs up itself)")
+	ping := fs.Duration("ping-interval", 10*time.Second, "PING the host this often and treat a silent host as gone (0 = never; at least 5s)")
 	var cf configFlag
 	cf.register(fs)
+	var af audioFlags
+	af.register(fs)
 	var pf profileFlags
 	pf.register(fs)
+	fs.Usage = usageWithoutHidden(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if err := pf.check(); err != nil {
 		return err
+	}
+	mode, err := driver.ParseMode(*modeFlag)
+	if err != nil {
+		return fmt.Errorf("%w: --%v", errUsage, err)
+	}
+	if *ping != 0 && *ping < 5*time.Second {
+		return fmt.Errorf("%w: --ping-interval %v: use 0 (off) or at least 5s", errUsage, *ping)
 	}
 	if len(devices) == 0 {
 		return fmt.Errorf("%w: run needs at least one --device", errUsage)
@@ -163,7 +181,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	dial, err := parseHost(*host, log)
+	hs, err := parseHost(*host, log)
 	if err != nil {
 		return err
 	}
@@ -178,10 +196,10 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		if err != nil {
 			return err
 		}
-		hdial := dial
+		hdial := hs.dial
 		if strings.HasPrefix(spec, "replay:") {
 			hdial = func(ctx context.Context) (driver.Session, error) {
-				s, err := dial(ctx)
+				s, err := hs.dial(ctx)
 				if err != nil {
 					return nil, err
 				}
@@ -189,12 +207,25 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			}
 		}
 		cfgs = append(cfgs, driver.Config{
-			Open:    open,
-			Profile: pf.picker(cfg),
-			Dial:    hdial,
-			Name:    *name,
-			Logger:  hlog,
+			Open:             open,
+			Profile:          pf.picker(cfg),
+			Dial:             hdial,
+			DialWaitsForHost: hs.waits,
+			PingInterval:     *ping,
+			Mode:             mode,
+			Name:             *name,
+			Logger:           hlog,
 		})
+	}
+	au, err := startAudio(ctx, af, log)
+	if err != nil {
+		return err
+	}
+	if au != nil {
+		defer au.sys.Close()
+		for i := range cfgs {
+			defer au.configure(&cfgs[i], cfgs[i].Logger)()
+		}
 	}
 	var wg sync.WaitGroup
 	errs := make([]error, len(cfgs))
@@ -217,6 +248,14 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 type startOnHook struct {
 	driver.Session
 	start func()
+}
+
+// Ping passes the driver's keep-alive through to the session.
+func (s *startOnHook) Ping(ctx context.Context) error {
+	if p, ok := s.Session.(interface{ Ping(context.Context) error }); ok {
+		return p.Ping(ctx)
+	}
+	return nil
 }
 
 func (s *startOnHook) Send(ctx context.Context, cmd phoneapi.Command) error {

@@ -14,8 +14,29 @@ import (
 
 	"github.com/handsetd/handsetd/internal/control"
 	"github.com/handsetd/handsetd/phoneapi"
+	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
+
+// busFlag is --dbus[=ADDRESS]: alone it means the session bus.
+type busFlag struct {
+	set     bool
+	address string
+}
+
+func (b *busFlag) String() string   { return b.address }
+func (b *busFlag) IsBoolFlag() bool { return true }
+func (b *busFlag) Set(v string) error {
+	switch v {
+	case "true":
+		b.set, b.address = true, ""
+	case "false":
+		b.set = false
+	default:
+		b.set, b.address = true, v
+	}
+	return nil
+}
 
 // lineWriter keeps stdout whole-line: traffic from many connections and
 // control answers never interleave within a line.
@@ -37,12 +58,14 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fs := flag.NewFlagSet("phoneapi-host", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	listen := fs.String("listen", "", "where to listen: unix:PATH or tcp:HOST:PORT")
+	var bus busFlag
+	fs.Var(&bus, "dbus", "serve com.Skype.API on D-Bus: --dbus (session bus), --dbus=system, --dbus=ADDRESS")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *listen == "" || fs.NArg() > 0 {
+	if (*listen == "" && !bus.set) || fs.NArg() > 0 {
 		fs.Usage()
-		return errors.New("give --listen unix:PATH or --listen tcp:HOST:PORT, and no other arguments")
+		return errors.New("give --listen unix:PATH, --listen tcp:HOST:PORT or --dbus[=ADDRESS] (or both), and no other arguments")
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	out := &lineWriter{w: stdout}
@@ -51,22 +74,50 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		OnLine: func(_ string, dir phoneapi.Direction, line string) { out.line(dir.String() + " " + line) },
 	})
 
-	if err := removeStaleSocket(ctx, *listen); err != nil {
-		return err
-	}
-	l, err := stream.Listen(*listen)
-	if err != nil {
-		return err
-	}
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() {
 		cancel()
-		_ = l.Close() // also removes a unix socket file
 		wg.Wait()
 	}()
-	log.Info("listening", "addr", *listen)
+	busErr := make(chan error, 1)
+	if bus.set {
+		ready := make(chan struct{})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			busErr <- phonedbus.Serve(ctx, bus.address, host, phonedbus.ServeOptions{Logger: log, Ready: func() { close(ready) }})
+		}()
+		select {
+		case <-ready:
+		case err := <-busErr:
+			return fmt.Errorf("serve on D-Bus: %w", err)
+		}
+	}
+	if *listen != "" {
+		if err := serveStream(ctx, *listen, host, log, &wg); err != nil {
+			return err
+		}
+	}
+	return serveControl(ctx, stdin, out, host, log, busErr)
+}
 
+// serveStream accepts stream connections on spec until ctx ends.
+func serveStream(ctx context.Context, spec string, host *phoneapi.Host, log *slog.Logger, wg *sync.WaitGroup) error {
+	if err := removeStaleSocket(ctx, spec); err != nil {
+		return err
+	}
+	l, err := stream.Listen(spec)
+	if err != nil {
+		return err
+	}
+	log.Info("listening", "addr", spec)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		<-ctx.Done()
+		_ = l.Close() // also removes a unix socket file
+	}()
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
@@ -87,7 +138,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}()
 		}
 	}()
+	return nil
+}
 
+// serveControl runs the control language from stdin until it ends, "quit", ctx
+// ends, or the bus connection fails.
+func serveControl(ctx context.Context, stdin io.Reader, out *lineWriter, host *phoneapi.Host, log *slog.Logger, busErr <-chan error) error {
 	// Reading stdin cannot be interrupted, so this goroutine is not waited
 	// for; it stops at the next line or EOF.
 	lines := make(chan control.Line)
@@ -101,6 +157,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		case <-ctx.Done():
 			log.Info("stopping", "reason", context.Cause(ctx))
 			return nil
+		case err := <-busErr:
+			return fmt.Errorf("serve on D-Bus: %w", err)
 		case err := <-stdinDone:
 			if err != nil && ctx.Err() == nil {
 				return fmt.Errorf("reading control lines from stdin: %w", err)

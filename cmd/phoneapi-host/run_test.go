@@ -2,15 +2,22 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	godbus "github.com/godbus/dbus/v5"
+
+	"github.com/handsetd/handsetd/internal/dbustest"
 	"github.com/handsetd/handsetd/phoneapi"
+	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
 
@@ -212,4 +219,92 @@ func TestRunRemovesStaleSocket(t *testing.T) {
 	if err := run(ctxT(t), []string{"--listen", "unix:" + sock}, strings.NewReader(""), io.Discard, io.Discard); err != nil {
 		t.Fatalf("run over a stale socket = %v", err)
 	}
+}
+
+// TestServeOnDBus proves --dbus=ADDRESS: the host owns com.Skype.API on a
+// private bus, answers Invoke, logs the traffic on stdout and keeps its
+// stdin control; a second host on the same bus is refused with a message
+// saying what to do.
+func TestServeOnDBus(t *testing.T) {
+	bus := dbustest.Start(t)
+	inR, inW := io.Pipe()
+	errR, errW := io.Pipe()
+	var out syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"--dbus=" + bus.Address}, inR, &out, errW)
+		errW.Close()
+	}()
+	serving := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(errR)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "serving the Phone API on D-Bus") {
+				close(serving)
+				break
+			}
+		}
+		_, _ = io.Copy(io.Discard, errR)
+	}()
+	select {
+	case <-serving:
+	case err := <-done:
+		t.Fatalf("run ended early: %v", err)
+	case <-ctx.Done():
+		t.Fatal("the host never said it serves on D-Bus")
+	}
+
+	var reply string
+	conn, err := godbus.Connect(bus.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if err := conn.Object(phonedbus.ServiceName, phonedbus.HostPath).Call("Invoke", 0, "NAME test").Store(&reply); err != nil {
+		t.Fatalf("Invoke: %v", err)
+	}
+	if reply != "OK" {
+		t.Fatalf("Invoke(NAME) = %q", reply)
+	}
+	var second syncBuffer
+	err = run(ctx, []string{"--dbus=" + bus.Address}, strings.NewReader(""), &second, &second)
+	if !errors.Is(err, phonedbus.ErrNameTaken) || !strings.Contains(err.Error(), "already owned") {
+		t.Errorf("second host = %v, want ErrNameTaken", err)
+	}
+	if _, err := io.WriteString(inW, "state\nquit\n"); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("run: %v", err)
+		}
+	case <-ctx.Done():
+		t.Fatal("run did not stop on quit")
+	}
+	for _, want := range []string{"<- NAME test", "-> OK", `"name":"test"`} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out.String())
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the writer goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -1,0 +1,125 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+
+	"github.com/handsetd/handsetd/audio"
+	"github.com/handsetd/handsetd/driver"
+	"github.com/handsetd/handsetd/hid"
+)
+
+// audioFlags are run's flags for the handset's own sound device.
+type audioFlags struct {
+	enabled    bool
+	dialTone   string
+	sysRoot    string
+	asoundRoot string
+	sampleRate float64
+}
+
+// hiddenFlags are for tests and the simulator; usage does not list them.
+func hidden(name string) bool {
+	return name == "sysfs-root" || name == "asound-root" || name == "audio-rate"
+}
+
+func (a *audioFlags) register(fs *flag.FlagSet) {
+	fs.BoolVar(&a.enabled, "audio", true, "find each handset's own sound device (AUDIO_IN/AUDIO_OUT) and play tones on it")
+	fs.StringVar(&a.dialTone, "dial-tone", "off", "dial tone when off-hook with nothing dialled: off, na (350+440 Hz) or eu (425 Hz)")
+	fs.StringVar(&a.sysRoot, "sysfs-root", "/sys", "where sysfs is (tests point it at a fixture tree)")
+	fs.StringVar(&a.asoundRoot, "asound-root", "/proc/asound", "where /proc/asound is (tests point it at a fixture tree)")
+	fs.Float64Var(&a.sampleRate, "audio-rate", 0, "sample rate of the tones; 0 is each device's default")
+}
+
+// usageWithoutHidden prints the flags a user needs.
+func usageWithoutHidden(fs *flag.FlagSet) func() {
+	return func() {
+		out := fs.Output()
+		fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+		fs.VisitAll(func(f *flag.Flag) {
+			if hidden(f.Name) {
+				return
+			}
+			name, usage := flag.UnquoteUsage(f)
+			fmt.Fprintf(out, "  -%s %s\n    \t%s (default %q)\n", f.Name, name, usage, f.DefValue)
+		})
+	}
+}
+
+// handsetAudio is what run needs from package audio: one PortAudio owner
+// for all handsets, a finder, and the dial-tone setting.
+type handsetAudio struct {
+	sys    *audio.System
+	finder audio.Finder
+	dial   audio.DialTone
+	log    *slog.Logger
+}
+
+// startAudio starts PortAudio. Without it the handsets still work: they
+// announce the host's default device and play no tones.
+func startAudio(ctx context.Context, a audioFlags, log *slog.Logger) (*handsetAudio, error) {
+	dial, err := audio.ParseDialTone(a.dialTone)
+	if err != nil {
+		return nil, fmt.Errorf("%w: --dial-tone: %v", errUsage, err)
+	}
+	if !a.enabled {
+		return nil, nil
+	}
+	sys, err := audio.Start(ctx, audio.Options{SampleRate: a.sampleRate, Logger: log})
+	if err != nil {
+		log.Warn("no audio: handsets announce the host's default sound device and play no tones", "err", err)
+		return nil, nil
+	}
+	return &handsetAudio{sys: sys, finder: audio.Finder{SysRoot: a.sysRoot, AsoundRoot: a.asoundRoot}, dial: dial, log: log}, nil
+}
+
+// configure wires one handset's driver.Config to the audio system.
+func (h *handsetAudio) configure(cfg *driver.Config, log *slog.Logger) func() {
+	if h == nil {
+		return func() {}
+	}
+	cfg.Audio = func(ctx context.Context, info hid.Info) (string, string) {
+		// A handset that just arrived brought its sound card: PortAudio
+		// only sees it after a re-scan.
+		if err := h.sys.Rescan(ctx); err != nil {
+			log.Warn("re-scanning sound devices failed", "err", err)
+		}
+		names, err := h.finder.Lookup(info, h.sys)
+		if err != nil {
+			log.Warn("announcing the host's default sound device for what was not found", "audio_in", names.In, "audio_out", names.Out, "why", err)
+		} else {
+			log.Info("handset's own sound device", "audio_in", names.In, "audio_out", names.Out)
+		}
+		return names.In, names.Out
+	}
+	cfg.AudioGone = func(ctx context.Context) {
+		// Its card left with it; PortAudio still lists it until a re-scan.
+		if err := h.sys.Rescan(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("re-scanning sound devices failed", "err", err)
+		}
+	}
+	p := h.sys.NewPlayer()
+	cfg.Tones = tonePlayer{p: p, dial: h.dial}
+	return p.Close
+}
+
+// tonePlayer turns the driver's tones into audio tones.
+type tonePlayer struct {
+	p    *audio.Player
+	dial audio.DialTone
+}
+
+func (t tonePlayer) Set(device string, tone driver.Tone) {
+	var at audio.Tone
+	switch tone.Kind {
+	case driver.ToneRing:
+		at = audio.Ring()
+	case driver.ToneDial:
+		at, _ = audio.Dial(t.dial)
+	case driver.ToneDTMF:
+		at, _ = audio.DTMF(tone.Key)
+	}
+	t.p.Set(device, at)
+}

@@ -1,0 +1,270 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	godbus "github.com/godbus/dbus/v5"
+
+	"github.com/handsetd/handsetd/driver"
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/internal/dbustest"
+	"github.com/handsetd/handsetd/phoneapi"
+	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
+)
+
+// observer keeps the driver's newest Observation and wakes waiters.
+type observer struct {
+	mu      sync.Mutex
+	last    driver.Observation
+	changed chan struct{}
+}
+
+func newObserver() *observer { return &observer{changed: make(chan struct{})} }
+
+func (o *observer) observe(ob driver.Observation) {
+	o.mu.Lock()
+	o.last = ob
+	close(o.changed)
+	o.changed = make(chan struct{})
+	o.mu.Unlock()
+}
+
+func (o *observer) wait(t *testing.T, what string, cond func(driver.Observation) bool) driver.Observation {
+	t.Helper()
+	return o.waitUpTo(t, waitLimit, what, cond)
+}
+
+func (o *observer) waitUpTo(t *testing.T, limit time.Duration, what string, cond func(driver.Observation) bool) driver.Observation {
+	t.Helper()
+	deadline := time.After(limit)
+	for {
+		o.mu.Lock()
+		ob, ch := o.last, o.changed
+		o.mu.Unlock()
+		if cond(ob) {
+			return ob
+		}
+		select {
+		case <-ch:
+		case <-deadline:
+			t.Fatalf("timed out waiting for %s; last observation %+v", what, ob)
+		}
+	}
+}
+
+// runDriver runs driver.Run in this process on a simulated handset, with
+// the D-Bus transport on addr.
+func runDriver(t *testing.T, addr string, ping time.Duration) (*firmwaresim.Handset, *observer) {
+	t.Helper()
+	hs, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	obs := newObserver()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	cfg := driver.Config{
+		Open: hs.Open,
+		Dial: func(ctx context.Context) (driver.Session, error) {
+			tr, err := phonedbus.Dial(ctx, addr, phonedbus.DialOptions{})
+			if err != nil {
+				return nil, err
+			}
+			return driver.NewClientSession(tr, phoneapi.ClientOptions{}), nil
+		},
+		DialWaitsForHost: true,
+		PingInterval:     ping,
+		Name:             "Restart Phone",
+		Observe:          obs.observe,
+	}
+	go func() { done <- driver.Run(ctx, cfg) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(waitLimit):
+			t.Error("driver.Run did not return")
+		}
+		hs.Close()
+	})
+	return hs, obs
+}
+
+func openFDs(t *testing.T) int {
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Fatalf("count fds: %v", err)
+	}
+	return len(ents)
+}
+
+// TestHostRestartsMidCall proves the driver survives its host being killed
+// (SIGKILL) and restarted 20 times in the middle of a call: each time the
+// handset stops ringing and shows no host, and each new host is greeted
+// (NAME, PROTOCOL, AUDIO_*, HOOK OFF) within 1 s of taking the bus name,
+// with the handset's real hook state. Goroutines and file descriptors of the
+// driver's process come back to the same count every round.
+func TestHostRestartsMidCall(t *testing.T) {
+	bus := dbustest.Start(t)
+	hs, obs := runDriver(t, bus.Address, 5*time.Second)
+	// Lift the handset once the driver polls it (the firmware reverts a
+	// hook change nobody acknowledges).
+	if err := hs.WaitHosts(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := hs.HookOff(); err != nil {
+		t.Fatal(err)
+	}
+	obs.wait(t, "off hook", func(o driver.Observation) bool { return o.OffHook && o.Output.LEDs.OffHook })
+	rounds := 20
+	if n, err := strconv.Atoi(os.Getenv("HANDSETD_SOAK_ROUNDS")); err == nil && n > 0 {
+		rounds = n // `make soak` runs many more
+	}
+	var baseG, baseFD int
+	var worst time.Duration
+	for i := range rounds {
+		host := start(t, "phoneapi-host", "--dbus="+bus.Address)
+		host.waitStderr("serving the Phone API on D-Bus")
+		ready := time.Now()
+		host.expectTraffic("<- NAME Restart Phone", "<- PROTOCOL 5", "<- AUDIO_IN", "<- AUDIO_OUT", "<- HOOK OFF")
+		if d := time.Since(ready); d > worst {
+			worst = d
+		}
+		if d := time.Since(ready); d > time.Second {
+			t.Errorf("round %d: handshake and resync took %v after the host appeared; want ≤ 1 s", i, d)
+		}
+		// An incoming call rings the lifted handset; YES answers it.
+		host.must("call in +15550003 Dave")
+		obs.wait(t, "ringing", func(o driver.Observation) bool { return o.Output.Ringer })
+		if err := hs.Tap("YES"); err != nil {
+			t.Fatal(err)
+		}
+		host.hostState("in call", func(s phoneapi.HostState) bool {
+			return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS" && len(s.Clients) == 1 && s.Clients[0].Hook == "off"
+		})
+		obs.wait(t, "ringing stopped", func(o driver.Observation) bool { return !o.Output.Ringer && o.HostUp })
+
+		g, fds := settle(t, baseG, baseFD, i)
+		if i == 1 {
+			baseG, baseFD = g, fds
+		}
+
+		// Kill the host mid-call, then ring it again: the handset must first
+		// show "no host".
+		host.must("call in +15550004 Eve")
+		obs.wait(t, "second call ringing", func(o driver.Observation) bool { return o.Output.Ringer })
+		host.kill()
+		ob := obs.wait(t, "no host", func(o driver.Observation) bool { return !o.HostUp })
+		if ob.Output.Ringer || ob.Output.LEDs.Ring || ob.Output.LEDs.Mute || ob.Output.LCD != "" || !ob.Output.LEDs.OffHook {
+			t.Fatalf("round %d: \"no host\" looks wrong: %+v", i, ob.Output)
+		}
+	}
+	t.Logf("%d restarts; slowest re-handshake %v; goroutines %d, fds %d", rounds, worst, baseG, baseFD)
+}
+
+// settle returns the goroutine and fd counts once they are back at the
+// baseline (or after a bounded wait, failing then). Round 0 and 1 only
+// measure.
+func settle(t *testing.T, baseG, baseFD, round int) (int, int) {
+	t.Helper()
+	tick := time.NewTicker(pollEvery)
+	defer tick.Stop()
+	deadline := time.After(3 * time.Second)
+	for {
+		g, fds := runtime.NumGoroutine(), openFDs(t)
+		if round <= 1 || (g <= baseG && fds <= baseFD) {
+			return g, fds
+		}
+		select {
+		case <-tick.C:
+		case <-deadline:
+			t.Fatalf("round %d: %d goroutines and %d fds, against %d and %d in round 1: a leak", round, g, fds, baseG, baseFD)
+		}
+	}
+}
+
+// TestNotificationBurstLeavesHandsetSilent proves ordering through the
+// whole driver: a host sends 100 000 Notify calls as fast as it can, for
+// 25 000 incoming calls each announced (TYPE, PARTNER_DISPNAME), RINGING and
+// then FINISHED. Were any RINGING delivered after its FINISHED, that call
+// would be left ringing; the handset must end silent.
+func TestNotificationBurstLeavesHandsetSilent(t *testing.T) {
+	bus := dbustest.Start(t)
+	conn, err := godbus.Connect(bus.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	clients := make(chan string, 4)
+	invoke := func(sender godbus.Sender, line string) (string, *godbus.Error) {
+		tag := ""
+		if strings.HasPrefix(line, "#") {
+			tag, line, _ = strings.Cut(line, " ")
+			tag += " "
+		}
+		switch {
+		case strings.HasPrefix(line, "NAME "):
+			select {
+			case clients <- string(sender):
+			default:
+			}
+			return "OK", nil
+		case strings.HasPrefix(line, "PROTOCOL "):
+			return "PROTOCOL 5", nil
+		case line == "PING":
+			return tag + "PONG", nil
+		}
+		return "", nil
+	}
+	if err := conn.ExportMethodTable(map[string]any{"Invoke": invoke}, phonedbus.HostPath, phonedbus.HostInterface); err != nil {
+		t.Fatal(err)
+	}
+	if r, err := conn.RequestName(phonedbus.ServiceName, godbus.NameFlagDoNotQueue); err != nil || r != godbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("RequestName = %v, %v", r, err)
+	}
+	// No keep-alive here: under -race a PONG can wait behind the burst
+	// longer than the reply timeout, which would end the session.
+	_, obs := runDriver(t, bus.Address, 0)
+	var client string
+	select {
+	case client = <-clients:
+	case <-time.After(waitLimit):
+		t.Fatal("the driver never sent NAME")
+	}
+	obs.wait(t, "host up", func(o driver.Observation) bool { return o.HostUp })
+
+	obj := conn.Object(client, phonedbus.ClientPath)
+	notify := func(line string) {
+		if c := obj.Go(phonedbus.ClientInterface+".Notify", godbus.FlagNoReplyExpected, nil, line); c.Err != nil {
+			t.Fatalf("Notify: %v", c.Err)
+		}
+	}
+	const calls = 25000
+	began := time.Now()
+	for n := 1; n <= calls; n++ {
+		notify(fmt.Sprintf("CALL %d TYPE INCOMING_PSTN", n))
+		notify(fmt.Sprintf("CALL %d PARTNER_DISPNAME Caller %d", n, n))
+		notify(fmt.Sprintf("CALL %d STATUS RINGING", n))
+		notify(fmt.Sprintf("CALL %d STATUS FINISHED", n))
+	}
+	// A last call rings and ends: when the handset shows it, everything
+	// before it has been processed.
+	notify("CALL 99999 TYPE INCOMING_PSTN")
+	notify("CALL 99999 PARTNER_DISPNAME Marker")
+	notify("CALL 99999 STATUS RINGING")
+	obs.waitUpTo(t, time.Minute, "the marker call", func(o driver.Observation) bool { return o.Output.LCD == "Marker" })
+	notify("CALL 99999 STATUS FINISHED")
+	ob := obs.wait(t, "silence", func(o driver.Observation) bool { return !o.Output.Ringer })
+	if ob.Output.LEDs.Ring || ob.Output.LCD != "" || !ob.HostUp {
+		t.Fatalf("after the burst: %+v", ob)
+	}
+	t.Logf("%d notifications delivered and applied in %v", 4*calls+4, time.Since(began))
+}
