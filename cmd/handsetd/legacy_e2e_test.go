@@ -50,7 +50,8 @@ func (r *recorder) snapshot() ([]string, <-chan struct{}) {
 
 // rig is phonesim, handsetd and phoneapi-host over unix sockets: the
 // simulator served as phonesim serves it, the reference host served as
-// phoneapi-host serves it, and handsetd's own run() between them.
+// phoneapi-host serves it, and handsetd's own run() between them, without
+// its sound (PortAudio is one per process, and these rigs run side by side).
 type rig struct {
 	t      *testing.T
 	sim    *firmwaresim.Handset
@@ -119,7 +120,7 @@ func startRig(t *testing.T, model string, args ...string) *rig {
 	t.Cleanup(func() { hl.Close() })
 
 	r := &rig{t: t, sim: sim, host: host, rec: rec, stderr: &syncBuffer{}}
-	all := append([]string{"run", "--device", "sim:unix:" + simSock, "--host", "stream:unix:" + hostSock, "--log-level", "warn"}, args...)
+	all := append([]string{"run", "--device", "sim:unix:" + simSock, "--host", "stream:unix:" + hostSock, "--log-level", "warn", "--audio=false"}, args...)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()
