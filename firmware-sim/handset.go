@@ -111,13 +111,17 @@ type Handset struct {
 	opts   Options
 	serial string
 
-	mu        sync.Mutex
-	fw        firmware
-	plugged   bool
-	sess      *session
-	plugWait  chan struct{} // closed when plugged
-	hosts     map[host]struct{}
-	held      []byte        // the newest report no host has read (see inputHolder)
+	mu       sync.Mutex
+	fw       firmware
+	plugged  bool
+	sess     *session
+	plugWait chan struct{} // closed when plugged
+	hosts    map[host]struct{}
+	held     []byte // the newest report no host has read (see inputHolder)
+
+	id        identity      // the model's, fixed at New
+	desc      []byte        // its report descriptor, fixed at New
+	usb       USBDevice     // its USB layout, fixed at New
 	changed   chan struct{} // closed at the next state change
 	last      State
 	closed    bool
@@ -154,6 +158,10 @@ func New(model string, opts Options) (*Handset, error) {
 		h.serial = "SIM0001"
 	}
 	h.fw = def.new(handsetEnv{h}, opts)
+	// A model's identity, descriptor and USB layout never change: keep
+	// them, so that readers need no lock while a plug resets the firmware.
+	h.id, h.desc = h.fw.identity(), h.fw.descriptor()
+	h.usb = h.computeUSB()
 	if !opts.Unplugged {
 		h.plugLocked()
 	}
@@ -168,7 +176,7 @@ func (h *Handset) unlock() { h.mu.Unlock() }
 func (h *Handset) Model() ModelInfo { return h.model }
 
 // Descriptor returns the model's report descriptor.
-func (h *Handset) Descriptor() []byte { return h.fw.descriptor() }
+func (h *Handset) Descriptor() []byte { return append([]byte(nil), h.desc...) }
 
 // handsetEnv gives the firmware its reports' way out and its timers.
 type handsetEnv struct{ h *Handset }
