@@ -58,3 +58,16 @@ func (y *yealink) holdsInput() {}
 // holdsInput implements inputHolder: the CM109's endpoint always has its
 // registers to give.
 func (c *cm109) holdsInput() {}
+
+// stateReporter is implemented by firmware whose input reports are its
+// state, not events: the CM109 answers every interrupt poll with its
+// registers as they are at that moment. Its USB endpoint keeps only the
+// newest unread report, so a host never reads a state that has passed
+// (a queue of them would put every later reading one report behind the
+// columns the host drives).
+type stateReporter interface {
+	reportsState()
+}
+
+// reportsState implements stateReporter.
+func (c *cm109) reportsState() {}

@@ -222,9 +222,13 @@ type usbConn struct {
 	mu      sync.Mutex // guards the fields below; taken after Handset.mu, never before
 	pending []pendingURB
 	queued  [][]byte
-	outbox  [][]byte
-	wake    chan struct{} // 1-buffered: the outbox has news
-	closed  bool
+	// latestOnly keeps one unread report, the newest: the firmware
+	// reports its state (see stateReporter), and a poll reads the state
+	// as it is now.
+	latestOnly bool
+	outbox     [][]byte
+	wake       chan struct{} // 1-buffered: the outbox has news
+	closed     bool
 }
 
 func newUSBConn(h *Handset, sess *session, c io.ReadWriteCloser, u USBDevice) *usbConn {
@@ -233,6 +237,7 @@ func newUSBConn(h *Handset, sess *session, c io.ReadWriteCloser, u USBDevice) *u
 	if d, err := hid.ParseDescriptor(uc.report); err == nil {
 		uc.numbers = d.UsesReportIDs
 	}
+	_, uc.latestOnly = h.fw.(stateReporter)
 	ep, _ := u.hidEndpoint(true)
 	uc.inEP = ep.Address & 0x0f
 	if ep, ok := u.hidEndpoint(false); ok {
@@ -283,7 +288,7 @@ func (uc *usbConn) deliver(report []byte) {
 	data := uc.toWire(report)
 	uc.mu.Lock()
 	if len(uc.pending) == 0 {
-		if len(uc.queued) == maxQueuedInputs {
+		if len(uc.queued) == maxQueuedInputs || uc.latestOnly && len(uc.queued) > 0 {
 			uc.queued = uc.queued[1:]
 		}
 		uc.queued = append(uc.queued, data)
