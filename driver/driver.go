@@ -188,7 +188,11 @@ type report struct {
 type hostMsg struct {
 	sess     Session // set on connect
 	protocol int
-	err      error // set on loss
+	// failed, set on connect, ends the session when sending to the host
+	// fails: hostLoop then closes it and reconnects, and the next session
+	// gets the handset's state again.
+	failed func(error)
+	err    error // set on loss
 }
 
 // owner is the single owner of one open handset's state.
@@ -384,7 +388,7 @@ func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
 	sctx, cancel := context.WithCancel(ctx)
 	o.stopSend = cancel
 	o.sendDone = make(chan struct{})
-	go sendLoop(sctx, log, m.sess, o.box, o.sendDone)
+	go sendLoop(sctx, log, m.sess, o.box, m.failed, o.cfg.Clock, o.sendDone)
 	if o.cfg.Mode == ModeAccess {
 		// An access-API host knows neither AUDIO_* nor HOOK; there is no
 		// device state for it to resync.
@@ -406,21 +410,39 @@ func (o *owner) stopSender() {
 	}
 }
 
-func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, done chan<- struct{}) {
+// sendLoop sends the outbox to the host. A command the host refused by
+// itself (phoneapi.ErrRejected: the link is fine) is logged, at a bounded
+// rate, and sending goes on. Any other failure means the link is failing:
+// nothing sent after it could be trusted to arrive, so the session is ended
+// through failed, and the driver reconnects and resyncs the handset.
+func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, failed func(error), clk clock.Clock, done chan<- struct{}) {
 	defer close(done)
+	refusals := ratelog.New(clk, refusedLogEvery)
 	for {
 		c, err := box.take(ctx)
 		if err != nil {
 			return
 		}
-		if err := s.Send(ctx, c.Line); err != nil {
-			if ctx.Err() == nil {
-				log.Warn("cannot send to the host", "command", c.Line, "err", err)
+		err = s.Send(ctx, c.Line)
+		switch {
+		case err == nil, ctx.Err() != nil:
+		case errors.Is(err, phoneapi.ErrRejected):
+			if ok, suppressed, total := refusals.Allow(); ok {
+				log.Warn("the host refused a command; going on with the next", "command", c.Line, "err", err,
+					"suppressed_since_last", suppressed, "refused_total", total)
+			}
+		default:
+			log.Warn("cannot send to the host; ending the session to reconnect", "command", c.Line, "err", err)
+			if failed != nil {
+				failed(fmt.Errorf("send %q: %w", c.Line, err))
 			}
 			return
 		}
 	}
 }
+
+// refusedLogEvery bounds the warnings about commands the host refused.
+const refusedLogEvery = 10 * time.Second
 
 func (o *owner) onUpdate(u phoneapi.Update) {
 	o.calls = u.Calls
@@ -524,6 +546,13 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 		runErr := make(chan error, 1)
 		rctx, stop := context.WithCancel(ctx)
 		go func() { runErr <- sess.Run(rctx) }()
+		sendErr := make(chan error, 1)
+		failed := func(err error) {
+			select {
+			case sendErr <- err:
+			default:
+			}
+		}
 		var pinging sync.WaitGroup
 		pingErr := make(chan error, 1)
 		if p, ok := sess.(pinger); ok && cfg.PingInterval > 0 {
@@ -534,7 +563,7 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 			}()
 		}
 		select {
-		case owner <- hostMsg{sess: sess, protocol: proto}:
+		case owner <- hostMsg{sess: sess, protocol: proto, failed: failed}:
 		case <-ctx.Done():
 		}
 		ran := false
@@ -543,6 +572,7 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 			ran = true
 		case err = <-pingErr:
 			log.Warn("the host stopped answering PING; treating it as gone", "err", err)
+		case err = <-sendErr:
 		case <-ctx.Done():
 			err = ctx.Err()
 		}
