@@ -391,7 +391,9 @@ func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
 	go sendLoop(sctx, log, m.sess, o.box, m.failed, o.cfg.Clock, o.sendDone)
 	if o.cfg.Mode == ModeAccess {
 		// An access-API host knows neither AUDIO_* nor HOOK; there is no
-		// device state for it to resync.
+		// device state for it to resync. Its protocol picks the call
+		// commands.
+		o.access.Protocol = m.protocol
 		return
 	}
 	o.box.put(Command{Line: phoneapi.AudioIn(o.audioIn)})
