@@ -57,6 +57,10 @@ type Config struct {
 	Dial func(ctx context.Context) (Session, error)
 	// Name overrides the NAME the profile announces.
 	Name string
+	// Names, when set, keeps this handset's NAME apart from those of the
+	// other handsets of the process (see Names): the name above, or the
+	// profile's, is the base it numbers.
+	Names NameBook
 	// AudioIn and AudioOut are announced after the handshake; empty means
 	// the host's default device.
 	AudioIn, AudioOut string
@@ -179,6 +183,9 @@ func Run(ctx context.Context, cfg Config) error {
 }
 
 var errUnsupported = errors.New("unsupported handset")
+
+// errRenamed ends a session whose handset must announce another NAME.
+var errRenamed = errors.New("the handset's NAME changed")
 
 type report struct {
 	data []byte
@@ -509,9 +516,13 @@ func (o *owner) observe() {
 
 // hostLoop keeps one host session alive for the handset: dial, handshake,
 // hand the session to the owner, run it, report its loss, back off, repeat.
-func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, owner chan<- hostMsg) {
+func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, base string, owner chan<- hostMsg) {
 	bo := backoff.New(cfg.Clock, cfg.RetryMin, cfg.RetryMax)
 	for ctx.Err() == nil {
+		name, renamed := base, (<-chan struct{})(nil)
+		if cfg.Names != nil {
+			name, renamed = cfg.Names.Claim(base)
+		}
 		sess, err := cfg.Dial(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -543,7 +554,7 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 			}
 			continue
 		}
-		log.Info("host connected", "protocol", proto)
+		log.Info("host connected", "protocol", proto, "name", name)
 		started := cfg.Clock.Now()
 		runErr := make(chan error, 1)
 		rctx, stop := context.WithCancel(ctx)
@@ -575,6 +586,9 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 		case err = <-pingErr:
 			log.Warn("the host stopped answering PING; treating it as gone", "err", err)
 		case err = <-sendErr:
+		case <-renamed:
+			err = errRenamed
+			log.Info("another handset earlier in --device order announces the same NAME; greeting the host again as the next number", "was", name)
 		case <-ctx.Done():
 			err = ctx.Err()
 		}
@@ -594,8 +608,9 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 			return
 		}
 		// A host that left is greeted again as soon as Dial sees a new one
-		// (Dial waits for it, so this cannot spin).
-		if cfg.DialWaitsForHost && errors.Is(err, phoneapi.ErrClosed) {
+		// (Dial waits for it, so this cannot spin); a renamed handset at
+		// once (names change only when a handset opens).
+		if cfg.DialWaitsForHost && errors.Is(err, phoneapi.ErrClosed) || errors.Is(err, errRenamed) {
 			bo.Reset()
 			continue
 		}
