@@ -26,6 +26,14 @@ const (
 const (
 	statusStall     = -int32(syscall.EPIPE)
 	statusUnlinked  = -int32(syscall.ECONNRESET)
+	// statusShutdown completes transfers whose endpoint went away with
+	// the configuration or interface setting: the kernel's
+	// usb_hcd_flush_endpoint (drivers/usb/core/hcd.c), which
+	// usb_set_configuration and usb_set_interface reach through
+	// usb_disable_endpoint, gives them back with -ESHUTDOWN, and the
+	// kernel's USB/IP server (stub_complete in drivers/usb/usbip/stub_tx.c)
+	// returns that status in RET_SUBMIT.
+	statusShutdown = -int32(syscall.ESHUTDOWN)
 	maxQueuedInputs = 64 // reports an IN endpoint holds while the host is between transfers
 )
 
@@ -457,6 +465,21 @@ func (uc *usbConn) unlink(u usbip.Unlink) {
 	if status == statusUnlinked && idle {
 		uc.stopPolling()
 	}
+}
+
+// failPending completes every IN transfer waiting on the interrupt
+// endpoint with status (a negative errno), as a host controller gives them
+// back when the endpoint halts (-EPIPE: the device answers each IN token
+// with STALL) or is disabled (-ESHUTDOWN), then stops polling.
+func (uc *usbConn) failPending(status int32) {
+	uc.mu.Lock()
+	ps := uc.pending
+	uc.pending = nil
+	uc.mu.Unlock()
+	for _, p := range ps {
+		uc.reply(usbip.Ret{Command: usbip.RetSubmit, Seqnum: p.seqnum, Status: status})
+	}
+	uc.stopPolling()
 }
 
 // stopPolling detaches from the handset and drops what the endpoint held.

@@ -25,6 +25,7 @@ var usbModels = []struct {
 	classes      []uint8 // per interface, alternate 0
 }{
 	{model: "generic-telephony", vendor: 0x1209, product: 0x0001, hidInterface: 0, classes: []uint8{USBClassHID}},
+	{model: "ringerless-headset", vendor: 0x1209, product: 0x0002, hidInterface: 0, classes: []uint8{USBClassHID}},
 	// TODO(legacy): {model: "yealink-p1k", vendor: 0x6993, product: 0xb001, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
 	// TODO(legacy): {model: "cm109", vendor: 0x0d8c, product: 0x000e, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
 }
@@ -544,5 +545,49 @@ func TestDefaultUSB(t *testing.T) {
 		if err := bad.Validate(); err == nil {
 			t.Errorf("Validate accepted %+v", bad)
 		}
+	}
+}
+
+// TestUSBPendingINFails proves that IN transfers waiting on the interrupt
+// endpoint are given back, before the control transfer that caused it
+// completes, as a Linux host controller gives them back: with -EPIPE when
+// the host halts the endpoint (SET_FEATURE ENDPOINT_HALT: the device
+// answers with STALL) and with -ESHUTDOWN when a SET_CONFIGURATION
+// (to 0 or again to 1) or a SET_INTERFACE disables the endpoint
+// (usb_hcd_flush_endpoint); and that polling stops.
+func TestUSBPendingINFails(t *testing.T) {
+	const (
+		recipientEndpoint  = 0x02
+		recipientInterface = 0x01
+	)
+	for _, tc := range []struct {
+		name  string
+		setup usbip.Setup
+		want  syscall.Errno
+	}{
+		{"halt", usbip.Setup{RequestType: recipientEndpoint, Request: reqSetFeature, Value: featureEndpointHalt, Index: 0x81}, syscall.EPIPE},
+		{"deconfigure", usbip.Setup{Request: reqSetConfiguration, Value: 0}, syscall.ESHUTDOWN},
+		{"configure again", usbip.Setup{Request: reqSetConfiguration, Value: 1}, syscall.ESHUTDOWN},
+		{"set interface", usbip.Setup{RequestType: recipientInterface, Request: reqSetInterface, Value: 0, Index: 0}, syscall.ESHUTDOWN},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, _ := newFake(t, Options{})
+			uc := importUSB(t, h)
+			uc.enumerate()
+			in1 := uc.submit(1, true, 8, usbip.Setup{}, nil)
+			in2 := uc.submit(1, true, 8, usbip.Setup{}, nil)
+			waitState(t, h, "the IN transfers to start polling", func(s State) bool { return s.Hosts == 1 })
+			uc.quiet()
+			ctl := uc.submit(0, false, 0, tc.setup, nil)
+			for _, want := range []uint32{in1, in2} {
+				if r := uc.next(); r.Command != usbip.RetSubmit || r.Seqnum != want || r.Status != -int32(tc.want) || r.ActualLength != 0 {
+					t.Fatalf("reply %+v, want IN transfer %d given back with -%d (%v)", r, want, int32(tc.want), tc.want)
+				}
+			}
+			if r := uc.next(); r.Seqnum != ctl || r.Status != 0 {
+				t.Fatalf("control reply %+v", r)
+			}
+			waitState(t, h, "polling to stop", func(s State) bool { return s.Hosts == 0 })
+		})
 	}
 }
