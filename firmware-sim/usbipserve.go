@@ -24,8 +24,8 @@ const (
 
 // Negative errnos of RET_SUBMIT and RET_UNLINK.
 const (
-	statusStall     = -int32(syscall.EPIPE)
-	statusUnlinked  = -int32(syscall.ECONNRESET)
+	statusStall    = -int32(syscall.EPIPE)
+	statusUnlinked = -int32(syscall.ECONNRESET)
 	// statusShutdown completes transfers whose endpoint went away with
 	// the configuration or interface setting: the kernel's
 	// usb_hcd_flush_endpoint (drivers/usb/core/hcd.c), which
@@ -33,7 +33,7 @@ const (
 	// usb_disable_endpoint, gives them back with -ESHUTDOWN, and the
 	// kernel's USB/IP server (stub_complete in drivers/usb/usbip/stub_tx.c)
 	// returns that status in RET_SUBMIT.
-	statusShutdown = -int32(syscall.ESHUTDOWN)
+	statusShutdown  = -int32(syscall.ESHUTDOWN)
 	maxQueuedInputs = 64 // reports an IN endpoint holds while the host is between transfers
 )
 
