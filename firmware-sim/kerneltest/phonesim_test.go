@@ -46,7 +46,7 @@ func TestPhonesimGuestfwd(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	vm, err := vmtest.Boot(ctx, vmtest.Config{KernelDir: kdir, Timeout: 2 * time.Minute,
-		USBIPCommand: bin + " --model generic-telephony --usbip stdio "})
+		USBIPCommand: bin + " --model generic-telephony --usbip stdio --log " + logFile})
 	if err != nil {
 		t.Fatal(err)
 	}
