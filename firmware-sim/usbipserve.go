@@ -139,6 +139,17 @@ func (h *Handset) usbipDevice(withInterfaces bool) (usbip.Device, bool) {
 		return usbip.Device{}, false
 	}
 	u := h.USB()
+	// bConfigurationValue is the device's configuration at export time,
+	// and that is none: each imported connection starts unconfigured until
+	// the importing kernel sends SET_CONFIGURATION 1, exactly as a device
+	// exported by the kernel's usbip-host, which takes the device from
+	// the generic USB driver (whose unbind deconfigures it) and never
+	// configures it itself (stub_probe in drivers/usb/usbip/stub_dev.c).
+	// usbipd reads the attribute from sysfs, where it is empty, and
+	// reports 0 (read_attr_value in tools/usb/usbip/libsrc/usbip_common.c
+	// says so). Reporting 1 would contradict GET_CONFIGURATION. Unlike
+	// usbipd, which then also reports 0 interfaces, the device list names
+	// the interfaces of configuration 1, for `usbip list -r` to show.
 	d := usbip.Device{
 		Path: "/sys/devices/handsetd-sim/" + h.model.Name, BusID: USBIPBusID,
 		BusNum: usbipBusNum, DevNum: usbipDevNum, Speed: usbip.SpeedFull,

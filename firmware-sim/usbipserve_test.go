@@ -591,3 +591,32 @@ func TestUSBPendingINFails(t *testing.T) {
 		})
 	}
 }
+
+// TestUSBIPConfigurationValue proves that the bConfigurationValue the device
+// list and the import reply carry is the device's real one at that time:
+// 0, as GET_CONFIGURATION answers on a fresh import (the importing kernel
+// selects configuration 1 itself), and that GET_CONFIGURATION then follows
+// SET_CONFIGURATION.
+func TestUSBIPConfigurationValue(t *testing.T) {
+	h, _ := newFake(t, Options{})
+	c, _ := serveUSBIPPipe(t, h)
+	_, err := c.Write(usbip.EncodeDevlistRequest())
+	mustOK(t, err)
+	all, err := io.ReadAll(c)
+	mustOK(t, err)
+	devs, err := usbip.DecodeDevlistReply(all)
+	mustOK(t, err)
+	d, ok := h.usbipDevice(false)
+	if len(devs) != 1 || !ok {
+		t.Fatalf("device list %+v", devs)
+	}
+	uc := importUSB(t, h)
+	get := usbip.Setup{RequestType: 0x80, Request: reqGetConfiguration, Length: 1}
+	if got := uc.mustControl(get, nil); len(got) != 1 || got[0] != devs[0].ConfigurationValue || got[0] != d.ConfigurationValue || got[0] != 0 {
+		t.Errorf("GET_CONFIGURATION on import % x; device list says %d, import reply %d; want all 0", got, devs[0].ConfigurationValue, d.ConfigurationValue)
+	}
+	uc.mustControl(usbip.Setup{Request: reqSetConfiguration, Value: 1}, nil)
+	if got := uc.mustControl(get, nil); len(got) != 1 || got[0] != 1 {
+		t.Errorf("GET_CONFIGURATION after SET_CONFIGURATION 1: % x", got)
+	}
+}
