@@ -67,6 +67,9 @@ func (uc *usbConn) deviceRequest(s usbip.Setup, in bool) ([]byte, error) {
 		if s.Value > 1 {
 			return nil, errStall
 		}
+		// Setting a configuration (0 included) disables every endpoint
+		// of the old one first: their transfers end with -ESHUTDOWN.
+		uc.failPending(statusShutdown)
 		uc.config = uint8(s.Value)
 		clear(uc.alt)
 		clear(uc.halted)
@@ -108,6 +111,9 @@ func (uc *usbConn) interfaceRequest(s usbip.Setup, in bool) ([]byte, error) {
 	case !in && s.Request == reqSetInterface && uc.config != 0:
 		if _, ok := uc.u.setting(number, uint8(s.Value)); !ok || s.Value > 0xff {
 			return nil, errStall
+		}
+		if number == uc.u.HIDInterface {
+			uc.failPending(statusShutdown) // the setting's endpoints are disabled and re-enabled
 		}
 		uc.alt[number] = uint8(s.Value)
 		return nil, nil
@@ -160,6 +166,9 @@ func (uc *usbConn) endpointRequest(s usbip.Setup, in bool) ([]byte, error) {
 		return nil, nil
 	case !in && s.Request == reqSetFeature && s.Value == featureEndpointHalt && addr&0x7f != 0:
 		uc.halted[addr] = true
+		if addr == uc.inEP|0x80 {
+			uc.failPending(statusStall) // each waiting IN transfer meets a STALL
+		}
 		return nil, nil
 	}
 	return nil, errStall

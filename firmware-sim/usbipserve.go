@@ -24,8 +24,16 @@ const (
 
 // Negative errnos of RET_SUBMIT and RET_UNLINK.
 const (
-	statusStall     = -int32(syscall.EPIPE)
-	statusUnlinked  = -int32(syscall.ECONNRESET)
+	statusStall    = -int32(syscall.EPIPE)
+	statusUnlinked = -int32(syscall.ECONNRESET)
+	// statusShutdown completes transfers whose endpoint went away with
+	// the configuration or interface setting: the kernel's
+	// usb_hcd_flush_endpoint (drivers/usb/core/hcd.c), which
+	// usb_set_configuration and usb_set_interface reach through
+	// usb_disable_endpoint, gives them back with -ESHUTDOWN, and the
+	// kernel's USB/IP server (stub_complete in drivers/usb/usbip/stub_tx.c)
+	// returns that status in RET_SUBMIT.
+	statusShutdown  = -int32(syscall.ESHUTDOWN)
 	maxQueuedInputs = 64 // reports an IN endpoint holds while the host is between transfers
 )
 
@@ -131,6 +139,17 @@ func (h *Handset) usbipDevice(withInterfaces bool) (usbip.Device, bool) {
 		return usbip.Device{}, false
 	}
 	u := h.USB()
+	// bConfigurationValue is the device's configuration at export time,
+	// and that is none: each imported connection starts unconfigured until
+	// the importing kernel sends SET_CONFIGURATION 1, exactly as a device
+	// exported by the kernel's usbip-host, which takes the device from
+	// the generic USB driver (whose unbind deconfigures it) and never
+	// configures it itself (stub_probe in drivers/usb/usbip/stub_dev.c).
+	// usbipd reads the attribute from sysfs, where it is empty, and
+	// reports 0 (read_attr_value in tools/usb/usbip/libsrc/usbip_common.c
+	// says so). Reporting 1 would contradict GET_CONFIGURATION. Unlike
+	// usbipd, which then also reports 0 interfaces, the device list names
+	// the interfaces of configuration 1, for `usbip list -r` to show.
 	d := usbip.Device{
 		Path: "/sys/devices/handsetd-sim/" + h.model.Name, BusID: USBIPBusID,
 		BusNum: usbipBusNum, DevNum: usbipDevNum, Speed: usbip.SpeedFull,
@@ -462,6 +481,21 @@ func (uc *usbConn) unlink(u usbip.Unlink) {
 	if status == statusUnlinked && idle {
 		uc.stopPolling()
 	}
+}
+
+// failPending completes every IN transfer waiting on the interrupt
+// endpoint with status (a negative errno), as a host controller gives them
+// back when the endpoint halts (-EPIPE: the device answers each IN token
+// with STALL) or is disabled (-ESHUTDOWN), then stops polling.
+func (uc *usbConn) failPending(status int32) {
+	uc.mu.Lock()
+	ps := uc.pending
+	uc.pending = nil
+	uc.mu.Unlock()
+	for _, p := range ps {
+		uc.reply(usbip.Ret{Command: usbip.RetSubmit, Seqnum: p.seqnum, Status: status})
+	}
+	uc.stopPolling()
 }
 
 // stopPolling detaches from the handset and drops what the endpoint held.

@@ -25,6 +25,7 @@ var usbModels = []struct {
 	classes      []uint8 // per interface, alternate 0
 }{
 	{model: "generic-telephony", vendor: 0x1209, product: 0x0001, hidInterface: 0, classes: []uint8{USBClassHID}},
+	{model: "ringerless-headset", vendor: 0x1209, product: 0x0002, hidInterface: 0, classes: []uint8{USBClassHID}},
 	{model: "yealink-p1k", vendor: 0x6993, product: 0xb001, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
 	{model: "yealink-p1kh", vendor: 0x6993, product: 0xb700, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
 	{model: "cm109-kip1000", vendor: 0x0d8c, product: 0x000e, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
@@ -545,5 +546,78 @@ func TestDefaultUSB(t *testing.T) {
 		if err := bad.Validate(); err == nil {
 			t.Errorf("Validate accepted %+v", bad)
 		}
+	}
+}
+
+// TestUSBPendingINFails proves that IN transfers waiting on the interrupt
+// endpoint are given back, before the control transfer that caused it
+// completes, as a Linux host controller gives them back: with -EPIPE when
+// the host halts the endpoint (SET_FEATURE ENDPOINT_HALT: the device
+// answers with STALL) and with -ESHUTDOWN when a SET_CONFIGURATION
+// (to 0 or again to 1) or a SET_INTERFACE disables the endpoint
+// (usb_hcd_flush_endpoint); and that polling stops.
+func TestUSBPendingINFails(t *testing.T) {
+	const (
+		recipientEndpoint  = 0x02
+		recipientInterface = 0x01
+	)
+	for _, tc := range []struct {
+		name  string
+		setup usbip.Setup
+		want  syscall.Errno
+	}{
+		{"halt", usbip.Setup{RequestType: recipientEndpoint, Request: reqSetFeature, Value: featureEndpointHalt, Index: 0x81}, syscall.EPIPE},
+		{"deconfigure", usbip.Setup{Request: reqSetConfiguration, Value: 0}, syscall.ESHUTDOWN},
+		{"configure again", usbip.Setup{Request: reqSetConfiguration, Value: 1}, syscall.ESHUTDOWN},
+		{"set interface", usbip.Setup{RequestType: recipientInterface, Request: reqSetInterface, Value: 0, Index: 0}, syscall.ESHUTDOWN},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h, _ := newFake(t, Options{})
+			uc := importUSB(t, h)
+			uc.enumerate()
+			in1 := uc.submit(1, true, 8, usbip.Setup{}, nil)
+			in2 := uc.submit(1, true, 8, usbip.Setup{}, nil)
+			waitState(t, h, "the IN transfers to start polling", func(s State) bool { return s.Hosts == 1 })
+			uc.quiet()
+			ctl := uc.submit(0, false, 0, tc.setup, nil)
+			for _, want := range []uint32{in1, in2} {
+				if r := uc.next(); r.Command != usbip.RetSubmit || r.Seqnum != want || r.Status != -int32(tc.want) || r.ActualLength != 0 {
+					t.Fatalf("reply %+v, want IN transfer %d given back with -%d (%v)", r, want, int32(tc.want), tc.want)
+				}
+			}
+			if r := uc.next(); r.Seqnum != ctl || r.Status != 0 {
+				t.Fatalf("control reply %+v", r)
+			}
+			waitState(t, h, "polling to stop", func(s State) bool { return s.Hosts == 0 })
+		})
+	}
+}
+
+// TestUSBIPConfigurationValue proves that the bConfigurationValue the device
+// list and the import reply carry is the device's real one at that time:
+// 0, as GET_CONFIGURATION answers on a fresh import (the importing kernel
+// selects configuration 1 itself), and that GET_CONFIGURATION then follows
+// SET_CONFIGURATION.
+func TestUSBIPConfigurationValue(t *testing.T) {
+	h, _ := newFake(t, Options{})
+	c, _ := serveUSBIPPipe(t, h)
+	_, err := c.Write(usbip.EncodeDevlistRequest())
+	mustOK(t, err)
+	all, err := io.ReadAll(c)
+	mustOK(t, err)
+	devs, err := usbip.DecodeDevlistReply(all)
+	mustOK(t, err)
+	d, ok := h.usbipDevice(false)
+	if len(devs) != 1 || !ok {
+		t.Fatalf("device list %+v", devs)
+	}
+	uc := importUSB(t, h)
+	get := usbip.Setup{RequestType: 0x80, Request: reqGetConfiguration, Length: 1}
+	if got := uc.mustControl(get, nil); len(got) != 1 || got[0] != devs[0].ConfigurationValue || got[0] != d.ConfigurationValue || got[0] != 0 {
+		t.Errorf("GET_CONFIGURATION on import % x; device list says %d, import reply %d; want all 0", got, devs[0].ConfigurationValue, d.ConfigurationValue)
+	}
+	uc.mustControl(usbip.Setup{Request: reqSetConfiguration, Value: 1}, nil)
+	if got := uc.mustControl(get, nil); len(got) != 1 || got[0] != 1 {
+		t.Errorf("GET_CONFIGURATION after SET_CONFIGURATION 1: % x", got)
 	}
 }

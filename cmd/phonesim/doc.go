@@ -5,7 +5,7 @@
 //	phonesim --model yealink-p1k --listen unix:/tmp/phone.sock
 //	phonesim --replay phone.hid --listen unix:/tmp/phone.sock [--fast] [--autoplay]
 //	phonesim --model generic-telephony --usbip unix:/tmp/usbip.sock
-//	phonesim --model generic-telephony --usbip stdio
+//	phonesim --model generic-telephony --usbip stdio [--log FILE]
 //	phonesim --models
 //
 // It serves the handset on a unix socket in the Linux UHID event format (see
@@ -14,9 +14,10 @@
 // only) a USB device over the Linux USB/IP protocol, bus id 1-1, that a
 // Linux host attaches with `usbip attach`; with --usbip stdio, one
 // connection runs on standard input and output and there is no control
-// language (logs still go to standard error: under qemu's guestfwd, which
-// shows a program's stderr to the guest, send them elsewhere with
-// 2>FILE). You play the user: each line on standard input
+// language, and nothing is written on standard error (qemu's guestfwd
+// shows a program's stderr to the guest, and one stray byte breaks
+// `usbip attach`): logs are discarded unless --log FILE is given. In every
+// mode --log FILE sends the logs to FILE instead of stderr. You play the user: each line on standard input
 // is one control command, answered by exactly one line on standard output:
 //
 //	hook off | hook on        lift or hang up

@@ -33,11 +33,12 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	serial := fl.String("serial", "SIM0001", "USB serial number")
 	unplugged := fl.Bool("unplugged", false, "start with the handset unplugged")
 	verbose := fl.Bool("v", false, "log debug messages")
+	logFile := fl.String("log", "", "append log messages to FILE instead of stderr; with --usbip stdio, logs are discarded unless --log is given (qemu's guestfwd shows stderr to the guest, which breaks usbip attach)")
 	replayFile := fl.String("replay", "", "serve a hid-recorder recording (FILE.hid or FILE.hid#N) instead of a firmware model")
 	fast := fl.Bool("fast", false, "with --replay: send the reports as fast as the client reads them")
 	autoplay := fl.Bool("autoplay", false, "with --replay: play as soon as a client opens the device, without waiting for the play command")
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "usage: phonesim [--listen unix:PATH] [--usbip unix:PATH|stdio] [--model MODEL] [flags]\n       phonesim --listen unix:PATH --replay FILE.hid [--fast] [--autoplay]\n       phonesim --models\n\nflags:\n")
+		fmt.Fprintf(stderr, "usage: phonesim [--listen unix:PATH] [--usbip unix:PATH|stdio] [--model MODEL] [--log FILE] [flags]\n       phonesim --listen unix:PATH --replay FILE.hid [--fast] [--autoplay]\n       phonesim --models\n\nflags:\n")
 		fl.PrintDefaults()
 	}
 	if err := fl.Parse(args); err != nil {
@@ -92,7 +93,21 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if *verbose {
 		level = slog.LevelDebug
 	}
-	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	logOut := stderr
+	switch {
+	case *logFile != "":
+		f, err := os.OpenFile(*logFile, os.O_WRONLY|os.O_CREATE|os.O_APPEND, 0o644)
+		if err != nil {
+			return fmt.Errorf("open the log file: %w (choose a writable --log path)", err)
+		}
+		defer f.Close()
+		logOut = f
+	case stdio:
+		// Under qemu's guestfwd (or inetd) stderr may reach the peer:
+		// one stray byte breaks the USB/IP conversation.
+		logOut = io.Discard
+	}
+	log := slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: level}))
 	if *replayFile != "" {
 		modelSet := false
 		fl.Visit(func(f *flag.Flag) { modelSet = modelSet || f.Name == "model" })

@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -77,7 +78,31 @@ func TestUSBIPStdio(t *testing.T) {
 	if err != nil || r.Seqnum != 1 || r.ActualLength != 18 || dev[0] != 18 || dev[8] != 0x09 || dev[9] != 0x12 {
 		t.Fatalf("reply %+v %v, descriptor % x", r, err, dev)
 	}
-	if !strings.Contains(errOut.String(), "USB/IP on stdio") {
-		t.Errorf("stderr %q", errOut.String())
+	if errOut.String() != "" {
+		t.Errorf("stderr must stay empty in stdio mode (qemu's guestfwd shows it to the guest), got %q", errOut.String())
+	}
+}
+
+// TestUSBIPStdioLog proves that with --log FILE, stdio mode logs to FILE
+// and still writes nothing on stderr, and that an unwritable --log path is
+// a clear error.
+func TestUSBIPStdioLog(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	defer cancel()
+	logPath := filepath.Join(t.TempDir(), "phonesim.log")
+	var out, errOut syncBuffer
+	if err := run(ctx, []string{"--usbip", "stdio", "--log", logPath}, bytes.NewReader(nil), &out, &errOut); err != nil {
+		t.Fatalf("run: %v; stderr %s", err, errOut.String())
+	}
+	if errOut.String() != "" || out.String() != "" {
+		t.Errorf("stdout %q stderr %q, want both empty for a client that sent nothing", out.String(), errOut.String())
+	}
+	b, err := os.ReadFile(logPath)
+	if err != nil || !strings.Contains(string(b), "USB/IP on stdio") {
+		t.Errorf("log file %q %v", b, err)
+	}
+	err = run(ctx, []string{"--usbip", "stdio", "--log", filepath.Join(t.TempDir(), "no", "such", "dir", "log")}, bytes.NewReader(nil), &out, &errOut)
+	if err == nil || !strings.Contains(err.Error(), "--log") {
+		t.Errorf("unwritable --log: %v", err)
 	}
 }

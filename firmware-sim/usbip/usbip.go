@@ -344,8 +344,9 @@ type Command struct {
 	Unlink *Unlink
 }
 
-// NonISOPackets is what recent kernels put in a non-isochronous submit's
-// number_of_packets; older ones put 0.
+// NonISOPackets is the number_of_packets of a non-isochronous transfer:
+// usbip_protocol.rst says 0xffffffff in both CMD_SUBMIT and RET_SUBMIT.
+// Recent kernels send it in submits; older ones put 0, which is accepted.
 const NonISOPackets = -1
 
 // DecodeCommand decodes a 48-byte URB header sent by a client.
@@ -440,7 +441,9 @@ type Ret struct {
 
 // EncodeRet returns a reply's header, followed by Data. As the kernel's own
 // server does, it leaves devid, direction and ep zero; the client matches
-// replies by Seqnum.
+// replies by Seqnum. A RET_SUBMIT answers a non-isochronous transfer (the
+// only kind this package carries): start_frame 0, number_of_packets
+// 0xffffffff (NonISOPackets) as usbip_protocol.rst requires, error_count 0.
 func EncodeRet(r Ret) ([]byte, error) {
 	switch r.Command {
 	case RetSubmit:
@@ -450,6 +453,7 @@ func EncodeRet(r Ret) ([]byte, error) {
 		b := header(RetSubmit, r.Seqnum, 0, 0, 0)
 		binary.BigEndian.PutUint32(b[20:], uint32(r.Status))
 		binary.BigEndian.PutUint32(b[24:], r.ActualLength)
+		binary.BigEndian.PutUint32(b[32:], 0xffffffff) // NonISOPackets
 		return append(b, r.Data...), nil
 	case RetUnlink:
 		if len(r.Data) != 0 || r.ActualLength != 0 {

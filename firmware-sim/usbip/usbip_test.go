@@ -76,7 +76,9 @@ func TestLayout(t *testing.T) {
 		{"CMD_SUBMIT IN control", submit, "00000001 00000005 00010002 00000001 00000000 00000000 00000012 00000000 00000000 00000000 8006000100001200"},
 		{"CMD_SUBMIT OUT interrupt", out, "00000001 00000006 00010002 00000000 00000002 00000000 00000002 00000000 ffffffff 00000000" + zeros(8) + "0201"},
 		{"CMD_UNLINK", EncodeUnlink(Unlink{Seqnum: 9, DevID: 0x10002, Victim: 7}), "00000002 00000009 00010002 00000000 00000000 00000007" + zeros(24)},
-		{"RET_SUBMIT", ret, "00000003 00000005 00000000 00000000 00000000 ffffffe0 00000001" + zeros(20) + "aa"},
+		// status, actual_length, start_frame 0, number_of_packets
+		// 0xffffffff (not ISO), error_count 0, 8 bytes of padding.
+		{"RET_SUBMIT", ret, "00000003 00000005 00000000 00000000 00000000 ffffffe0 00000001 00000000 ffffffff 00000000" + zeros(8) + "aa"},
 		{"RET_UNLINK", unl, "00000004 00000009 00000000 00000000 00000000 ffffff98" + zeros(24)},
 	} {
 		if want := unhex(t, tc.want); !bytes.Equal(tc.got, want) {

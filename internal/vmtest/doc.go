@@ -19,13 +19,19 @@
 //     Main), and which joins them to a unix socket the test process
 //     listens on. A USB/IP server in the test thus serves the guest's
 //     `usbip attach`.
+//   - Config.USBIPCommand instead names a program qemu itself starts for
+//     each connection, such as `phonesim --usbip stdio`: the documented
+//     setup, with no test process in between.
 //   - A watchdog in the guest powers it off after Config.Timeout, and the
 //     host kills qemu when the test's context ends.
 //
 // Commands reach the guest on a second serial port: Run writes the script
 // into a directory shared over 9p, sends its id, and the guest's agent
-// runs it in the chroot and leaves its stdout, stderr and exit status in
-// that directory. Any command of the project can so be run inside the
+// starts it in the chroot, in its own session, and reports its exit status
+// when it ends, its stdout and stderr left in that directory. Commands run
+// side by side (a test can keep handsetd running in the guest while it
+// runs others); a Run whose context ends kills its command's whole process
+// group, so a command that hangs blocks nothing after it. Any command of the project can so be run inside the
 // guest, and RunSelf runs the test binary itself in a named role, for test
 // programs that must run in the guest (reading a hidraw node, say).
 //

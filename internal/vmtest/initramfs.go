@@ -75,8 +75,11 @@ func readModulesDep(path string) (map[string][]string, error) {
 
 // initScript is the guest's /init. It runs from the initramfs with busybox,
 // brings up the host's root and the network, then serves the control
-// serial port: "run ID" runs /run/vmtest/ID/cmd in the chroot, "poweroff"
-// stops the guest.
+// serial port: "run ID" starts /run/vmtest/ID/cmd in the chroot, in the
+// background and in its own session, so that jobs run side by side and
+// each answers "done ID STATUS" when it ends; "kill ID" kills job ID's
+// whole process group; "poweroff" stops the guest. Jobs do not inherit the
+// control port (fd 3).
 const initScript = `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -91,7 +94,7 @@ mount -t proc proc $r/proc
 mount -t sysfs sys $r/sys
 mount -t devtmpfs dev $r/dev
 mount -t tmpfs run $r/run
-mkdir -p $r/run/vmtest $r/run/tmp
+mkdir -p $r/run/vmtest $r/run/tmp /jobs
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 jobs $r/run/vmtest
 ip link set lo up
 ip link set eth0 up
@@ -103,10 +106,19 @@ while read -r verb id <&3; do
 	case $verb in
 	run)
 		j=/run/vmtest/$id
-		chroot $r /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-			HOME=/root TMPDIR=/run/tmp LANG=C.UTF-8 HANDSETD_VMTEST_GUEST=1 \
-			/bin/sh -c "cd /run/tmp && exec /bin/sh $j/cmd >$j/stdout 2>$j/stderr" </dev/null
-		echo "done $id $?" >&3
+		(
+			setsid chroot $r /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+				HOME=/root TMPDIR=/run/tmp LANG=C.UTF-8 HANDSETD_VMTEST_GUEST=1 \
+				/bin/sh -c "cd /run/tmp && exec /bin/sh $j/cmd >$j/stdout 2>$j/stderr" </dev/null 3>&- &
+			echo $! >/jobs/$id
+			wait $!
+			st=$?
+			rm -f /jobs/$id
+			echo "done $id $st" >&3
+		) &
+		;;
+	kill)
+		[ -f /jobs/$id ] && kill -KILL -- -$(cat /jobs/$id) 2>/dev/null
 		;;
 	poweroff)
 		echo o >/proc/sysrq-trigger

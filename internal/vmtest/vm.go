@@ -30,6 +30,13 @@ type Config struct {
 	// USBIP, when set, serves each guest connection to USBIPAddr:3240, in
 	// its own goroutine. It must return when ctx is done.
 	USBIP func(ctx context.Context, c net.Conn)
+	// USBIPCommand, when set instead of USBIP, is the program qemu starts
+	// on the host for each guest connection to USBIPAddr:3240, with the
+	// connection on its stdin and stdout and its stderr shown to the
+	// guest: for instance "/path/to/phonesim --usbip stdio". Words are
+	// separated by spaces; it must not contain commas (qemu's option
+	// syntax).
+	USBIPCommand string
 	// Timeout is the guest's watchdog: it powers itself off this long
 	// after boot. 0 means 5 minutes.
 	Timeout time.Duration
@@ -44,7 +51,8 @@ type Result struct {
 	ExitCode int
 }
 
-// VM is a running guest. Run may be called from several goroutines.
+// VM is a running guest. Run may be called from several goroutines: the
+// commands run side by side in the guest.
 type VM struct {
 	dir      string // host temp dir: jobs/, console.log, usbip.sock
 	kernel   string // prepared kernel dir
@@ -170,6 +178,15 @@ func Boot(ctx context.Context, cfg Config) (*VM, error) {
 	}
 	sock := filepath.Join(vm.dir, "usbip.sock")
 	netdev := "user,id=n0,restrict=on"
+	if cfg.USBIP != nil && cfg.USBIPCommand != "" {
+		return nil, errors.New("boot VM: set Config.USBIP or Config.USBIPCommand, not both")
+	}
+	if cfg.USBIPCommand != "" {
+		if strings.Contains(cfg.USBIPCommand, ",") {
+			return nil, fmt.Errorf("boot VM: USBIPCommand %q must not contain commas (qemu's option syntax)", cfg.USBIPCommand)
+		}
+		netdev += fmt.Sprintf(",guestfwd=tcp:%s:3240-cmd:%s", USBIPAddr, cfg.USBIPCommand)
+	}
 	if cfg.USBIP != nil {
 		if strings.ContainsAny(exe+sock, ", ") {
 			return nil, fmt.Errorf("boot VM: paths %q and %q must not contain commas or spaces (qemu's option syntax)", exe, sock)
@@ -276,6 +293,10 @@ func (vm *VM) diagnostics() string {
 	return fmt.Sprintf("--- guest console (end) ---\n%s\n--- qemu ---\n%s", con, vm.stderr.String())
 }
 
+// Done is closed when qemu has exited: after Close, or when the guest
+// powered itself off (its watchdog).
+func (vm *VM) Done() <-chan struct{} { return vm.exited }
+
 // Console returns the guest's kernel console so far.
 func (vm *VM) Console() string {
 	con, _ := os.ReadFile(filepath.Join(vm.dir, "console.log"))
@@ -293,7 +314,10 @@ func (vm *VM) send(line string) error {
 // Run runs script with /bin/sh in the guest's chroot (the host's root,
 // read-only; /run and $TMPDIR are writable) and returns its output and
 // exit status. An error means the command could not be run or awaited;
-// a failing command is a Result with a non-zero ExitCode.
+// a failing command is a Result with a non-zero ExitCode. Commands run
+// concurrently; when ctx ends first, Run kills the command's whole process
+// group in the guest (waiting a few seconds for it to die) and returns
+// ctx's error.
 func (vm *VM) Run(ctx context.Context, script string) (Result, error) {
 	vm.mu.Lock()
 	vm.nextID++
@@ -315,7 +339,7 @@ func (vm *VM) Run(ctx context.Context, script string) (Result, error) {
 	select {
 	case st = <-ch:
 	case <-ctx.Done():
-		return Result{}, fmt.Errorf("run in VM %q: %w", script, ctx.Err())
+		return Result{}, fmt.Errorf("run in VM %q: %w%s", script, ctx.Err(), vm.kill(id, ch))
 	case <-vm.exited:
 		return Result{}, fmt.Errorf("run in VM %q: the VM stopped (watchdog?)\n%s", script, vm.diagnostics())
 	}
@@ -328,6 +352,35 @@ func (vm *VM) Run(ctx context.Context, script string) (Result, error) {
 		return r, fmt.Errorf("run in VM: %w", err)
 	}
 	return r, nil
+}
+
+// killWait bounds how long a cancelled Run waits for its job to die.
+const killWait = 5 * time.Second
+
+// kill kills job id's process group in the guest and waits (up to
+// killWait) for the agent to report it ended, so that a cancelled Run
+// leaves nothing running. It returns "" or a note for the error message.
+func (vm *VM) kill(id int, done <-chan int) string {
+	defer func() {
+		vm.mu.Lock()
+		delete(vm.waiters, id)
+		vm.mu.Unlock()
+	}()
+	// The agent records a job's process group just after starting it; a
+	// second kill covers a job cancelled within that instant.
+	for _, wait := range []time.Duration{killWait / 5, killWait * 4 / 5} {
+		if err := vm.send("kill " + strconv.Itoa(id)); err != nil {
+			return fmt.Sprintf(" (and the job could not be killed: %v)", err)
+		}
+		select {
+		case <-done:
+			return " (the job was killed)"
+		case <-vm.exited:
+			return " (the VM stopped)"
+		case <-time.After(wait):
+		}
+	}
+	return fmt.Sprintf(" (the job did not end within %v of being killed)", killWait)
 }
 
 // RunSelf runs the current test binary in the guest in the given role (a
