@@ -25,7 +25,31 @@ func WithOverrides(p Profile, o Overrides) Profile {
 	for k, v := range o.Keys {
 		keys[k] = v
 	}
-	return &overridden{Profile: p, name: o.Name, keys: keys}
+	return keepOptional(&overridden{Profile: p, name: o.Name, keys: keys}, p)
+}
+
+// The optional interfaces: besides Profile, a profile may implement these,
+// and the driver looks for them with a type assertion. A wrapper such as
+// overridden embeds the Profile interface, which hides every other method
+// of what it wraps, so keepOptional gives the wrapper back exactly the
+// optional interfaces of the inner profile: no fewer (a ringerless headset
+// would stop ringing through its speaker behind a user's config), and no
+// more (a profile without the method means something of its own).
+//
+//   - Ringer: whether the device rings by itself.
+//
+// To add one, add it to this list, to keepOptional (one struct per
+// combination of the interfaces) and to the table of TestWithOverridesKeepsOptional.
+//
+// keepOptional returns w with the optional interfaces of inner.
+func keepOptional(w Profile, inner Profile) Profile {
+	if r, ok := inner.(Ringer); ok {
+		return struct {
+			Profile
+			Ringer
+		}{w, r}
+	}
+	return w
 }
 
 // overridden is a Profile with a user's overrides on top.

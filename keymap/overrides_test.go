@@ -75,3 +75,53 @@ func TestWithOverrides(t *testing.T) {
 		t.Errorf("overrides share the caller's map: %v", got)
 	}
 }
+
+// ringerStub is a stub that says whether it has a ringer.
+type ringerStub struct {
+	stubProfile
+	rings bool
+}
+
+func (r ringerStub) HasRinger() bool { return r.rings }
+
+// TestWithOverridesKeepsOptional proves a profile wrapped with overrides
+// exposes exactly the optional interfaces (the list in overrides.go) the
+// inner profile does, with the inner answers, for every combination, so a
+// ringerless headset named in the user's config still rings through its
+// speaker.
+func TestWithOverridesKeepsOptional(t *testing.T) {
+	// One checker per optional interface: whether p has it, and what it
+	// answers.
+	optional := map[string]func(p Profile) (bool, any){
+		"Ringer": func(p Profile) (bool, any) {
+			r, ok := p.(Ringer)
+			if !ok {
+				return false, nil
+			}
+			return true, r.HasRinger()
+		},
+	}
+	inners := map[string]Profile{
+		"none":           stubProfile{},
+		"Ringer (no)":    ringerStub{rings: false},
+		"Ringer (rings)": ringerStub{rings: true},
+	}
+	for name, inner := range inners {
+		for _, o := range []Overrides{{Name: "Desk"}, {Keys: map[string]string{"1": "2"}}} {
+			w := WithOverrides(inner, o)
+			if w == inner {
+				t.Fatalf("%s: %+v changed nothing", name, o)
+			}
+			for iface, check := range optional {
+				hasIn, ansIn := check(inner)
+				hasW, ansW := check(w)
+				if hasIn != hasW || ansIn != ansW {
+					t.Errorf("%s with %+v: %s on the wrapper = %v %v, inner %v %v", name, o, iface, hasW, ansW, hasIn, ansIn)
+				}
+			}
+			if w.Name() != "Desk" && o.Name != "" {
+				t.Errorf("%s: wrapper lost the override: %q", name, w.Name())
+			}
+		}
+	}
+}
