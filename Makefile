@@ -58,7 +58,7 @@ kernel: deps ## Download and prepare Debian's kernel for the in-VM tests (cached
 	@scripts/vmkernel.sh $(KERNEL_CACHE)
 
 .PHONY: test-kernel
-test-kernel: deps kernel ## Only the tests that run a real Linux kernel in qemu (USB/IP, hidraw).
+test-kernel: deps kernel ## Only the tests that run a real Linux kernel in qemu (USB/IP, hidraw, the yealink and cm109 drivers).
 	$(GO) test $(RACEFLAGS) -count=1 -timeout 5m -v $(VM_PACKAGES)
 
 .PHONY: soak

@@ -13,4 +13,11 @@
 // The owner never blocks on the device or the host: one goroutine reads input
 // reports, and commands to the host wait in a bounded outbox drained by a
 // sender goroutine, so a slow host never stalls the handset's LEDs and ringer.
+//
+// Some handsets must be talked to (keymap.Talker): the owner then also
+// gives the profile the floor after every report and Encode, and arms one
+// timer on the injected clock for the time the profile asks to be called
+// again (key polls, reply timeouts, ring cadence). For a handset with a
+// display (keymap.Display) the owner composes the LCD text and ticks the
+// call clock once a second with a second timer. No goroutine sleeps.
 package driver

@@ -216,11 +216,72 @@ type owner struct {
 	dropped  int              // commands dropped by earlier sessions' outboxes
 	bad      *ratelog.Limiter // malformed reports skipped
 
+	clk    clock.Clock
+	talker keymap.Talker // nil for a profile that only listens
+	wake   timer         // when the talker wants the floor again
+	tick   timer         // when the call clock on the display next moves
+
 	audioIn, audioOut string
 	tone              Tone // last tone asked of cfg.Tones
 
 	access Access         // used in ModeAccess
 	calls  phoneapi.Calls // the host's calls as last notified
+}
+
+// timer is a clock.Timer armed on demand; its channel is nil while it is
+// not armed, so a select on it waits forever.
+type timer struct {
+	t     clock.Timer
+	armed bool
+}
+
+// at arms the timer for when (now or later); the zero Time disarms it.
+func (t *timer) at(clk clock.Clock, when time.Time) {
+	if when.IsZero() {
+		if t.armed {
+			t.t.Stop()
+			t.armed = false
+		}
+		return
+	}
+	d := max(when.Sub(clk.Now()), 0)
+	if t.t == nil {
+		t.t = clk.NewTimer(d)
+	} else {
+		t.t.Stop()
+		t.t.Reset(d)
+	}
+	t.armed = true
+}
+
+func (t *timer) c() <-chan time.Time {
+	if !t.armed {
+		return nil
+	}
+	return t.t.C()
+}
+
+// fired notes that the timer's channel delivered.
+func (t *timer) fired() { t.armed = false }
+
+func (t *timer) stop() {
+	if t.armed {
+		t.t.Stop()
+		t.armed = false
+	}
+}
+
+// newOwner builds the owner of an open device.
+func newOwner(cfg Config, dev hid.Device, prof keymap.Profile) *owner {
+	clk := cfg.Clock
+	if clk == nil {
+		clk = clock.Real{}
+	}
+	o := &owner{cfg: cfg, dev: dev, prof: prof, fresh: true, clk: clk, bad: ratelog.New(clk, badReportLogEvery)}
+	o.talker, _ = prof.(keymap.Talker)
+	_, display := prof.(keymap.Display)
+	o.h.SetDisplay(display)
+	return o
 }
 
 func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
@@ -283,6 +344,8 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 		defer func() { o.setTone(Tone{}) }()
 	}
 	defer o.stopSender()
+	defer o.wake.stop()
+	defer o.tick.stop()
 	if err := o.apply(); err != nil {
 		return err
 	}
@@ -310,6 +373,10 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 				continue
 			}
 			o.onUpdate(u)
+		case <-o.wake.c():
+			o.wake.fired()
+		case <-o.tick.c():
+			o.tick.fired()
 		}
 		if err := o.apply(); err != nil {
 			return err
@@ -319,9 +386,6 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 
 // readReports is the one reader of the device. It hands raw reports to the
 // owner, which decodes them, so the profile is used by one goroutine only.
-func newOwner(cfg Config, dev hid.Device, prof keymap.Profile) *owner {
-	return &owner{cfg: cfg, dev: dev, prof: prof, fresh: true, bad: ratelog.New(cfg.Clock, badReportLogEvery)}
-}
 
 // badReportLogEvery bounds the warnings about malformed reports.
 const badReportLogEvery = 10 * time.Second
@@ -458,7 +522,16 @@ func (o *owner) onUpdate(u phoneapi.Update) {
 	} else if inCall {
 		lcd = partner(active)
 	}
+	all := u.Calls.All()
+	if lcd == "" && !inCall && len(all) > 0 {
+		lcd = partner(all[0]) // an outgoing call being set up
+	}
 	o.h.HostCalls(ringing, inCall && !held, held, lcd)
+	id, secs := 0, 0
+	if inCall {
+		id, secs = active.ID, active.Duration
+	}
+	o.h.HostCallClock(len(all) > 0, id, secs, o.clk.Now())
 }
 
 // audioNotFound logs the final outcome of a lookup that did not find
@@ -504,25 +577,51 @@ func (o *owner) setTone(t Tone) {
 }
 
 // apply writes the desired output when it differs from what the device has,
-// and asks for the tone the handset should play.
+// asks for the tone the handset should play, then gives a talking profile
+// the floor.
 func (o *owner) apply() error {
+	now := o.clk.Now()
+	o.tick.at(o.clk, o.h.Tick(now))
+	// A talking profile may learn only from the device whether it rings.
 	o.setTone(o.h.Tone(canRing(o.prof)))
 	out := o.h.Output()
-	if !o.fresh && out == o.applied {
-		o.observe()
+	if o.fresh || out != o.applied {
+		reports, err := o.prof.Encode(out)
+		if err != nil {
+			return fmt.Errorf("encode output: %w", err)
+		}
+		if err := o.write(reports); err != nil {
+			return err
+		}
+		o.applied, o.fresh = out, false
+	}
+	if err := o.talk(); err != nil {
+		return err
+	}
+	o.observe()
+	return nil
+}
+
+// talk runs the profile's side of the conversation with the device (see
+// keymap.Talker) and arms the wake-up it asks for.
+func (o *owner) talk() error {
+	if o.talker == nil {
 		return nil
 	}
-	reports, err := o.prof.Encode(out)
-	if err != nil {
-		return fmt.Errorf("encode output: %w", err)
+	reports, wake := o.talker.Talk(o.clk.Now())
+	if err := o.write(reports); err != nil {
+		return err
 	}
+	o.wake.at(o.clk, wake)
+	return nil
+}
+
+func (o *owner) write(reports [][]byte) error {
 	for _, r := range reports {
 		if err := o.dev.WriteOutput(r); err != nil {
 			return fmt.Errorf("write output report: %w", err)
 		}
 	}
-	o.applied, o.fresh = out, false
-	o.observe()
 	return nil
 }
 

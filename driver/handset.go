@@ -1,6 +1,10 @@
 package driver
 
 import (
+	"fmt"
+	"strings"
+	"time"
+
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
 )
@@ -19,12 +23,28 @@ type Handset struct {
 	inCall  bool
 	held    bool
 	lcd     string
+
+	// For a handset with a display (SetDisplay): the number being dialled,
+	// whether the host has any call, and the clock of the connected call.
+	display   bool
+	digits    string
+	anyCall   bool
+	callID    int
+	callStart time.Time
+	elapsed   time.Duration
 	// Dialling since the last hook change, for the dial tone and the key
 	// feedback.
 	dialled bool
 	lastKey string
 	presses int
 }
+
+// maxDialled bounds the digits kept for the display.
+const maxDialled = 32
+
+// SetDisplay says the handset has a text display: Output.LCD then shows what
+// a phone shows (see keymap.Display), not only the other party's name.
+func (h *Handset) SetDisplay(on bool) { h.display = on }
 
 // Command is one Phone API line from the device, with how the outbox may
 // treat it when the host is slow.
@@ -59,6 +79,9 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 			return nil
 		}
 		h.offHook = next
+		if !next {
+			h.digits = ""
+		}
 		h.dialled, h.lastKey = false, ""
 		return []Command{hookLine(next)}
 	case keymap.EventMute:
@@ -76,6 +99,7 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 			return nil
 		}
 		if ev.Pressed {
+			h.dial(ev.Key)
 			if h.offHook && isDTMFKey(ev.Key) {
 				h.dialled, h.lastKey = true, ev.Key
 				h.presses++
@@ -85,6 +109,57 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 		return []Command{{Line: phoneapi.BtnReleased(ev.Key)}}
 	}
 	return nil
+}
+
+// dial keeps the digits typed while no call exists, for the display: C
+// takes the last one back and NO clears them.
+func (h *Handset) dial(k string) {
+	if h.ringing || h.inCall || h.anyCall {
+		return
+	}
+	switch {
+	case len(k) == 1 && strings.ContainsAny(k, "0123456789*#+"):
+		if len(h.digits) < maxDialled {
+			h.digits += k
+		}
+	case k == "C":
+		if h.digits != "" {
+			h.digits = h.digits[:len(h.digits)-1]
+		}
+	case k == "NO":
+		h.digits = ""
+	}
+}
+
+// HostCallClock applies what the host says of its calls beyond ringing:
+// whether any call exists (which ends dialling), and the connected call's id
+// and duration in seconds (id 0: none), at now on the driver's clock. The
+// clock starts when a call connects, and moves forward to the host's
+// DURATION when the host is ahead.
+func (h *Handset) HostCallClock(anyCall bool, activeID, durationSecs int, now time.Time) {
+	h.anyCall = anyCall
+	if anyCall {
+		h.digits = ""
+	}
+	if activeID == 0 {
+		h.callID, h.callStart, h.elapsed = 0, time.Time{}, 0
+		return
+	}
+	hostSays := time.Duration(durationSecs) * time.Second
+	if activeID != h.callID || now.Sub(h.callStart) < hostSays {
+		h.callID, h.callStart = activeID, now.Add(-hostSays)
+	}
+	h.Tick(now)
+}
+
+// Tick moves the call clock to now. It returns when the shown duration next
+// changes, or the zero Time when no call clock runs.
+func (h *Handset) Tick(now time.Time) time.Time {
+	if !h.display || h.callID == 0 || !h.hostUp {
+		return time.Time{}
+	}
+	h.elapsed = now.Sub(h.callStart).Truncate(time.Second)
+	return h.callStart.Add(h.elapsed + time.Second)
 }
 
 // HostMute applies the host's MUTE ON|OFF.
@@ -108,6 +183,7 @@ func (h *Handset) HostUp(up bool) {
 	h.muted = false
 	if !up {
 		h.ringing, h.inCall, h.held, h.lcd = false, false, false, ""
+		h.anyCall, h.callID, h.callStart, h.elapsed = false, 0, time.Time{}, 0
 	}
 }
 
@@ -128,8 +204,39 @@ func (h *Handset) Output() keymap.Output {
 			Microphone: h.offHook && !h.muted,
 		},
 		Ringer: ring,
-		LCD:    h.lcd,
+		LCD:    h.screen(ring),
 	}
+}
+
+// screen is the LCD text: for a handset without a display, the other
+// party's name; with one, what a phone shows: the caller while it rings,
+// the other party and the call's duration during a call, the callee while
+// an outgoing call is set up, else the digits being dialled.
+func (h *Handset) screen(ring bool) string {
+	if !h.display {
+		if !h.hostUp {
+			return ""
+		}
+		return h.lcd
+	}
+	if !h.hostUp {
+		return h.digits // no calls without a host, but typing still shows
+	}
+	switch {
+	case ring:
+		return h.lcd
+	case h.inCall || h.held:
+		return h.lcd + "\n" + clockText(h.elapsed)
+	case h.anyCall:
+		return h.lcd
+	}
+	return h.digits
+}
+
+// clockText formats a call duration as M:SS (minutes wrap at 100).
+func clockText(d time.Duration) string {
+	s := int(d / time.Second)
+	return fmt.Sprintf("%d:%02d", (s/60)%100, s%60)
 }
 
 // Tone is the tone the handset's speaker should play. selfRing says the

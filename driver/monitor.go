@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"sync"
 
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/internal/clock"
@@ -14,38 +15,55 @@ import (
 // Monitor prints, one per line, the Phone API command each event of dev
 // would become, with no host. It still acknowledges hook and mute on the
 // device's LEDs as the driver does, so a headset that reverts an
-// unacknowledged off-hook behaves as it would under the driver. It returns
-// when ctx ends (nil) or the device fails.
+// unacknowledged off-hook behaves as it would under the driver, and it keeps
+// up a talking profile's conversation (key scans, polls) on the system
+// clock. It returns when ctx ends (nil) or the device fails.
 func Monitor(ctx context.Context, dev hid.Device, prof keymap.Profile, w io.Writer, log *slog.Logger) error {
+	return MonitorClock(ctx, dev, prof, w, log, clock.Real{})
+}
+
+// MonitorClock is Monitor with the clock that paces a talking profile.
+func MonitorClock(ctx context.Context, dev hid.Device, prof keymap.Profile, w io.Writer, log *slog.Logger, clk clock.Clock) error {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	o := newOwner(Config{Clock: clock.Real{}}, dev, prof)
+	o := newOwner(Config{Clock: clk}, dev, prof)
+	defer o.wake.stop()
 	if err := o.apply(); err != nil {
 		return err
 	}
-	size := prof.InputReportSize()
-	if size <= 0 {
-		size = 64
-	}
-	buf := make([]byte, size)
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	reports := make(chan report, 16)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		readReports(ctx, dev, prof.InputReportSize(), reports)
+	}()
 	for {
-		n, err := dev.ReadInput(ctx, buf)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-o.wake.c():
+			o.wake.fired()
+		case r := <-reports:
+			if r.err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return fmt.Errorf("read %s: %w", dev.Info(), r.err)
 			}
-			return fmt.Errorf("read %s: %w", dev.Info(), err)
-		}
-		evs, err := prof.Decode(buf[:n])
-		if err != nil {
-			o.skip(log, buf[:n], err)
-			continue
-		}
-		for _, ev := range evs {
-			for _, c := range o.h.Event(ev) {
-				if _, err := fmt.Fprintln(w, c.Line); err != nil {
-					return err
+			evs, err := prof.Decode(r.data)
+			if err != nil {
+				o.skip(log, r.data, err)
+			}
+			for _, ev := range evs {
+				for _, c := range o.h.Event(ev) {
+					if _, err := fmt.Fprintln(w, c.Line); err != nil {
+						return err
+					}
 				}
 			}
 		}

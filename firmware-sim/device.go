@@ -34,7 +34,7 @@ func (h *Handset) Open(ctx context.Context) (hid.Device, error) {
 
 // info is the identity every transport reports, with the given path.
 func (h *Handset) info(path string) hid.Info {
-	id := h.fw.identity()
+	id := h.id
 	return hid.Info{
 		VendorID:     id.vendor,
 		ProductID:    id.product,
@@ -161,7 +161,7 @@ func (d *simDevice) ReportDescriptor() ([]byte, error) {
 	if d.isClosed() {
 		return nil, fmt.Errorf("report descriptor: %w", hid.ErrClosed)
 	}
-	return d.h.fw.descriptor(), nil
+	return d.h.Descriptor(), nil
 }
 
 func (d *simDevice) Info() hid.Info { return d.h.info("sim:" + d.h.model.Name) }

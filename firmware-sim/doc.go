@@ -31,5 +31,13 @@
 // firmware.
 //
 // Each model is a firmware implementation behind one internal interface;
-// Models lists them and New builds one by name.
+// Models lists them and New builds one by name. Besides generic-telephony
+// there are the legacy phones: yealink-p1k, yealink-p4k and yealink-b2k
+// speak the Yealink 16-byte packet protocol (yealink-p1kh its 8-byte second
+// generation, which reports keys unasked) (checksums, the 0xfd answer to a
+// packet they cannot take, replies only to requests, a ring of key events the
+// host must poll, 24 bytes of LCD segment RAM that State reads back as text);
+// cm109-kip1000, cm109-gtalk, cm109-usbph01 and cm109-atcom are the CM109
+// chip with each phone's keypad wired to its GPIO pins, where a key shows
+// only while the host drives its column.
 package firmwaresim

@@ -20,6 +20,13 @@ import (
 //
 // KEY is named as in the Phone API: 0-9 * # A-D, YES (Send), NO (Drop),
 // F (Flash), R (Redial); SEND, DROP, FLASH and REDIAL are accepted too.
+// The legacy models name their keys the way their profiles report them
+// (yealink-p1k: YES for pickup, NO for hangup, C, I and O for IN and OUT, UP,
+// DOWN) and accept the printed labels too (PICKUP, HANGUP, IN, OUT, VOL+…).
+// Some models add commands of their own:
+//
+//	pstn ring on|off           yealink-b2k: the landline rings (or stops)
+//	speaker-mute               cm109-*: press the playback-mute button
 func (h *Handset) Exec(line string) string {
 	f := strings.Fields(line)
 	if len(f) == 0 {
@@ -79,5 +86,28 @@ func (h *Handset) Exec(line string) string {
 		}
 		return string(b)
 	}
+	if known, reply := h.modelCommand(cmd, args); known {
+		return reply
+	}
 	return fmt.Sprintf("error: unknown command %q (try: hook, press, release, tap, mute, unplug, plug, state, quit)", f[0])
+}
+
+// modelCommand offers a command to a firmware with commands of its own.
+func (h *Handset) modelCommand(cmd string, args []string) (known bool, reply string) {
+	c, ok := h.fw.(commander)
+	if !ok {
+		return false, ""
+	}
+	err := h.act(func() error {
+		var err error
+		known, err = c.command(cmd, args)
+		return err
+	})
+	if !known && err == nil {
+		return false, ""
+	}
+	if err != nil {
+		return true, "error: " + err.Error()
+	}
+	return true, "ok"
 }

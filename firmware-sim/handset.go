@@ -63,6 +63,27 @@ type State struct {
 	// Hosts is how many hosts poll the device (open in-process Devices and
 	// socket clients that sent UHID_OPEN).
 	Hosts int `json:"hosts"`
+
+	// The fields below belong to the legacy models; they are omitted when
+	// zero.
+
+	// Version is the firmware version a Yealink phone reports to VERSION.
+	Version string `json:"version,omitempty"`
+	// LCDIcons lists the lit pictograms of a Yealink LCD.
+	LCDIcons []string `json:"lcd_icons,omitempty"`
+	// DialTone is a Yealink phone's dial tone.
+	DialTone bool `json:"dialtone,omitempty"`
+	// RingTone describes the ring notes uploaded to a Yealink P1K.
+	RingTone string `json:"ringtone,omitempty"`
+	// BadPackets counts the packets a Yealink phone answered with 0xfd.
+	BadPackets int `json:"bad_packets,omitempty"`
+	// PSTN is true while a B2K is switched to its landline, PSTNRing while
+	// that line rings.
+	PSTN     bool `json:"pstn,omitempty"`
+	PSTNRing bool `json:"pstn_ring,omitempty"`
+	// GPO is the CM109's general-purpose output register (the keypad
+	// columns the host drives), as two hex digits.
+	GPO string `json:"gpo,omitempty"`
 }
 
 // ErrUnplugged is returned by actions on an unplugged handset.
@@ -90,12 +111,17 @@ type Handset struct {
 	opts   Options
 	serial string
 
-	mu        sync.Mutex
-	fw        firmware
-	plugged   bool
-	sess      *session
-	plugWait  chan struct{} // closed when plugged
-	hosts     map[host]struct{}
+	mu       sync.Mutex
+	fw       firmware
+	plugged  bool
+	sess     *session
+	plugWait chan struct{} // closed when plugged
+	hosts    map[host]struct{}
+	held     []byte // the newest report no host has read (see inputHolder)
+
+	id        identity      // the model's, fixed at New
+	desc      []byte        // its report descriptor, fixed at New
+	usb       USBDevice     // its USB layout, fixed at New
 	changed   chan struct{} // closed at the next state change
 	last      State
 	closed    bool
@@ -132,6 +158,10 @@ func New(model string, opts Options) (*Handset, error) {
 		h.serial = "SIM0001"
 	}
 	h.fw = def.new(handsetEnv{h}, opts)
+	// A model's identity, descriptor and USB layout never change: keep
+	// them, so that readers need no lock while a plug resets the firmware.
+	h.id, h.desc = h.fw.identity(), h.fw.descriptor()
+	h.usb = h.computeUSB()
 	if !opts.Unplugged {
 		h.plugLocked()
 	}
@@ -146,17 +176,33 @@ func (h *Handset) unlock() { h.mu.Unlock() }
 func (h *Handset) Model() ModelInfo { return h.model }
 
 // Descriptor returns the model's report descriptor.
-func (h *Handset) Descriptor() []byte { return h.fw.descriptor() }
+func (h *Handset) Descriptor() []byte { return append([]byte(nil), h.desc...) }
 
 // handsetEnv gives the firmware its reports' way out and its timers.
 type handsetEnv struct{ h *Handset }
 
 func (e handsetEnv) emit(report []byte) {
+	if len(e.h.hosts) == 0 {
+		if _, ok := e.h.fw.(inputHolder); ok {
+			e.h.held = append([]byte(nil), report...)
+		}
+		return
+	}
 	for c := range e.h.hosts {
 		r := make([]byte, len(report))
 		copy(r, report)
 		c.deliver(r)
 	}
+}
+
+// inputHolder is implemented by firmware whose interrupt IN endpoint keeps
+// its newest unread report while no host polls, as a USB device's endpoint
+// buffer does: a legacy phone answers a request the host sent before its
+// first poll, and the host still reads that answer. (A HID-telephony
+// model's reports, which say what the user did, are lost instead, as input
+// is while nothing reads it.)
+type inputHolder interface {
+	holdsInput()
 }
 
 func (e handsetEnv) after(d time.Duration, f func()) func() {
@@ -290,6 +336,7 @@ func (h *Handset) unplugLocked() {
 	close(h.sess.gone)
 	h.sess = nil
 	clear(h.hosts)
+	h.held = nil
 	h.plugWait = make(chan struct{})
 	h.fw.powerOn() // no power, no state: it comes back in its power-on state
 }
@@ -365,6 +412,10 @@ func (h *Handset) attach(s *session, c host) bool {
 		return false
 	}
 	h.hosts[c] = struct{}{}
+	if h.held != nil {
+		c.deliver(h.held)
+		h.held = nil
+	}
 	h.noteChangeLocked()
 	return true
 }

@@ -16,8 +16,17 @@ import (
 // the known models when asked for an unknown one.
 func TestModels(t *testing.T) {
 	ms := Models()
-	if len(ms) == 0 || ms[0].Name != "generic-telephony" || ms[0].Description == "" {
-		t.Fatalf("Models() = %+v", ms)
+	names := map[string]bool{}
+	for _, m := range ms {
+		if m.Description == "" {
+			t.Errorf("model %s has no description", m.Name)
+		}
+		names[m.Name] = true
+	}
+	for _, want := range []string{"generic-telephony", "yealink-p1k", "yealink-p4k", "yealink-b2k", "cm109-kip1000", "cm109-gtalk", "cm109-usbph01", "cm109-atcom"} {
+		if !names[want] {
+			t.Errorf("Models() lacks %s: %+v", want, ms)
+		}
 	}
 	_, err := New("yealink-p9k", Options{})
 	if err == nil || !strings.Contains(err.Error(), `unknown model "yealink-p9k"`) || !strings.Contains(err.Error(), "generic-telephony") {

@@ -57,6 +57,14 @@ type firmware interface {
 	state(s *State)
 }
 
+// commander is implemented by firmware with control commands of its own
+// (such as a B2K's landline ringing); Exec offers it the commands it does not
+// know. It runs with the Handset's lock held.
+type commander interface {
+	// command runs cmd and reports whether it knew it.
+	command(cmd string, args []string) (known bool, err error)
+}
+
 type modelDef struct {
 	info ModelInfo
 	new  func(e env, opts Options) firmware
@@ -65,7 +73,7 @@ type modelDef struct {
 // models is the fixed table of firmware models. It is a function, not a
 // package variable, so nothing can change it.
 func models() []modelDef {
-	return []modelDef{
+	defs := []modelDef{
 		{
 			info: ModelInfo{Name: "generic-telephony", Description: "generic USB HID telephony handset: toggle-button hook and mute, keypad, LEDs, ringer"},
 			new:  func(e env, opts Options) firmware { return newGeneric(e, opts) },
@@ -75,6 +83,19 @@ func models() []modelDef {
 			new:  func(e env, opts Options) firmware { return newGenericVariant(e, opts, genericHeadset()) },
 		},
 	}
+	for _, v := range yealinkVariants() {
+		defs = append(defs, modelDef{
+			info: ModelInfo{Name: v.model, Description: v.description},
+			new:  func(e env, opts Options) firmware { return newYealink(e, v, opts) },
+		})
+	}
+	for _, v := range cm109Variants() {
+		defs = append(defs, modelDef{
+			info: ModelInfo{Name: v.model, Description: v.description},
+			new:  func(e env, opts Options) firmware { return newCM109(e, v) },
+		})
+	}
+	return defs
 }
 
 // Models lists the firmware models New accepts, sorted by name.

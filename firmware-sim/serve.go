@@ -104,7 +104,7 @@ func serveConn(ctx context.Context, c net.Conn, h *Handset) error {
 	if err != nil {
 		return nil // shutting down before the handset was ever plugged
 	}
-	id := h.fw.identity()
+	id := h.id
 	create, err := uhid.Encode(uhid.Event{Type: uhid.Create2, Create: uhid.Create{
 		Name:       id.productName,
 		Phys:       "handsetd-sim/" + h.model.Name,
@@ -114,7 +114,7 @@ func serveConn(ctx context.Context, c net.Conn, h *Handset) error {
 		Product:    uint32(id.product),
 		Version:    uint32(id.version),
 		Country:    uint32(id.country),
-		Descriptor: h.fw.descriptor(),
+		Descriptor: h.Descriptor(),
 	}})
 	if err != nil {
 		return fmt.Errorf("encode CREATE2: %w", err)

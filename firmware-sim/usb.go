@@ -146,7 +146,9 @@ func wireLen(d *hid.Descriptor, kind hid.ReportKind) int {
 }
 
 // USB returns the handset's USB layout.
-func (h *Handset) USB() USBDevice {
+func (h *Handset) USB() USBDevice { return h.usb }
+
+func (h *Handset) computeUSB() USBDevice {
 	if m, ok := h.fw.(usbModel); ok {
 		return m.usb()
 	}

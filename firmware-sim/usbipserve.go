@@ -228,7 +228,7 @@ type usbConn struct {
 }
 
 func newUSBConn(h *Handset, sess *session, c io.ReadWriteCloser, u USBDevice) *usbConn {
-	uc := &usbConn{h: h, sess: sess, c: c, u: u, report: h.fw.descriptor(),
+	uc := &usbConn{h: h, sess: sess, c: c, u: u, report: h.Descriptor(),
 		alt: map[uint8]uint8{}, halted: map[uint8]bool{}, protocol: 1, wake: make(chan struct{}, 1)}
 	if d, err := hid.ParseDescriptor(uc.report); err == nil {
 		uc.numbers = d.UsesReportIDs

@@ -25,8 +25,9 @@ var usbModels = []struct {
 	classes      []uint8 // per interface, alternate 0
 }{
 	{model: "generic-telephony", vendor: 0x1209, product: 0x0001, hidInterface: 0, classes: []uint8{USBClassHID}},
-	// TODO(legacy): {model: "yealink-p1k", vendor: 0x6993, product: 0xb001, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
-	// TODO(legacy): {model: "cm109", vendor: 0x0d8c, product: 0x000e, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
+	{model: "yealink-p1k", vendor: 0x6993, product: 0xb001, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
+	{model: "yealink-p1kh", vendor: 0x6993, product: 0xb700, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
+	{model: "cm109-kip1000", vendor: 0x0d8c, product: 0x000e, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
 }
 
 // ret is one reply the client received.

@@ -9,7 +9,21 @@
 //
 // The generic HID Telephony profile is built from the report descriptor alone
 // (usage page 0x0B for controls, page 0x08 for LEDs), following the HID Usage
-// Tables. Vendor profiles for the legacy families come in later.
+// Tables. Two legacy families speak vendor protocols over a HID interface
+// instead, and get profiles of their own: the Yealink USB-P1K family
+// (P1K, P4K, B2K) and phones built on the C-Media CM109. ForDeviceWith picks
+// the profile from the USB identity and Options.
+//
+// # Profiles that talk
+//
+// A HID Telephony device reports on its own. The legacy phones do not: a
+// Yealink answers only the requests the host sends it, and a CM109 shows a
+// key only while the host drives the key's column. Their profiles implement
+// Talker as well as Profile: the driver calls Talk after every report, after
+// every Encode and when the time Talk asked for comes, and writes what it
+// returns. Time is a parameter, so the whole conversation runs on the
+// driver's injectable clock. A profile with a text display implements
+// Display, and the driver composes the LCD text for it.
 //
 // # The generic Telephony profile
 //

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // FuzzTelephonyDecode proves that for any descriptor the profile accepts,
@@ -74,4 +75,71 @@ func snapshot(p *Telephony) map[uint8][]int32 {
 		m[id] = append([]int32(nil), in.prev...)
 	}
 	return m
+}
+
+// FuzzLegacyDecode proves the Yealink and CM109 profiles take any sequence
+// of input reports, interleaved with Talk, without a panic: a report is
+// either decoded or rejected with ErrBadReport, and every report Talk asks
+// to write is a well-formed output report of the family.
+//
+// The stream is chunks, each a length byte then that many bytes; yealink
+// picks the family.
+func FuzzLegacyDecode(f *testing.F) {
+	f.Add(true, append([]byte{17}, YealinkPacket(YealinkVersion, 2, 0, 0x01, 0x10)...))
+	f.Add(true, append(append([]byte{17}, YealinkPacket(YealinkVersion, 2, 0, 0x05, 0x21)...), append([]byte{17}, YealinkPacket(YealinkInit, 11, 0)...)...))
+	f.Add(true, []byte{3, 0, 0xfd, 0})
+	f.Add(false, []byte{5, 0, 0, 0x2f, 0, 0, 5, 0, 0, 0x21, 0, 0, 5, 0, 8, 0x0f, 0, 0})
+	f.Add(false, []byte{4, 0, 0, 0x2f, 0})
+	f.Fuzz(func(t *testing.T, yealink bool, stream []byte) {
+		if yealink {
+			fuzzTalker(t, NewYealink(""), 17, true, stream)
+			return
+		}
+		cm, err := NewCM109("", "atcom")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fuzzTalker(t, cm, 5, false, stream)
+	})
+}
+
+// FuzzYealinkG2Decode is FuzzLegacyDecode for the P1KH's 8-byte packets.
+func FuzzYealinkG2Decode(f *testing.F) {
+	f.Add(append([]byte{9}, YealinkG2Packet(YealinkVersion, 1, 0x35)...))
+	f.Add(append(append([]byte{9}, YealinkG2Packet(YealinkVersion, 1, 0x35)...), append([]byte{9}, YealinkG2Packet(YealinkInit)...)...))
+	f.Add([]byte{9, 0, 0x81, 3, 0, 0, 0, 0, 0, 0x7c})
+	f.Fuzz(func(t *testing.T, stream []byte) {
+		fuzzTalker(t, NewYealinkP1KH(""), 9, true, stream)
+	})
+}
+
+// fuzzTalker feeds a talking profile a stream of chunked reports, calling
+// Talk after each, and checks what Talk writes.
+func fuzzTalker(t *testing.T, p interface {
+	Profile
+	Talker
+}, size int, yealink bool, stream []byte) {
+	{
+		now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		check := func(rs [][]byte) {
+			for _, r := range rs {
+				if len(r) != size || r[0] != 0 || (yealink && YealinkSum(r[1:]) != 0) {
+					t.Fatalf("Talk wrote % x", r)
+				}
+			}
+		}
+		rs, _ := p.Talk(now)
+		check(rs)
+		for len(stream) > 0 {
+			n := min(int(stream[0]), len(stream)-1)
+			report := stream[1 : 1+n]
+			stream = stream[1+n:]
+			if _, err := p.Decode(report); err != nil && !errors.Is(err, ErrBadReport) {
+				t.Fatalf("Decode(% x) = %v", report, err)
+			}
+			now = now.Add(30 * time.Millisecond)
+			rs, _ := p.Talk(now)
+			check(rs)
+		}
+	}
 }

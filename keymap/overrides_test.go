@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // stubProfile decodes a report into the events a test put in it.
@@ -76,19 +77,25 @@ func TestWithOverrides(t *testing.T) {
 	}
 }
 
-// ringerStub is a stub that says whether it has a ringer.
-type ringerStub struct {
-	stubProfile
-	rings bool
-}
+// The optional parts a stub can be made of, one per optional interface.
+type ringerPart struct{ rings bool }
 
-func (r ringerStub) HasRinger() bool { return r.rings }
+func (r ringerPart) HasRinger() bool { return r.rings }
+
+type talkerPart struct{}
+
+func (talkerPart) Talk(time.Time) ([][]byte, time.Time) { return [][]byte{{9}}, time.Time{} }
+
+type displayPart struct{}
+
+func (displayPart) DisplayWidth() int { return 16 }
 
 // TestWithOverridesKeepsOptional proves a profile wrapped with overrides
 // exposes exactly the optional interfaces (the list in overrides.go) the
-// inner profile does, with the inner answers, for every combination, so a
-// ringerless headset named in the user's config still rings through its
-// speaker.
+// inner profile does, with the inner answers, for every combination: a
+// ringerless headset or a P4K named in the user's config still rings
+// through its speaker, a talking phone still talks, and no profile grows
+// an interface it does not have.
 func TestWithOverridesKeepsOptional(t *testing.T) {
 	// One checker per optional interface: whether p has it, and what it
 	// answers.
@@ -100,11 +107,69 @@ func TestWithOverridesKeepsOptional(t *testing.T) {
 			}
 			return true, r.HasRinger()
 		},
+		"Talker": func(p Profile) (bool, any) {
+			r, ok := p.(Talker)
+			if !ok {
+				return false, nil
+			}
+			out, _ := r.Talk(time.Time{})
+			return true, len(out)
+		},
+		"Display": func(p Profile) (bool, any) {
+			r, ok := p.(Display)
+			if !ok {
+				return false, nil
+			}
+			return true, r.DisplayWidth()
+		},
 	}
+	s := stubProfile{}
+	no, yes := ringerPart{false}, ringerPart{true}
 	inners := map[string]Profile{
-		"none":           stubProfile{},
-		"Ringer (no)":    ringerStub{rings: false},
-		"Ringer (rings)": ringerStub{rings: true},
+		"none": s,
+		"Ringer (no)": struct {
+			stubProfile
+			ringerPart
+		}{s, no},
+		"Ringer (rings)": struct {
+			stubProfile
+			ringerPart
+		}{s, yes},
+		"Talker": struct {
+			stubProfile
+			talkerPart
+		}{s, talkerPart{}},
+		"Display": struct {
+			stubProfile
+			displayPart
+		}{s, displayPart{}},
+		"Ringer Talker": struct {
+			stubProfile
+			ringerPart
+			talkerPart
+		}{s, no, talkerPart{}},
+		"Ringer Display": struct {
+			stubProfile
+			ringerPart
+			displayPart
+		}{s, no, displayPart{}},
+		"Talker Display": struct {
+			stubProfile
+			talkerPart
+			displayPart
+		}{s, talkerPart{}, displayPart{}},
+		"all (no ringer)": struct {
+			stubProfile
+			ringerPart
+			talkerPart
+			displayPart
+		}{s, no, talkerPart{}, displayPart{}},
+		"all (rings)": struct {
+			stubProfile
+			ringerPart
+			talkerPart
+			displayPart
+		}{s, yes, talkerPart{}, displayPart{}},
 	}
 	for name, inner := range inners {
 		for _, o := range []Overrides{{Name: "Desk"}, {Keys: map[string]string{"1": "2"}}} {
@@ -119,7 +184,7 @@ func TestWithOverridesKeepsOptional(t *testing.T) {
 					t.Errorf("%s with %+v: %s on the wrapper = %v %v, inner %v %v", name, o, iface, hasW, ansW, hasIn, ansIn)
 				}
 			}
-			if w.Name() != "Desk" && o.Name != "" {
+			if o.Name != "" && w.Name() != "Desk" {
 				t.Errorf("%s: wrapper lost the override: %q", name, w.Name())
 			}
 		}

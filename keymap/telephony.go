@@ -229,22 +229,6 @@ func controlsOf(f *hid.Field, keys map[hid.Usage]string) []control {
 	return cs
 }
 
-// ForDevice picks the profile for a device from its identity and report
-// descriptor. Today that is the generic Telephony profile, for any device
-// whose descriptor declares Telephony controls; any other device gets an
-// error wrapping ErrUnsupportedDevice. The name announced is info.Product,
-// or DefaultName.
-func ForDevice(info hid.Info, desc []byte) (Profile, error) {
-	p, err := NewTelephony(info.Product, desc)
-	if errors.Is(err, ErrNoTelephonyControls) {
-		return nil, fmt.Errorf("keymap: %v is %w (handsetd drives handsets that use the HID Telephony page): its report descriptor has %w", info, ErrUnsupportedDevice, ErrNoTelephonyControls)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("keymap: %v: %w", info, err)
-	}
-	return p, nil
-}
-
 // Name implements Profile.
 func (p *Telephony) Name() string { return p.name }
 

@@ -1,8 +1,8 @@
 // Command handsetd is the driver: it runs USB phone handsets against a Phone
 // API host.
 //
-//	handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
-//	handsetd monitor --device SPEC [--fast] [--config FILE]
+//	handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE] [--cm109-model NAME]
+//	handsetd monitor --device SPEC [--fast] [--config FILE] [--cm109-model NAME]
 //	handsetd record --device SPEC [--passive] [--outputs] > FILE.hid
 //	handsetd demo [--script FILE]
 //
@@ -14,4 +14,7 @@
 // overrides of the config file (package config). demo runs a
 // simulated handset, the driver and the reference host in one process: an
 // interactive view on a terminal, a script otherwise.
+//
+// --cm109-model names the keymap of a CM109-based phone (atcom, gtalk,
+// kip1000, usbph01), which its USB identity cannot tell.
 package main

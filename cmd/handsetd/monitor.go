@@ -17,7 +17,12 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	fast := fs.Bool("fast", false, "replay a recording as fast as possible instead of at its recorded pace")
 	var cf configFlag
 	cf.register(fs)
+	var pf profileFlags
+	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := pf.check(); err != nil {
 		return err
 	}
 	if *device == "" {
@@ -47,7 +52,7 @@ func cmdMonitor(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return fmt.Errorf("read the report descriptor of %s: %w", dev.Info(), err)
 	}
-	prof, err := cfg.Profile(dev.Info(), desc)
+	prof, err := pf.picker(cfg)(dev.Info(), desc)
 	if err != nil {
 		return fmt.Errorf("%s: %w", dev.Info(), err)
 	}

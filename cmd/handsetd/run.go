@@ -14,13 +14,15 @@ import (
 
 	"github.com/handsetd/handsetd/config"
 	"github.com/handsetd/handsetd/driver"
+	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
 )
 
 const usage = `usage:
   handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
-               [--dial-tone off|na|eu] [--audio=false]
-  handsetd monitor --device SPEC [--fast] [--config FILE]
+               [--dial-tone off|na|eu] [--audio=false] [--cm109-model NAME]
+  handsetd monitor --device SPEC [--fast] [--config FILE] [--cm109-model NAME]
   handsetd record --device SPEC [--passive] [--outputs] > FILE.hid
   handsetd demo [--script FILE]
 
@@ -30,7 +32,9 @@ host SPEC:   dbus (the session bus, as Skype for Linux) | dbus:system |
              dbus:ADDRESS (e.g. dbus:unix:path=/run/phone/bus) |
              stream:unix:PATH | stream:tcp:HOST:PORT
 
-run flags: --mode phone|access   --ping-interval DURATION (0 = off, else >= 5s)`
+run flags: --mode phone|access   --ping-interval DURATION (0 = off, else >= 5s)
+--cm109-model: the keymap of a CM109 phone: atcom, gtalk, kip1000 (default), usbph01;
+             it wins over cm109_model in the config file`
 
 // errUsage marks command-line mistakes; run prints the usage with them.
 var errUsage = errors.New("usage")
@@ -147,8 +151,13 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	cf.register(fs)
 	var af audioFlags
 	af.register(fs)
+	var pf profileFlags
+	pf.register(fs)
 	fs.Usage = usageWithoutHidden(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := pf.check(); err != nil {
 		return err
 	}
 	mode, err := driver.ParseMode(*modeFlag)
@@ -199,7 +208,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 		cfgs = append(cfgs, driver.Config{
 			Open:             open,
-			Profile:          cfg.Profile,
+			Profile:          pf.picker(cfg),
 			Dial:             hdial,
 			DialWaitsForHost: hs.waits,
 			PingInterval:     *ping,
@@ -255,4 +264,45 @@ func (s *startOnHook) Send(ctx context.Context, cmd phoneapi.Command) error {
 		s.start()
 	}
 	return err
+}
+
+// profileFlags choose among profiles where the device cannot say.
+type profileFlags struct {
+	cm109Model string
+}
+
+func (p *profileFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&p.cm109Model, "cm109-model", "", "keymap of a CM109 phone: "+strings.Join(keymap.CM109Models(), ", ")+" (default kip1000, or cm109_model in the config)")
+}
+
+// check refuses an unknown --cm109-model now, not when a phone is plugged
+// in.
+func (p *profileFlags) check() error {
+	if p.cm109Model == "" {
+		return nil
+	}
+	if _, err := keymap.NewCM109("", p.cm109Model); err != nil {
+		return fmt.Errorf("%w: --cm109-model: %v", errUsage, err)
+	}
+	return nil
+}
+
+// picker returns the profile chooser for driver.Config.Profile: the
+// config's, except that --cm109-model, when given, picks a CM109 phone's
+// keymap. The config's key overrides apply either way.
+func (p *profileFlags) picker(cfg *config.Config) func(hid.Info, []byte) (keymap.Profile, error) {
+	if p.cm109Model == "" {
+		return cfg.Profile
+	}
+	model := p.cm109Model
+	return func(info hid.Info, desc []byte) (keymap.Profile, error) {
+		if !keymap.IsCM109(info.VendorID, info.ProductID) {
+			return cfg.Profile(info, desc)
+		}
+		prof, err := keymap.ForDeviceWith(info, desc, keymap.Options{CM109Model: model})
+		if err != nil {
+			return nil, err
+		}
+		return keymap.WithOverrides(prof, cfg.Overrides(info, prof.Name())), nil
+	}
 }

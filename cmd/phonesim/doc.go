@@ -2,6 +2,7 @@
 // run and tested without the hardware.
 //
 //	phonesim --model generic-telephony --listen unix:/tmp/phone.sock
+//	phonesim --model yealink-p1k --listen unix:/tmp/phone.sock
 //	phonesim --replay phone.hid --listen unix:/tmp/phone.sock [--fast] [--autoplay]
 //	phonesim --model generic-telephony --usbip unix:/tmp/usbip.sock
 //	phonesim --model generic-telephony --usbip stdio
@@ -26,6 +27,8 @@
 //	state                     the handset's state as one JSON line
 //	quit                      stop
 //
+// Legacy models add their own commands ("pstn ring on|off" on the B2K,
+// "speaker-mute" on the CM109 phones) and show their LCD in state as text.
 // The answer is "ok", "error: <reason>" or the JSON state.
 //
 // With --replay it serves a hid-recorder recording instead of a model (see

@@ -20,7 +20,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	code := vmtest.Main(m, map[string]func([]string) int{"hidraw-probe": hidrawProbe})
+	code := vmtest.Main(m, map[string]func([]string) int{"hidraw-probe": hidrawProbe, "input-probe": inputProbe})
 	if theVM.vm != nil {
 		theVM.vm.Close()
 	}
@@ -39,8 +39,8 @@ var kernelModels = []struct {
 	hidraw          bool
 }{
 	{model: "generic-telephony", vendor: 0x1209, product: 0x0001, hidraw: true},
-	// TODO(legacy): {model: "yealink-p1k", vendor: 0x6993, product: 0xb001, hidraw: false},
-	// TODO(legacy): {model: "cm109", vendor: 0x0d8c, product: 0x000e, hidraw: false},
+	{model: "yealink-p1k", vendor: 0x6993, product: 0xb001, hidraw: false},
+	{model: "cm109-kip1000", vendor: 0x0d8c, product: 0x000e, hidraw: false},
 }
 
 // vmLimit bounds the package's whole VM life; stepLimit one guest command.
