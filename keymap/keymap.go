@@ -112,8 +112,8 @@ type Profile interface {
 // talked to the device and knows its model; the driver asks again after
 // every report.
 //
-// Ringer is one of the optional interfaces a Profile may implement (see
-// Optional in overrides.go); a profile wrapper must keep them.
+// Ringer is one of the optional interfaces a Profile may implement (their
+// list is in overrides.go); a profile wrapper must keep them.
 type Ringer interface {
 	HasRinger() bool
 }
