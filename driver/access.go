@@ -49,9 +49,18 @@ func ParseMode(s string) (Mode, error) {
 //   - YES answers a ringing call;
 //   - mute becomes SET MUTE (the host keeps mute only during a call).
 //
+// The commands depend on the protocol the host agreed to. ALTER CALL came
+// with protocol 5; a host that speaks an older one (Skype for Linux 1.1.0.3
+// spoke protocol 4) controls calls with SET CALL n STATUS INPROGRESS
+// (answer), SET CALL n STATUS FINISHED (hang up) and SET CALL n DTMF d.
+//
 // It is pure: the caller passes the host's calls as last notified.
 type Access struct {
-	dialled string
+	// Protocol is the protocol the host agreed to in the handshake; below
+	// 5 the older call commands are used. 0 means not known yet, and gives
+	// the newest commands.
+	Protocol int
+	dialled  string
 }
 
 // Dialled returns the digits collected so far.
@@ -72,12 +81,12 @@ func (a *Access) Translate(c Command, calls phoneapi.Calls) []Command {
 	case phoneapi.KindHook:
 		if m.OffHook() {
 			if r, ok := calls.RingingCall(); ok {
-				return alter(r.ID, "ANSWER")
+				return a.answer(r.ID)
 			}
 			return nil
 		}
 		a.dialled = ""
-		return hangUp(calls)
+		return a.hangUp(calls)
 	case phoneapi.KindMute:
 		return []Command{{Line: phoneapi.SetMute(m.On), State: "MUTE"}}
 	case phoneapi.KindBtnPressed:
@@ -96,7 +105,7 @@ func (a *Access) key(k string, calls phoneapi.Calls) []Command {
 			if k == "+" {
 				return nil
 			}
-			return []Command{{Line: phoneapi.AlterCallDTMF(c.ID, k)}}
+			return a.dtmf(c.ID, k)
 		}
 		if ringing || active || outgoing {
 			return nil
@@ -107,13 +116,13 @@ func (a *Access) key(k string, calls phoneapi.Calls) []Command {
 		a.dialled += k
 	case k == "YES":
 		if r, ok := calls.RingingCall(); ok {
-			return alter(r.ID, "ANSWER")
+			return a.answer(r.ID)
 		}
 		if a.dialled != "" && !active && !outgoing {
 			return a.dial()
 		}
 	case k == "NO":
-		if cmds := hangUp(calls); cmds != nil {
+		if cmds := a.hangUp(calls); cmds != nil {
 			return cmds
 		}
 		a.dialled = ""
@@ -127,21 +136,44 @@ func (a *Access) dial() []Command {
 	return []Command{{Line: phoneapi.Dial(n)}}
 }
 
-func alter(id int, action string) []Command {
-	return []Command{{Line: phoneapi.AlterCall(id, action)}}
+// alterCallProtocol is the first protocol with ALTER CALL.
+const alterCallProtocol = 5
+
+// legacy reports whether the host predates ALTER CALL.
+func (a *Access) legacy() bool { return a.Protocol > 0 && a.Protocol < alterCallProtocol }
+
+func (a *Access) answer(id int) []Command {
+	if a.legacy() {
+		return []Command{{Line: phoneapi.SetCallStatus(id, "INPROGRESS")}}
+	}
+	return []Command{{Line: phoneapi.AlterCall(id, "ANSWER")}}
+}
+
+func (a *Access) hangUpCall(id int) []Command {
+	if a.legacy() {
+		return []Command{{Line: phoneapi.SetCallStatus(id, "FINISHED")}}
+	}
+	return []Command{{Line: phoneapi.AlterCall(id, "HANGUP")}}
+}
+
+func (a *Access) dtmf(id int, k string) []Command {
+	if a.legacy() {
+		return []Command{{Line: phoneapi.SetCallDTMF(id, k)}}
+	}
+	return []Command{{Line: phoneapi.AlterCallDTMF(id, k)}}
 }
 
 // hangUp ends what is going on: the connected call, else the ringing
 // incoming call, else our own call still ringing out.
-func hangUp(calls phoneapi.Calls) []Command {
+func (a *Access) hangUp(calls phoneapi.Calls) []Command {
 	if c, ok := calls.Active(); ok {
-		return alter(c.ID, "HANGUP")
+		return a.hangUpCall(c.ID)
 	}
 	if c, ok := calls.RingingCall(); ok {
-		return alter(c.ID, "HANGUP")
+		return a.hangUpCall(c.ID)
 	}
 	if c, ok := outgoingPending(calls); ok {
-		return alter(c.ID, "HANGUP")
+		return a.hangUpCall(c.ID)
 	}
 	return nil
 }

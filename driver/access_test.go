@@ -1,7 +1,11 @@
 package driver
 
 import (
+	"context"
+	"fmt"
 	"reflect"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/handsetd/handsetd/phoneapi"
@@ -60,20 +64,70 @@ func TestAccessTranslate(t *testing.T) {
 		{"release says nothing", "1", Command{Line: phoneapi.BtnReleased("1")}, idle, nil, "1"},
 		{"other keys say nothing", "1", key("UP"), idle, nil, "1"},
 	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			a := Access{dialled: tc.dialled}
-			var got []string
-			for _, c := range a.Translate(tc.cmd, tc.calls) {
-				got = append(got, string(c.Line))
-			}
-			if !reflect.DeepEqual(got, tc.want) {
-				t.Errorf("Translate(%q) = %q, want %q", tc.cmd.Line, got, tc.want)
-			}
-			if a.Dialled() != tc.after {
-				t.Errorf("dialled after = %q, want %q", a.Dialled(), tc.after)
-			}
-		})
+	// Protocol 5 (and an unknown protocol, 0) use ALTER CALL.
+	for _, proto := range []int{5, 0} {
+		for _, tc := range tests {
+			t.Run(fmt.Sprintf("protocol %d/%s", proto, tc.name), func(t *testing.T) {
+				a := Access{Protocol: proto, dialled: tc.dialled}
+				var got []string
+				for _, c := range a.Translate(tc.cmd, tc.calls) {
+					got = append(got, string(c.Line))
+				}
+				if !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("Translate(%q) = %q, want %q", tc.cmd.Line, got, tc.want)
+				}
+				if a.Dialled() != tc.after {
+					t.Errorf("dialled after = %q, want %q", a.Dialled(), tc.after)
+				}
+			})
+		}
+	}
+}
+
+// TestAccessTranslateBeforeProtocol5 proves that with a host older than
+// ALTER CALL (protocol 4, as Skype for Linux 1.1.0.3 spoke, or earlier) the
+// same device actions become SET CALL n STATUS INPROGRESS|FINISHED and SET
+// CALL n DTMF d, while dialling and mute keep their commands.
+func TestAccessTranslateBeforeProtocol5(t *testing.T) {
+	ringing := phoneapi.NewCalls(call(5, "RINGING", "INCOMING_PSTN"))
+	talking := phoneapi.NewCalls(call(6, "INPROGRESS", "OUTGOING_PSTN"))
+	held := phoneapi.NewCalls(call(7, "LOCALHOLD", "INCOMING_P2P"))
+	ringOut := phoneapi.NewCalls(call(8, "RINGING", "OUTGOING_P2P"))
+	idle := phoneapi.NewCalls()
+	key := func(k string) Command { return Command{Line: phoneapi.BtnPressed(k)} }
+	tests := []struct {
+		name    string
+		dialled string
+		cmd     Command
+		calls   phoneapi.Calls
+		want    []string
+	}{
+		{"lift answers a ringing call", "", hookLine(true), ringing, []string{"SET CALL 5 STATUS INPROGRESS"}},
+		{"YES answers a ringing call", "", key("YES"), ringing, []string{"SET CALL 5 STATUS INPROGRESS"}},
+		{"hang up ends the call in progress", "", hookLine(false), talking, []string{"SET CALL 6 STATUS FINISHED"}},
+		{"hang up ends a held call", "", hookLine(false), held, []string{"SET CALL 7 STATUS FINISHED"}},
+		{"hang up refuses a ringing call", "", hookLine(false), ringing, []string{"SET CALL 5 STATUS FINISHED"}},
+		{"hang up cancels our call ringing out", "", hookLine(false), ringOut, []string{"SET CALL 8 STATUS FINISHED"}},
+		{"NO ends the call", "", key("NO"), talking, []string{"SET CALL 6 STATUS FINISHED"}},
+		{"digit in a call is DTMF", "", key("4"), talking, []string{"SET CALL 6 DTMF 4"}},
+		{"star in a call is DTMF", "", key("*"), talking, []string{"SET CALL 6 DTMF *"}},
+		{"pound dials the number", "5551234", key("#"), idle, []string{"CALL 5551234"}},
+		{"YES dials the number", "+4930", key("YES"), idle, []string{"CALL +4930"}},
+		{"mute on", "", muteLine(true), talking, []string{"SET MUTE ON"}},
+	}
+	for _, proto := range []int{4, 3, 1} {
+		for _, tc := range tests {
+			t.Run(fmt.Sprintf("protocol %d/%s", proto, tc.name), func(t *testing.T) {
+				a := Access{Protocol: proto, dialled: tc.dialled}
+				var got []string
+				for _, c := range a.Translate(tc.cmd, tc.calls) {
+					got = append(got, string(c.Line))
+				}
+				if !reflect.DeepEqual(got, tc.want) {
+					t.Errorf("Translate(%q) = %q, want %q", tc.cmd.Line, got, tc.want)
+				}
+			})
+		}
 	}
 }
 
@@ -96,5 +150,87 @@ func TestParseMode(t *testing.T) {
 	}
 	if _, err := ParseMode("skype"); err == nil {
 		t.Error("ParseMode(skype) succeeded")
+	}
+}
+
+// protocolCap makes the client offer protocol n instead of its newest, as
+// if it met a host that agrees to no more, and records the lines sent.
+type protocolCap struct {
+	phoneapi.Transport
+	n    int
+	sent chan<- string
+}
+
+func (p *protocolCap) WriteLine(ctx context.Context, line string) error {
+	if strings.HasPrefix(line, "PROTOCOL ") {
+		line = string(phoneapi.Protocol(p.n))
+	}
+	if err := p.Transport.WriteLine(ctx, line); err != nil {
+		return err
+	}
+	select {
+	case p.sent <- line:
+	default:
+	}
+	return nil
+}
+
+// TestAccessModeProtocol4 proves access mode end to end against the
+// reference host when the handshake agrees on protocol 4: lifting answers
+// with SET CALL n STATUS INPROGRESS, digits go out as SET CALL n DTMF d, and
+// hanging up sends SET CALL n STATUS FINISHED; the host acts on each.
+func TestAccessModeProtocol4(t *testing.T) {
+	answers := make(chan string, 256) // what the host sent, once it acted
+	host := phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, dir phoneapi.Direction, line string) {
+		if dir == phoneapi.Sent {
+			select {
+			case answers <- line:
+			default:
+			}
+		}
+	}})
+	ctx, cancel := context.WithCancel(context.Background())
+	var serving sync.WaitGroup
+	t.Cleanup(func() { cancel(); serving.Wait() }) // runs after the driver's cleanup
+	sent := make(chan string, 256)
+	dial := func(context.Context) (Session, error) {
+		dev, hostEnd := phoneapi.Pipe()
+		serving.Add(1)
+		go func() {
+			defer serving.Done()
+			_ = host.Serve(ctx, hostEnd)
+		}()
+		return NewClientSession(&protocolCap{Transport: dev, n: 4, sent: sent}, phoneapi.ClientOptions{}), nil
+	}
+	hs, obs := startDriver(t, Config{Dial: dial, Mode: ModeAccess})
+	obs.wait(t, "host up at protocol 4", func(o Observation, _ int) bool { return o.HostUp && o.Protocol == 4 })
+	got := host.Exec("call in alice Alice")
+	id := strings.TrimPrefix(got, "ok ")
+	if !strings.HasPrefix(got, "ok ") {
+		t.Fatal(got)
+	}
+	obs.wait(t, "ringing", func(o Observation, _ int) bool { return o.Output.Ringer })
+	if err := hs.HookOff(); err != nil {
+		t.Fatal(err)
+	}
+	waitSent(t, sent, "SET CALL "+id+" STATUS INPROGRESS")
+	obs.wait(t, "in call", func(o Observation, _ int) bool { return !o.Output.Ringer && o.Output.LEDs.OffHook })
+	if err := hs.Tap("7"); err != nil {
+		t.Fatal(err)
+	}
+	waitSent(t, sent, "SET CALL "+id+" DTMF 7")
+	if err := hs.HookOn(); err != nil {
+		t.Fatal(err)
+	}
+	waitSent(t, sent, "SET CALL "+id+" STATUS FINISHED")
+	waitSent(t, answers, "CALL "+id+" STATUS FINISHED")
+	st := host.State()
+	if st.DTMF != "7" {
+		t.Errorf("host DTMF = %q, want 7", st.DTMF)
+	}
+	for _, c := range st.Calls {
+		if c.Status != "FINISHED" {
+			t.Errorf("call still %s after hanging up: %+v", c.Status, c)
+		}
 	}
 }

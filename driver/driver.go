@@ -57,6 +57,10 @@ type Config struct {
 	Dial func(ctx context.Context) (Session, error)
 	// Name overrides the NAME the profile announces.
 	Name string
+	// Names, when set, keeps this handset's NAME apart from those of the
+	// other handsets of the process (see Names): the name above, or the
+	// profile's, is the base it numbers.
+	Names NameBook
 	// AudioIn and AudioOut are announced after the handshake; empty means
 	// the host's default device.
 	AudioIn, AudioOut string
@@ -187,6 +191,9 @@ func Run(ctx context.Context, cfg Config) error {
 
 var errUnsupported = errors.New("unsupported handset")
 
+// errRenamed ends a session whose handset must announce another NAME.
+var errRenamed = errors.New("the handset's NAME changed")
+
 type report struct {
 	data []byte
 	err  error
@@ -195,7 +202,11 @@ type report struct {
 type hostMsg struct {
 	sess     Session // set on connect
 	protocol int
-	err      error // set on loss
+	// failed, set on connect, ends the session when sending to the host
+	// fails: hostLoop then closes it and reconnects, and the next session
+	// gets the handset's state again.
+	failed func(error)
+	err    error // set on loss
 }
 
 // owner is the single owner of one open handset's state.
@@ -470,10 +481,12 @@ func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
 	sctx, cancel := context.WithCancel(ctx)
 	o.stopSend = cancel
 	o.sendDone = make(chan struct{})
-	go sendLoop(sctx, log, m.sess, o.box, o.sendDone)
+	go sendLoop(sctx, log, m.sess, o.box, m.failed, o.cfg.Clock, o.sendDone)
 	if o.cfg.Mode == ModeAccess {
 		// An access-API host knows neither AUDIO_* nor HOOK; there is no
-		// device state for it to resync.
+		// device state for it to resync. Its protocol picks the call
+		// commands.
+		o.access.Protocol = m.protocol
 		return
 	}
 	o.box.put(Command{Line: phoneapi.AudioIn(o.audioIn)})
@@ -492,21 +505,39 @@ func (o *owner) stopSender() {
 	}
 }
 
-func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, done chan<- struct{}) {
+// sendLoop sends the outbox to the host. A command the host refused by
+// itself (phoneapi.ErrRejected: the link is fine) is logged, at a bounded
+// rate, and sending goes on. Any other failure means the link is failing:
+// nothing sent after it could be trusted to arrive, so the session is ended
+// through failed, and the driver reconnects and resyncs the handset.
+func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, failed func(error), clk clock.Clock, done chan<- struct{}) {
 	defer close(done)
+	refusals := ratelog.New(clk, refusedLogEvery)
 	for {
 		c, err := box.take(ctx)
 		if err != nil {
 			return
 		}
-		if err := s.Send(ctx, c.Line); err != nil {
-			if ctx.Err() == nil {
-				log.Warn("cannot send to the host", "command", c.Line, "err", err)
+		err = s.Send(ctx, c.Line)
+		switch {
+		case err == nil, ctx.Err() != nil:
+		case errors.Is(err, phoneapi.ErrRejected):
+			if ok, suppressed, total := refusals.Allow(); ok {
+				log.Warn("the host refused a command; going on with the next", "command", c.Line, "err", err,
+					"suppressed_since_last", suppressed, "refused_total", total)
+			}
+		default:
+			log.Warn("cannot send to the host; ending the session to reconnect", "command", c.Line, "err", err)
+			if failed != nil {
+				failed(fmt.Errorf("send %q: %w", c.Line, err))
 			}
 			return
 		}
 	}
 }
+
+// refusedLogEvery bounds the warnings about commands the host refused.
+const refusedLogEvery = 10 * time.Second
 
 func (o *owner) onUpdate(u phoneapi.Update) {
 	o.calls = u.Calls
@@ -638,9 +669,13 @@ func (o *owner) observe() {
 
 // hostLoop keeps one host session alive for the handset: dial, handshake,
 // hand the session to the owner, run it, report its loss, back off, repeat.
-func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, owner chan<- hostMsg) {
+func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, base string, owner chan<- hostMsg) {
 	bo := backoff.New(cfg.Clock, cfg.RetryMin, cfg.RetryMax)
 	for ctx.Err() == nil {
+		name, renamed := base, (<-chan struct{})(nil)
+		if cfg.Names != nil {
+			name, renamed = cfg.Names.Claim(base)
+		}
 		sess, err := cfg.Dial(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
@@ -672,11 +707,18 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 			}
 			continue
 		}
-		log.Info("host connected", "protocol", proto)
+		log.Info("host connected", "protocol", proto, "name", name)
 		started := cfg.Clock.Now()
 		runErr := make(chan error, 1)
 		rctx, stop := context.WithCancel(ctx)
 		go func() { runErr <- sess.Run(rctx) }()
+		sendErr := make(chan error, 1)
+		failed := func(err error) {
+			select {
+			case sendErr <- err:
+			default:
+			}
+		}
 		var pinging sync.WaitGroup
 		pingErr := make(chan error, 1)
 		if p, ok := sess.(pinger); ok && cfg.PingInterval > 0 {
@@ -687,7 +729,7 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 			}()
 		}
 		select {
-		case owner <- hostMsg{sess: sess, protocol: proto}:
+		case owner <- hostMsg{sess: sess, protocol: proto, failed: failed}:
 		case <-ctx.Done():
 		}
 		ran := false
@@ -696,6 +738,10 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 			ran = true
 		case err = <-pingErr:
 			log.Warn("the host stopped answering PING; treating it as gone", "err", err)
+		case err = <-sendErr:
+		case <-renamed:
+			err = errRenamed
+			log.Info("another handset earlier in --device order announces the same NAME; greeting the host again as the next number", "was", name)
 		case <-ctx.Done():
 			err = ctx.Err()
 		}
@@ -715,8 +761,9 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, name string, ow
 			return
 		}
 		// A host that left is greeted again as soon as Dial sees a new one
-		// (Dial waits for it, so this cannot spin).
-		if cfg.DialWaitsForHost && errors.Is(err, phoneapi.ErrClosed) {
+		// (Dial waits for it, so this cannot spin); a renamed handset at
+		// once (names change only when a handset opens).
+		if cfg.DialWaitsForHost && errors.Is(err, phoneapi.ErrClosed) || errors.Is(err, errRenamed) {
 			bo.Reset()
 			continue
 		}

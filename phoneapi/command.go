@@ -66,5 +66,11 @@ func SetCallStatus(id int, status string) Command {
 	return Command("SET CALL " + strconv.Itoa(id) + " STATUS " + status)
 }
 
+// SetCallDTMF is "SET CALL id DTMF digits": the pre-protocol-5 way to send
+// DTMF during a call.
+func SetCallDTMF(id int, digits string) Command {
+	return Command("SET CALL " + strconv.Itoa(id) + " DTMF " + digits)
+}
+
 // SetMute is "SET MUTE ON|OFF": the access-API way to mute.
 func SetMute(on bool) Command { return Command("SET MUTE " + onOff(on)) }

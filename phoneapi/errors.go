@@ -20,6 +20,12 @@ var (
 	ErrOffline = errors.New("phoneapi: host is offline (log in to the host and retry)")
 	// ErrTimeout means no reply arrived within ClientOptions.ReplyTimeout.
 	ErrTimeout = errors.New("phoneapi: no reply from host in time")
+	// ErrRejected means the host itself refused one command (for example a
+	// D-Bus error reply to that Invoke): the connection is still fine and
+	// the next command may succeed. A Transport wraps it only when it is
+	// sure the host, not the link, answered; every other write error means
+	// the connection is failing.
+	ErrRejected = errors.New("phoneapi: the host refused the command")
 )
 
 // Error codes from the seed's error table (skype-api-1.2 §7.10) that this

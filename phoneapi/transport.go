@@ -9,7 +9,9 @@ import (
 // Transport carries Phone API lines (without terminator) between a device and
 // a host. WriteLine must be safe for concurrent use; ReadLine is called by one
 // goroutine. Once the connection has ended, ReadLine and WriteLine return an
-// error wrapping ErrClosed. A malformed line (invalid UTF-8, too long) makes
+// error wrapping ErrClosed. A WriteLine error wrapping ErrRejected is the
+// host refusing that one line; any other WriteLine error means the
+// connection is failing. A malformed line (invalid UTF-8, too long) makes
 // ReadLine return a *ProtocolError for that line only; the next call reads
 // the next line.
 type Transport interface {

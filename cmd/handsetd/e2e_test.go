@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -13,6 +14,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/handsetd/handsetd/internal/dbustest"
+	"github.com/handsetd/handsetd/phoneapi"
 )
 
 // binDir holds phonesim, phoneapi-host and handsetd built once for the
@@ -515,5 +519,49 @@ func TestMonitorPrintsPhoneAPILines(t *testing.T) {
 	want := "HOOK OFF|BTN_PRESSED #|BTN_RELEASED #|MUTE ON"
 	if got := strings.Join(mon.lines, "|"); got != want {
 		t.Fatalf("monitor printed %q, want %q", got, want)
+	}
+}
+
+// TestProcessTwoHandsetsOwnNames proves `handsetd run` with two --device
+// makes each handset its own D-Bus client with its own NAME: two handsets
+// of the same model, or two given one --name, are numbered in --device
+// order, and lifting the first shows on the client with the plain name.
+func TestProcessTwoHandsetsOwnNames(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		extra []string
+		base  string
+	}{
+		{"same model", nil, "Generic USB Telephony Handset"},
+		{"one --name", []string{"--name", "Desk Phone"}, "Desk Phone"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			bus := dbustest.Start(t)
+			dir := t.TempDir()
+			phone1 := "unix:" + filepath.Join(dir, "phone1.sock")
+			phone2 := "unix:" + filepath.Join(dir, "phone2.sock")
+			sim1 := start(t, "phonesim", "--model", "generic-telephony", "--listen", phone1)
+			start(t, "phonesim", "--model", "generic-telephony", "--listen", phone2)
+			host := start(t, "phoneapi-host", "--dbus="+bus.Address)
+			args := append([]string{"run", "--device", "sim:" + phone1, "--device", "sim:" + phone2,
+				"--host", "dbus:" + bus.Address}, tc.extra...)
+			start(t, "handsetd", args...)
+			host.waitLine("<- NAME " + tc.base)
+			host.waitLine("<- NAME " + tc.base + " #2")
+			sim1.must("hook off")
+			host.waitLine("<- HOOK OFF")
+			st := host.say("state")
+			var hs phoneapi.HostState
+			if err := json.Unmarshal([]byte(st), &hs); err != nil {
+				t.Fatal(err)
+			}
+			hooks := map[string]string{}
+			for _, c := range hs.Clients {
+				hooks[c.Name] = c.Hook
+			}
+			if len(hs.Clients) != 2 || hooks[tc.base] != "off" || hooks[tc.base+" #2"] != "on" {
+				t.Errorf("clients %+v; want %q off hook and %q on hook", hs.Clients, tc.base, tc.base+" #2")
+			}
+		})
 	}
 }

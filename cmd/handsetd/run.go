@@ -33,6 +33,8 @@ host SPEC:   dbus (the session bus, as Skype for Linux) | dbus:system |
              stream:unix:PATH | stream:tcp:HOST:PORT
 
 run flags: --mode phone|access   --ping-interval DURATION (0 = off, else >= 5s)
+           --name NAME (handsets announcing the same NAME, by --name or as
+            the same model, become NAME, NAME #2, ... in --device order)
 --cm109-model: the keymap of a CM109 phone: atcom, gtalk, kip1000 (default), usbph01;
              it wins over cm109_model in the config file`
 
@@ -144,7 +146,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	fs.Var(&devices, "device", "handset to drive (repeatable): "+deviceKinds)
 	fast := fs.Bool("fast", false, "replay recordings as fast as the driver takes them instead of at their recorded pace")
 	host := fs.String("host", "", "Phone API host: dbus | dbus:system | dbus:ADDRESS | stream:unix:PATH | stream:tcp:HOST:PORT")
-	name := fs.String("name", "", "announce the handset with this NAME instead of its product name")
+	name := fs.String("name", "", "announce the handsets with this NAME instead of their product names (several handsets with one NAME are numbered in --device order: NAME, NAME #2, ...)")
 	modeFlag := fs.String("mode", "phone", "API spoken to the host: phone (Phone API) or access (the driver answers, dials and hangs up itself)")
 	ping := fs.Duration("ping-interval", 10*time.Second, "PING the host this often and treat a silent host as gone (0 = never; at least 5s)")
 	var cf configFlag
@@ -185,8 +187,16 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
+	// Each handset is its own client with its own NAME: handsets that would
+	// announce the same one are numbered in --device order ("X", "X #2"…).
+	names := driver.NewNames()
+	if *name != "" {
+		for i := range devices {
+			names.Slot(i).Reserve(*name)
+		}
+	}
 	cfgs := make([]driver.Config, 0, len(devices))
-	for _, spec := range devices {
+	for i, spec := range devices {
 		// A replayed handset starts playing once the host has the handset's
 		// state, so the host sees every recorded event (see startOnHook).
 		start := make(chan struct{})
@@ -214,6 +224,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			PingInterval:     *ping,
 			Mode:             mode,
 			Name:             *name,
+			Names:            names.Slot(i),
 			Logger:           hlog,
 		})
 	}

@@ -40,6 +40,7 @@ type Transport struct {
 	appeared chan struct{}       // closed when owner is first set
 	query    uint32              // serial of our GetNameOwner call
 	pending  map[uint32]struct{} // serials of our Invokes still unanswered
+	refused  map[uint32]struct{} // serials of our Invokes the host answered with a D-Bus error
 	lines    []string
 	ready    chan struct{} // holds a token while lines is non-empty
 	done     chan struct{} // closed when the transport ends
@@ -57,6 +58,7 @@ func Dial(ctx context.Context, address string, opts DialOptions) (*Transport, er
 	t := &Transport{
 		appeared: make(chan struct{}),
 		pending:  map[uint32]struct{}{},
+		refused:  map[uint32]struct{}{},
 		ready:    make(chan struct{}, 1),
 		done:     make(chan struct{}),
 	}
@@ -173,6 +175,12 @@ func (t *Transport) incoming(msg *godbus.Message) {
 		}
 		_, mine := t.pending[serial]
 		delete(t.pending, serial)
+		if mine && msg.Type == godbus.TypeError && t.owner != "" && header(msg, godbus.FieldSender) == t.owner {
+			// The host itself answered this Invoke with an error (the bus
+			// daemon's own errors — no reply in time, no such name — are
+			// failures of the link, not answers).
+			t.refused[serial] = struct{}{}
+		}
 		t.mu.Unlock()
 		if !mine || msg.Type == godbus.TypeError {
 			return // an error reaches the caller of WriteLine
@@ -298,7 +306,11 @@ func (t *Transport) ReadLine(ctx context.Context) (string, error) {
 
 // WriteLine calls Invoke(line) on the host and waits for it to return; the
 // answer, if not empty, is queued for ReadLine. Many WriteLines may run at
-// once. A D-Bus error reply is returned as an error.
+// once. A D-Bus error reply sent by the host itself is returned wrapping
+// phoneapi.ErrRejected: the host refused that one line and the connection
+// goes on. Every other failure (the bus daemon answering that the host did
+// not reply in time or is gone, a lost connection) is a failing link; when
+// the host or the connection is gone the error wraps phoneapi.ErrClosed.
 func (t *Transport) WriteLine(ctx context.Context, line string) error {
 	if err := phoneapi.CheckLine(line); err != nil {
 		return fmt.Errorf("write line: %w", err)
@@ -320,12 +332,19 @@ func (t *Transport) WriteLine(ctx context.Context, line string) error {
 		Body: []any{line},
 	}
 	call := <-t.conn.SendWithContext(ctx, msg, make(chan *godbus.Call, 1)).Done
+	// An Invoke that will not be answered any more (cancelled, failed)
+	// must not leave its serial behind; a late answer is then ignored.
+	t.mu.Lock()
+	_, refused := t.refused[msg.Serial()]
+	delete(t.refused, msg.Serial())
 	if call.Err != nil {
-		// An Invoke that will not be answered any more (cancelled, failed)
-		// must not leave its serial behind; a late answer is then ignored.
-		t.mu.Lock()
 		delete(t.pending, msg.Serial())
-		t.mu.Unlock()
+	}
+	t.mu.Unlock()
+	if call.Err != nil {
+		if refused {
+			return fmt.Errorf("invoke %s: the host answered with a D-Bus error: %w: %w", strconv.Quote(line), call.Err, phoneapi.ErrRejected)
+		}
 		if ctx.Err() != nil {
 			return fmt.Errorf("invoke %s: %w", strconv.Quote(line), ctx.Err())
 		}

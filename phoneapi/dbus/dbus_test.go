@@ -147,8 +147,16 @@ func waitCalls(t *testing.T, c *phoneapi.Client, what string, cond func(phoneapi
 // commands, Introspect, and no Notify before NAME.
 func TestRawInvoke(t *testing.T) {
 	bus := dbustest.Start(t)
-	serveHost(t, bus.Address)
-	conn, err := godbus.Connect(bus.Address)
+	h, _, _ := serveHost(t, bus.Address)
+	// Notify calls are seen on the connection's reader, in bus order.
+	notified := make(chan string, 64)
+	conn, err := godbus.Connect(bus.Address, godbus.WithIncomingInterceptor(func(msg *godbus.Message) {
+		if msg.Type == godbus.TypeMethodCall && header(msg, godbus.FieldMember) == "Notify" {
+			if s, ok := oneString(msg); ok {
+				notified <- s
+			}
+		}
+	}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,6 +170,16 @@ func TestRawInvoke(t *testing.T) {
 		}
 		return s
 	}
+	// Before NAME the client is attached (it has invoked) but must get no
+	// notification: a call rings and ends, and a raw line goes out.
+	if got := call("Invoke", "PING"); got != "PONG" {
+		t.Fatalf("PING before NAME = %q", got)
+	}
+	for _, cmd := range []string{"call in +15550001 Early", "hangup", "send USERSTATUS BEFORE_NAME"} {
+		if got := h.Exec(cmd); !strings.HasPrefix(got, "ok") {
+			t.Fatalf("%s: %s", cmd, got)
+		}
+	}
 	tests := []struct{ method, line, want string }{
 		{"Invoke", "NAME raw", "OK"},
 		{"com.Skype.API.Invoke", "PROTOCOL 9", "PROTOCOL 5"},
@@ -174,6 +192,19 @@ func TestRawInvoke(t *testing.T) {
 		if got := call(tc.method, tc.line); got != tc.want {
 			t.Errorf("%s(%q) = %q, want %q", tc.method, tc.line, got, tc.want)
 		}
+	}
+	// After NAME notifications flow; they leave in order, so had anything
+	// been queued before NAME it would come before this one.
+	if got := h.Exec("send USERSTATUS AFTER_NAME"); got != "ok" {
+		t.Fatal(got)
+	}
+	select {
+	case first := <-notified:
+		if first != "USERSTATUS AFTER_NAME" {
+			t.Errorf("first Notify = %q; want none before NAME, so USERSTATUS AFTER_NAME first", first)
+		}
+	case <-time.After(wait):
+		t.Fatal("no Notify after NAME")
 	}
 	var xml string
 	if err := obj.Call(introspectIf+".Introspect", 0).Store(&xml); err != nil {

@@ -170,3 +170,70 @@ func TestHungHostWriteLine(t *testing.T) {
 		t.Errorf("%d Invokes still pending after their callers gave up", n)
 	}
 }
+
+// TestWriteLineErrorKinds proves WriteLine tells the host refusing one line
+// from a failing link: a D-Bus error reply sent by the host wraps
+// phoneapi.ErrRejected and the next line goes through, while a host that
+// leaves the bus during an Invoke (the bus daemon answers for it) gives an
+// error wrapping phoneapi.ErrClosed and not ErrRejected.
+func TestWriteLineErrorKinds(t *testing.T) {
+	bus := dbustest.Start(t)
+	conn, err := godbus.Connect(bus.Address)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	entered := make(chan struct{}, 1)
+	release := make(chan struct{})
+	defer close(release)
+	invoke := func(line string) (string, *godbus.Error) {
+		switch line {
+		case "REFUSE":
+			return "", godbus.MakeFailedError(errors.New("host is shutting down"))
+		case "HANG":
+			entered <- struct{}{}
+			<-release
+		}
+		return "", nil
+	}
+	if err := conn.ExportMethodTable(map[string]any{"Invoke": invoke}, HostPath, HostInterface); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.RequestName(ServiceName, godbus.NameFlagDoNotQueue); err != nil {
+		t.Fatal(err)
+	}
+	tr := dial(t, bus.Address)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+
+	err = tr.WriteLine(ctx, "REFUSE")
+	if !errors.Is(err, phoneapi.ErrRejected) || errors.Is(err, phoneapi.ErrClosed) {
+		t.Fatalf("WriteLine answered by a host error = %v, want ErrRejected only", err)
+	}
+	if err := tr.WriteLine(ctx, "HOOK OFF"); err != nil {
+		t.Fatalf("WriteLine after a refused line = %v, want the link still up", err)
+	}
+
+	failed := make(chan error, 1)
+	go func() { failed <- tr.WriteLine(ctx, "HANG") }()
+	select {
+	case <-entered:
+	case <-ctx.Done():
+		t.Fatal("the Invoke never reached the host")
+	}
+	conn.Close() // the host leaves with the Invoke unanswered
+	select {
+	case err = <-failed:
+	case <-ctx.Done():
+		t.Fatal("WriteLine did not return after the host left")
+	}
+	if errors.Is(err, phoneapi.ErrRejected) || !errors.Is(err, phoneapi.ErrClosed) {
+		t.Fatalf("WriteLine to a host that left = %v, want ErrClosed and not ErrRejected", err)
+	}
+	tr.mu.Lock()
+	n, r := len(tr.pending), len(tr.refused)
+	tr.mu.Unlock()
+	if n != 0 || r != 0 {
+		t.Errorf("%d pending and %d refused serials left behind", n, r)
+	}
+}

@@ -48,24 +48,53 @@ def invoke(cmd):
     return tag, str(skype.Invoke("%s %s" % (tag, cmd)))
 
 
+# Command ids ("#id") came with protocol 4. Until PROTOCOL is agreed the
+# connection speaks protocol 1, which has none, so the host answers NAME
+# with a plain "OK" by design: that reply must be exactly "OK". The host
+# applies the agreed protocol before it answers PROTOCOL, so from that reply
+# on, while the agreed protocol is 4 or later, every reply must carry
+# exactly the tag of its command: an untagged or differently tagged reply
+# fails.
+tagged = [False]
+
+
 def expect(cmd, want):
     tag, got = invoke(cmd)
-    ok = got in [tag + " " + w for w in want] or got in want
+    if tagged[0]:
+        ok = got in [tag + " " + w for w in want]
+    else:
+        ok = got in want
     if not ok:
-        raise SystemExit("FAIL: %r answered %r, want %r" % (cmd, got, want))
+        raise SystemExit("FAIL: %r answered %r, want %r (tag %s required: %s)" % (cmd, got, want, tag, tagged[0]))
     return got
+
+
+def agree(n):
+    """Offers protocol n and requires the host to agree to exactly n."""
+    tag, got = invoke("PROTOCOL %d" % n)
+    words = got.split()
+    if words[:1] == [tag]:
+        words = words[1:]
+    elif n >= 4:
+        raise SystemExit("FAIL: PROTOCOL %d answered %r, want it tagged %s" % (n, got, tag))
+    if words != ["PROTOCOL", str(n)]:
+        raise SystemExit("FAIL: PROTOCOL %d answered %r, want %s PROTOCOL %d" % (n, got, tag, n))
+    tagged[0] = n >= 4
 
 
 try:
     expect("NAME Skype4Py-style", ["OK"])
-    expect("PROTOCOL 5", ["PROTOCOL 5"])
+    agree(5)
     expect("PING", ["PONG"])
     expect("GET CALL 4242 STATUS", ["ERROR 12 Unknown call"])
     expect("FROBNICATE", ["ERROR 2 Unknown command"])
     expect("GET FOO", ["ERROR 7 GET: invalid WHAT"])
     expect("GET MUTE", ["MUTE OFF"])
+except SystemExit as e:
+    print(str(e), flush=True)
+    sys.exit(1)
 except dbus.DBusException as e:
-    print("FAIL: %s" % e)
+    print("FAIL: %s" % e, flush=True)
     sys.exit(1)
 
 state = {"call": None, "answered": False}

@@ -1,0 +1,150 @@
+package driver
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/handsetd/handsetd/phoneapi"
+)
+
+// TestNamesNumberInSlotOrder proves the numbering rule: whatever order the
+// handsets claim in, the first slot with a name keeps it and later slots
+// get " #2", " #3"; other names are left alone; and a handset renumbered by
+// an earlier slot's claim is told so through its channel.
+func TestNamesNumberInSlotOrder(t *testing.T) {
+	type claim struct {
+		slot int
+		base string
+	}
+	tests := []struct {
+		name   string
+		claims []claim
+		want   map[int]string
+	}{
+		{"distinct names stay", []claim{{0, "A"}, {1, "B"}}, map[int]string{0: "A", 1: "B"}},
+		{"same model in order", []claim{{0, "A"}, {1, "A"}, {2, "A"}}, map[int]string{0: "A", 1: "A #2", 2: "A #3"}},
+		{"same model out of order", []claim{{2, "A"}, {1, "A"}, {0, "A"}}, map[int]string{0: "A", 1: "A #2", 2: "A #3"}},
+		{"numbers count only equal names", []claim{{0, "A"}, {1, "B"}, {2, "A"}}, map[int]string{0: "A", 1: "B", 2: "A #2"}},
+		{"a slot changing model frees its number", []claim{{0, "A"}, {1, "A"}, {0, "B"}}, map[int]string{0: "B", 1: "A"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n := NewNames()
+			for _, c := range tc.claims {
+				n.Slot(c.slot).Claim(c.base)
+			}
+			for slot, want := range tc.want {
+				base := ""
+				for _, c := range tc.claims {
+					if c.slot == slot {
+						base = c.base
+					}
+				}
+				if got, _ := n.Slot(slot).Claim(base); got != want {
+					t.Errorf("slot %d = %q, want %q", slot, got, want)
+				}
+			}
+		})
+	}
+
+	n := NewNames()
+	late, changed := n.Slot(1).Claim("A")
+	if late != "A" {
+		t.Fatalf("a lone handset = %q, want A", late)
+	}
+	select {
+	case <-changed:
+		t.Fatal("changed closed with nothing changed")
+	default:
+	}
+	if _, other := n.Slot(2).Claim("B"); other == nil {
+		t.Fatal("no channel for slot 2")
+	}
+	select {
+	case <-changed:
+		t.Fatal("another name renumbered slot 1")
+	default:
+	}
+	if got, _ := n.Slot(0).Claim("A"); got != "A" {
+		t.Fatalf("slot 0 = %q, want A", got)
+	}
+	select {
+	case <-changed:
+	default:
+		t.Fatal("slot 1 was renumbered without being told")
+	}
+	if got, _ := n.Slot(1).Claim("A"); got != "A #2" {
+		t.Fatalf("slot 1 after slot 0 claimed = %q, want A #2", got)
+	}
+	// Reserve fixes the order before any handset opens.
+	r := NewNames()
+	r.Slot(0).Reserve("Desk")
+	r.Slot(1).Reserve("Desk")
+	if got, _ := r.Slot(1).Claim("Desk"); got != "Desk #2" {
+		t.Fatalf("reserved slot 1 = %q, want Desk #2", got)
+	}
+}
+
+// TestTwoIdenticalHandsetsHaveTheirOwnNames proves two handsets of the same
+// model are two clients of the host with two NAMEs, numbered in slot order
+// even when the second slot's handset opens first: it is renumbered and
+// greets the host again. Lifting the first slot's handset shows on the
+// client with the plain name only.
+func TestTwoIdenticalHandsetsHaveTheirOwnNames(t *testing.T) {
+	lines := make(chan struct{}, 1) // a token whenever the host processed a line
+	host := phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(string, phoneapi.Direction, string) {
+		select {
+		case lines <- struct{}{}:
+		default:
+		}
+	}})
+	ctx, cancel := context.WithCancel(context.Background())
+	var serving sync.WaitGroup
+	t.Cleanup(func() { cancel(); serving.Wait() }) // runs after the drivers' cleanups
+	dial := func(context.Context) (Session, error) {
+		dev, hostEnd := phoneapi.Pipe()
+		serving.Add(1)
+		go func() {
+			defer serving.Done()
+			_ = host.Serve(ctx, hostEnd)
+		}()
+		return NewClientSession(dev, phoneapi.ClientOptions{}), nil
+	}
+	const base = "Generic USB Telephony Handset"
+	waitClients := func(clients ...string) {
+		t.Helper()
+		sort.Strings(clients)
+		want := strings.Join(clients, ",")
+		deadline := time.After(waitLimit)
+		for {
+			var got []string
+			for _, c := range host.State().Clients {
+				got = append(got, c.Name+"="+c.Hook)
+			}
+			sort.Strings(got)
+			if strings.Join(got, ",") == want {
+				return
+			}
+			select {
+			case <-lines:
+			case <-deadline:
+				t.Fatalf("host clients %q, want %s", got, want)
+			}
+		}
+	}
+	names := NewNames()
+	_, obs1 := startDriver(t, Config{Dial: dial, Names: names.Slot(1)})
+	obs1.wait(t, "slot 1 up", func(o Observation, _ int) bool { return o.HostUp })
+	waitClients(base + "=on")
+	first, obs0 := startDriver(t, Config{Dial: dial, Names: names.Slot(0)})
+	obs0.wait(t, "slot 0 up", func(o Observation, _ int) bool { return o.HostUp })
+	waitClients(base+"=on", base+" #2=on")
+	if err := first.HookOff(); err != nil {
+		t.Fatal(err)
+	}
+	waitClients(base+"=off", base+" #2=on")
+}
