@@ -35,7 +35,10 @@
 // and terminating closes every stream. System is the one owner of PortAudio
 // in the process: one goroutine makes every PortAudio call, counts the
 // streams it has open, and on Rescan closes them (with a ramp), re-scans,
-// and reopens the tones that were playing.
+// and reopens the tones that were playing (after a failed re-scan, with the
+// next one that succeeds). Because a re-scan interrupts every handset's
+// tone, RescanIfChanged re-scans only when the machine's list of sound
+// cards (Finder.SoundCards) changed since the last one.
 //
 // # Tones
 //

@@ -303,3 +303,27 @@ func (f Finder) Lookup(info hid.Info, l DeviceLister) (Names, error) {
 	}
 	return Match(cards, devs)
 }
+
+// SoundCards lists the machine's ALSA sound cards as "cardN id usbid", in
+// order: what a re-scan would find. Two lists differ when a card came, went,
+// or another device took a number (System.RescanIfChanged).
+func (f Finder) SoundCards() ([]string, error) {
+	dirs, err := filepath.Glob(filepath.Join(f.asound(), "card*"))
+	if err != nil {
+		return nil, fmt.Errorf("list sound cards: %w", err)
+	}
+	cards := []string{}
+	for _, d := range dirs {
+		n := strings.TrimPrefix(filepath.Base(d), "card")
+		if _, err := strconv.Atoi(n); err != nil || !isDir(d) {
+			continue
+		}
+		cards = append(cards, strings.TrimSpace("card"+n+" "+readTrim(filepath.Join(d, "id"))+" "+readTrim(filepath.Join(d, "usbid"))))
+	}
+	slices.SortFunc(cards, func(a, b string) int {
+		na, _ := strconv.Atoi(strings.TrimPrefix(strings.Fields(a)[0], "card"))
+		nb, _ := strconv.Atoi(strings.TrimPrefix(strings.Fields(b)[0], "card"))
+		return na - nb
+	})
+	return cards, nil
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
+	"slices"
 	"sync"
 	"time"
 
@@ -46,6 +47,21 @@ type System struct {
 	playing map[*Player]*stream
 	ended   chan *stream
 	hooks   hooks
+	// grace bounds the wait for a fade-out before a stream is aborted.
+	grace time.Duration
+	// pending are the tones a failed re-scan closed: the next successful
+	// one reopens them where they were.
+	pending map[*Player]resumePoint
+	// scanned is the sound card list PortAudio last scanned with
+	// (RescanIfChanged); nil when unknown.
+	scanned []string
+}
+
+// resumePoint is where a tone stopped by a re-scan picks up again.
+type resumePoint struct {
+	device string
+	tone   Tone
+	pos    int64
 }
 
 // hooks let tests observe the audio thread; set them with do.
@@ -54,6 +70,16 @@ type hooks struct {
 	fill func(st *stream, pos int64)
 	// stopped runs on the owner goroutine right after a fade-out was asked.
 	stopped func(st *stream)
+	// initialize, when set, runs before PortAudio is initialised by a
+	// re-scan; its error makes the re-scan fail as if PortAudio had.
+	initialize func() error
+}
+
+// paStream is what the owner does with an open PortAudio stream.
+type paStream interface {
+	Stop() error
+	Abort() error
+	Close() error
 }
 
 // stream is one open tone stream.
@@ -63,7 +89,7 @@ type stream struct {
 	device string
 	rate   float64
 	gen    *Generator
-	pa     *portaudio.Stream
+	pa     paStream
 }
 
 // Player plays one handset's tones: at most one at a time, on one device.
@@ -98,6 +124,8 @@ func Start(ctx context.Context, opts Options) (*System, error) {
 		dirty:   map[*Player]bool{},
 		playing: map[*Player]*stream{},
 		ended:   make(chan *stream, 16),
+		grace:   4*opts.BufferDuration + 200*time.Millisecond,
+		pending: map[*Player]resumePoint{},
 	}
 	started := make(chan error, 1)
 	go s.run(ctx, started)
@@ -143,6 +171,11 @@ func (s *System) run(ctx context.Context, started chan<- error) {
 
 func (s *System) initialize() error {
 	s.devices = nil
+	if s.hooks.initialize != nil {
+		if err := s.hooks.initialize(); err != nil {
+			return fmt.Errorf("initialise PortAudio: %w", err)
+		}
+	}
 	if err := portaudio.Initialize(); err != nil {
 		return fmt.Errorf("initialise PortAudio: %w", err)
 	}
@@ -198,32 +231,63 @@ func (s *System) Devices() ([]Device, error) {
 // out and closes every tone stream of ours, then terminates and initialises
 // PortAudio, then reopens the tones that were playing, each where its
 // cadence was.
+//
+// A re-scan that fails leaves no tone playing, but remembers the ones that
+// were: the next successful re-scan brings them back.
 func (s *System) Rescan(ctx context.Context) error {
 	var err error
-	if e := s.do(ctx, func() {
-		resume := map[*Player]int64{}
-		for p, st := range s.playing {
-			resume[p] = s.closeStream(st)
-		}
-		clear(s.playing)
-		if e := portaudio.Terminate(); e != nil {
-			s.opts.Logger.Warn("terminating PortAudio for a re-scan failed", "err", e)
-		}
-		if err = s.initialize(); err != nil {
-			// Without PortAudio no tone can play; say so to every waiter.
-			s.failWaiters(err)
-			return
-		}
-		s.mu.Lock()
-		for p := range resume {
-			s.dirty[p] = true
-		}
-		s.mu.Unlock()
-		s.reconcileResume(resume)
-	}); e != nil {
+	if e := s.do(ctx, func() { err = s.rescan(nil) }); e != nil {
 		return e
 	}
 	return err
+}
+
+// RescanIfChanged re-scans like Rescan, but only when cards, the machine's
+// list of sound cards (Finder.SoundCards), differs from the list of the last
+// re-scan made through it, so the tones of other handsets are not
+// interrupted for nothing. It reports whether it re-scanned. The first call
+// always re-scans.
+func (s *System) RescanIfChanged(ctx context.Context, cards []string) (bool, error) {
+	var err error
+	var did bool
+	if e := s.do(ctx, func() {
+		if s.scanned != nil && slices.Equal(s.scanned, cards) {
+			return
+		}
+		did = true
+		err = s.rescan(slices.Clone(cards))
+	}); e != nil {
+		return false, e
+	}
+	return did, err
+}
+
+// rescan runs on the owner goroutine. cards, when not nil, is recorded as
+// the card list scanned once the re-scan succeeds.
+func (s *System) rescan(cards []string) error {
+	for p, st := range s.playing {
+		s.pending[p] = resumePoint{device: st.device, tone: st.gen.Tone(), pos: s.closeStream(st)}
+	}
+	clear(s.playing)
+	s.scanned = nil
+	if e := portaudio.Terminate(); e != nil {
+		s.opts.Logger.Warn("terminating PortAudio for a re-scan failed", "err", e)
+	}
+	if err := s.initialize(); err != nil {
+		// Without PortAudio no tone can play; say so to every waiter.
+		s.failWaiters(err)
+		return err
+	}
+	s.scanned = cards
+	resume := s.pending
+	s.pending = map[*Player]resumePoint{}
+	s.mu.Lock()
+	for p := range resume {
+		s.dirty[p] = true
+	}
+	s.mu.Unlock()
+	s.reconcileResume(resume)
+	return nil
 }
 
 // NewPlayer returns a player for one handset. Close it when the handset goes.
@@ -249,6 +313,14 @@ func (p *Player) Play(ctx context.Context, device string, tone Tone) error {
 	select {
 	case err := <-ch:
 		return err
+	case <-p.s.done:
+		// The owner may have answered just before it ended.
+		select {
+		case err := <-ch:
+			return err
+		default:
+			return ErrClosed
+		}
 	case <-ctx.Done():
 		return ctx.Err()
 	}
@@ -295,7 +367,7 @@ type want struct {
 	closed bool
 }
 
-func (s *System) reconcileResume(resume map[*Player]int64) {
+func (s *System) reconcileResume(resume map[*Player]resumePoint) {
 	s.mu.Lock()
 	wants := make(map[*Player]want, len(s.dirty))
 	for p := range s.dirty {
@@ -315,7 +387,7 @@ func (s *System) reconcileResume(resume map[*Player]int64) {
 	}
 }
 
-func (s *System) apply(p *Player, w want, resume map[*Player]int64) error {
+func (s *System) apply(p *Player, w want, resume map[*Player]resumePoint) error {
 	cur := s.playing[p]
 	silent := w.tone.IsSilent() || w.device == ""
 	if cur != nil && !silent && cur.device == w.device && cur.gen.Tone() == w.tone && w.tone.Duration == 0 {
@@ -326,10 +398,21 @@ func (s *System) apply(p *Player, w want, resume map[*Player]int64) error {
 		s.closeStream(cur)
 		delete(s.playing, p)
 	}
+	// A tone that is asked again while PortAudio is down still resumes
+	// after the next re-scan; any other wish replaces it.
+	r, resuming := s.pending[p]
+	delete(s.pending, p)
 	if silent {
 		return nil
 	}
-	st, err := s.open(p, w, resume[p])
+	start := int64(0)
+	if rp, ok := resume[p]; ok && rp.device == w.device && rp.tone == w.tone {
+		start = rp.pos
+	}
+	st, err := s.open(p, w, start)
+	if err != nil && resuming && r.device == w.device && r.tone == w.tone {
+		s.pending[p] = r
+	}
 	if err != nil {
 		return err
 	}
@@ -393,15 +476,20 @@ func (s *System) open(p *Player, w want, start int64) (*stream, error) {
 		return nil, fmt.Errorf("play %s: start %q: %w", w.tone, w.device, err)
 	}
 	if w.tone.Duration > 0 {
-		go func() {
-			<-gen.Done()
-			select {
-			case s.ended <- st:
-			case <-s.done:
-			}
-		}()
+		go s.watch(st)
 	}
 	return st, nil
+}
+
+// watch tells the owner when a tone with a Duration has played out. The
+// generator is always done eventually: it plays out, fades after a stop,
+// or is abandoned when its stream is aborted.
+func (s *System) watch(st *stream) {
+	<-st.gen.Done()
+	select {
+	case s.ended <- st:
+	case <-s.done:
+	}
 }
 
 // closeStream fades the tone out, stops and closes the stream, and returns
@@ -412,7 +500,7 @@ func (s *System) closeStream(st *stream) int64 {
 		s.hooks.stopped(st)
 	}
 	// The fade takes one buffer; allow a few for a busy machine, then cut.
-	grace := time.NewTimer(4*s.opts.BufferDuration + 200*time.Millisecond)
+	grace := time.NewTimer(s.grace)
 	defer grace.Stop()
 	var err error
 	select {
@@ -420,6 +508,8 @@ func (s *System) closeStream(st *stream) int64 {
 		err = st.pa.Stop()
 	case <-grace.C:
 		err = st.pa.Abort()
+		// No callback will finish the fade now: release Done's waiters.
+		st.gen.Abandon()
 	}
 	if err != nil {
 		s.opts.Logger.Warn("stopping a tone stream failed", "device", st.device, "err", err)

@@ -195,7 +195,10 @@ func Sample(t Tone, rate float64, n int64) float32 {
 type Generator struct {
 	tone Tone
 	rate float64
-	n    int64 // next sample index; touched by Fill only
+	// n is the next sample index. Only Fill writes it, but Position may
+	// read it from another goroutine after the stream was aborted, when
+	// nothing orders the audio thread's last write before the read.
+	n atomic.Int64
 
 	stop     atomic.Bool
 	stopAt   int64 // sample index where the fade-out began; -1 before
@@ -206,29 +209,38 @@ type Generator struct {
 // NewGenerator returns a generator of t at rate samples per second, starting
 // at sample start (0 for a fresh tone).
 func NewGenerator(t Tone, rate float64, start int64) *Generator {
-	return &Generator{tone: t, rate: rate, n: start, stopAt: -1, done: make(chan struct{})}
+	g := &Generator{tone: t, rate: rate, stopAt: -1, done: make(chan struct{})}
+	g.n.Store(start)
+	return g
 }
 
 // Tone is the tone being generated.
 func (g *Generator) Tone() Tone { return g.tone }
 
-// Position is the index of the next sample Fill writes. Only meaningful once
-// the generator is done, or from the goroutine that calls Fill.
-func (g *Generator) Position() int64 { return g.n }
+// Position is the index of the next sample Fill writes. It is safe to call
+// from any goroutine; it is exact once the generator is done or its stream
+// stopped.
+func (g *Generator) Position() int64 { return g.n.Load() }
 
 // Stop asks the generator to fade out: the next Fill ramps to silence within
 // its buffer (over Ramp, or the whole buffer if that is shorter) and fills
 // with silence from then on.
 func (g *Generator) Stop() { g.stop.Store(true) }
 
-// Done is closed once a stopped generator has faded out completely, or a
-// tone with a Duration has ended.
+// Done is closed once a stopped generator has faded out completely, a tone
+// with a Duration has ended, or Abandon was called.
 func (g *Generator) Done() <-chan struct{} { return g.done }
+
+// Abandon marks the generator done without waiting for Fill: its stream was
+// aborted, so no Fill will ever finish the fade. Whoever waits on Done is
+// released.
+func (g *Generator) Abandon() { g.doneOnce.Do(func() { close(g.done) }) }
 
 // Fill writes the next len(out) samples of a mono stream.
 func (g *Generator) Fill(out []float32) {
+	pos := g.n.Load()
 	if g.stop.Load() && g.stopAt < 0 {
-		g.stopAt = g.n
+		g.stopAt = pos
 	}
 	fade := int64(0)
 	if g.stopAt >= 0 {
@@ -238,7 +250,7 @@ func (g *Generator) Fill(out []float32) {
 		}
 	}
 	for i := range out {
-		n := g.n + int64(i)
+		n := pos + int64(i)
 		if g.stopAt >= 0 {
 			k := n - g.stopAt
 			if k >= fade {
@@ -250,9 +262,10 @@ func (g *Generator) Fill(out []float32) {
 		}
 		out[i] = Sample(g.tone, g.rate, n)
 	}
-	g.n += int64(len(out))
-	ended := g.tone.Duration > 0 && g.n >= samples(g.tone.Duration, g.rate)
-	if (g.stopAt >= 0 && g.n-g.stopAt >= fade) || ended || g.tone.IsSilent() {
+	pos += int64(len(out))
+	g.n.Store(pos)
+	ended := g.tone.Duration > 0 && pos >= samples(g.tone.Duration, g.rate)
+	if (g.stopAt >= 0 && pos-g.stopAt >= fade) || ended || g.tone.IsSilent() {
 		g.doneOnce.Do(func() { close(g.done) })
 	}
 }

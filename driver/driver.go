@@ -67,6 +67,10 @@ type Config struct {
 	// Audio, when set, finds the handset's own sound device each time the
 	// handset is opened; its names replace AudioIn and AudioOut.
 	Audio AudioLookup
+	// AudioRetry is how long after an open a lookup that did not find
+	// everything is tried again (default 5 s; negative: never). Names found
+	// late are announced to the host then.
+	AudioRetry time.Duration
 	// AudioGone, when set, is called after the handset was closed because
 	// it went away, so the sound device list can be re-scanned without its
 	// card.
@@ -122,6 +126,9 @@ func (c *Config) defaults() {
 	}
 	if c.HandshakeTimeout <= 0 {
 		c.HandshakeTimeout = 5 * time.Second
+	}
+	if c.AudioRetry == 0 {
+		c.AudioRetry = defaultAudioRetry
 	}
 	if c.RetryMin <= 0 {
 		c.RetryMin = 50 * time.Millisecond
@@ -226,7 +233,6 @@ type owner struct {
 	tick   timer         // when the call clock on the display next moves
 
 	audioIn, audioOut string
-	selfRing          bool // the device rings by itself
 	tone              Tone // last tone asked of cfg.Tones
 
 	access Access         // used in ModeAccess
@@ -324,14 +330,28 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 	}()
 
 	o := newOwner(cfg, dev, prof)
-	o.audioIn, o.audioOut, o.selfRing = cfg.AudioIn, cfg.AudioOut, canRing(prof)
+	o.audioIn, o.audioOut = cfg.AudioIn, cfg.AudioOut
+	audioLate := make(chan audioFound, 1)
 	if cfg.Audio != nil {
-		o.audioIn, o.audioOut = cfg.Audio(ctx, dev.Info())
+		opened := cfg.Clock.Now()
+		in, out, err := cfg.Audio(ctx, dev.Info())
+		o.audioIn, o.audioOut = in, out
+		switch {
+		case err == nil:
+			log.Info("handset's own sound device", "audio_in", in, "audio_out", out)
+		case cfg.AudioRetry > 0:
+			log.Info("handset's sound device not found yet; announcing the host's default meanwhile and looking again",
+				"audio_in", in, "audio_out", out, "for", cfg.AudioRetry, "why", err)
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				retryAudio(ctx, cfg, dev.Info(), opened, audioLate)
+			}()
+		default:
+			o.audioNotFound(log, in, out, err)
+		}
 	}
 	if cfg.Tones != nil {
-		if o.audioOut == "" {
-			log.Info("no sound device of the handset's own; it plays no tones")
-		}
 		defer func() { o.setTone(Tone{}) }()
 	}
 	defer o.stopSender()
@@ -355,6 +375,8 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 			o.onReport(log, r.data)
 		case m := <-hostCh:
 			o.onHost(ctx, log, m)
+		case f := <-audioLate:
+			o.onAudioFound(log, f)
 		case u, ok := <-updates:
 			if !ok {
 				// The session is over; hostLoop reports the loss.
@@ -543,6 +565,38 @@ func (o *owner) onUpdate(u phoneapi.Update) {
 	o.h.HostCallClock(len(all) > 0, id, secs, o.clk.Now())
 }
 
+// audioNotFound logs the final outcome of a lookup that did not find
+// everything.
+func (o *owner) audioNotFound(log *slog.Logger, in, out string, err error) {
+	msg := "announcing the host's default sound device for what was not found"
+	if o.cfg.Tones != nil && out == "" {
+		msg += "; the handset plays no tones"
+	}
+	log.Warn(msg, "audio_in", in, "audio_out", out, "why", err)
+}
+
+// onAudioFound takes the outcome of the lookup retried after the open: new
+// names are announced to the host at once, and a tone playing moves to the
+// new device.
+func (o *owner) onAudioFound(log *slog.Logger, f audioFound) {
+	if f.err != nil {
+		o.audioNotFound(log, f.in, f.out, f.err)
+	} else {
+		log.Info("handset's own sound device, found after the open", "audio_in", f.in, "audio_out", f.out)
+	}
+	if f.in == o.audioIn && f.out == o.audioOut {
+		return
+	}
+	if f.out != o.audioOut && o.tone != (Tone{}) {
+		o.setTone(Tone{}) // silence it where it was; apply restarts it
+	}
+	o.audioIn, o.audioOut = f.in, f.out
+	if o.box != nil && o.cfg.Mode != ModeAccess {
+		o.box.put(Command{Line: phoneapi.AudioIn(o.audioIn)})
+		o.box.put(Command{Line: phoneapi.AudioOut(o.audioOut)})
+	}
+}
+
 // setTone asks cfg.Tones for tone when it differs from the last one asked.
 func (o *owner) setTone(t Tone) {
 	if o.cfg.Tones == nil || o.audioOut == "" || t == o.tone {
@@ -560,8 +614,7 @@ func (o *owner) apply() error {
 	now := o.clk.Now()
 	o.tick.at(o.clk, o.h.Tick(now))
 	// A talking profile may learn only from the device whether it rings.
-	o.selfRing = canRing(o.prof)
-	o.setTone(o.h.Tone(o.selfRing))
+	o.setTone(o.h.Tone(canRing(o.prof)))
 	out := o.h.Output()
 	if o.fresh || out != o.applied {
 		reports, err := o.prof.Encode(out)

@@ -3,8 +3,10 @@ package driver
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/internal/backoff"
 )
 
 // ToneKind is which call-progress tone a handset should be playing.
@@ -57,11 +59,49 @@ type Tones interface {
 
 // AudioLookup finds the sound device names of an opened handset, to announce
 // as AUDIO_IN and AUDIO_OUT; "" means the host's default. It is called on
-// every open, so it may re-scan for a handset just plugged in.
-type AudioLookup func(ctx context.Context, info hid.Info) (in, out string)
+// every open, so it may re-scan for a handset just plugged in. err says why
+// a name is "" (the names it did find are still returned); the driver then
+// looks again for a while (Config.AudioRetry), because the kernel may
+// register the handset's sound card after its HID node.
+type AudioLookup func(ctx context.Context, info hid.Info) (in, out string, err error)
 
-// ringer is what a profile says about its own ringer; a profile without the
-// method is taken to ring by itself.
+// audioFound is the outcome of a lookup retried after the open.
+type audioFound struct {
+	in, out string
+	err     error
+}
+
+// Defaults of the lookup's retries after an open.
+const (
+	defaultAudioRetry = 5 * time.Second
+	audioRetryMin     = 100 * time.Millisecond
+	audioRetryMax     = time.Second
+)
+
+// retryAudio looks for the handset's sound device again, with a bounded
+// backoff on cfg.Clock, until it is found or cfg.AudioRetry has passed since
+// the open; it sends the outcome (found, or the last failure) to found.
+func retryAudio(ctx context.Context, cfg Config, info hid.Info, opened time.Time, found chan<- audioFound) {
+	bo := backoff.New(cfg.Clock, audioRetryMin, audioRetryMax)
+	deadline := opened.Add(cfg.AudioRetry)
+	for {
+		if bo.Wait(ctx) != nil {
+			return
+		}
+		in, out, err := cfg.Audio(ctx, info)
+		if err == nil || !cfg.Clock.Now().Before(deadline) {
+			select {
+			case found <- audioFound{in: in, out: out, err: err}:
+			case <-ctx.Done():
+			}
+			return
+		}
+	}
+}
+
+// ringer is what a profile says about its own ringer (keymap.Ringer); a
+// profile without the method is taken to ring by itself. The answer may
+// change once the profile knows its model, so it is asked on every apply.
 type ringer interface {
 	HasRinger() bool
 }

@@ -31,6 +31,12 @@ type toneRig struct {
 
 func startToneRig(t *testing.T, model string) *toneRig {
 	t.Helper()
+	return startToneRigWith(t, model, nil)
+}
+
+// startToneRigWith is startToneRig with edit applied to the driver's Config.
+func startToneRigWith(t *testing.T, model string, edit func(*Config)) *toneRig {
+	t.Helper()
 	h, err := firmwaresim.New(model, firmwaresim.Options{})
 	if err != nil {
 		t.Fatal(err)
@@ -54,11 +60,14 @@ func startToneRig(t *testing.T, model string) *toneRig {
 			go func() { defer wg.Done(); _ = r.host.Serve(ctx, b) }()
 			return NewClientSession(a, phoneapi.ClientOptions{}), nil
 		},
-		Audio: func(_ context.Context, info hid.Info) (string, string) {
-			return "in:" + info.Product, "out:" + info.Product
+		Audio: func(_ context.Context, info hid.Info) (string, string, error) {
+			return "in:" + info.Product, "out:" + info.Product, nil
 		},
 		AudioGone: func(context.Context) { r.gone <- struct{}{} },
 		Tones:     r.tones,
+	}
+	if edit != nil {
+		edit(&cfg)
 	}
 	wg.Add(1)
 	go func() { defer wg.Done(); _ = Run(ctx, cfg) }()

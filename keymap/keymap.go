@@ -103,3 +103,17 @@ type Profile interface {
 	// device in full.
 	Encode(out Output) ([][]byte, error)
 }
+
+// Ringer is implemented by profiles that know whether their device can
+// ring by itself. A device that cannot (a headset with no Ringer usage, a
+// phone that rings through its speaker) is rung by the driver playing the
+// ring on the handset's own sound device. A profile without the method is
+// taken to ring by itself. The answer may change once the profile has
+// talked to the device and knows its model; the driver asks again after
+// every report.
+//
+// Ringer is one of the optional interfaces a Profile may implement (their
+// list is in overrides.go); a profile wrapper must keep them.
+type Ringer interface {
+	HasRinger() bool
+}

@@ -25,30 +25,74 @@ func WithOverrides(p Profile, o Overrides) Profile {
 	for k, v := range o.Keys {
 		keys[k] = v
 	}
-	ov := &overridden{Profile: p, name: o.Name, keys: keys}
-	// Keep the optional halves of the contract, or a talking phone would
-	// fall silent behind its overrides.
-	t, talks := p.(Talker)
-	d, shows := p.(Display)
+	return keepOptional(&overridden{Profile: p, name: o.Name, keys: keys}, p)
+}
+
+// The optional interfaces: besides Profile, a profile may implement these,
+// and the driver looks for them with a type assertion. A wrapper such as
+// overridden embeds the Profile interface, which hides every other method
+// of what it wraps, so keepOptional gives the wrapper back exactly the
+// optional interfaces of the inner profile: no fewer (a ringerless headset
+// would stop ringing through its speaker behind a user's config, a talking
+// phone would fall silent), and no more (a profile without the method means
+// something of its own).
+//
+//   - Ringer: whether the device rings by itself.
+//   - Talker: the profile holds its own conversation with the device.
+//   - Display: the device has a text display.
+//
+// To add one, add it to this list, to keepOptional (one struct per
+// combination of the interfaces) and to the table of
+// TestWithOverridesKeepsOptional, which checks every combination.
+//
+// keepOptional returns w with the optional interfaces of inner.
+func keepOptional(w Profile, inner Profile) Profile {
+	r, rings := inner.(Ringer)
+	t, talks := inner.(Talker)
+	d, shows := inner.(Display)
 	switch {
+	case rings && talks && shows:
+		return struct {
+			Profile
+			Ringer
+			Talker
+			Display
+		}{w, r, t, d}
+	case rings && talks:
+		return struct {
+			Profile
+			Ringer
+			Talker
+		}{w, r, t}
+	case rings && shows:
+		return struct {
+			Profile
+			Ringer
+			Display
+		}{w, r, d}
 	case talks && shows:
 		return struct {
-			*overridden
+			Profile
 			Talker
 			Display
-		}{ov, t, d}
+		}{w, t, d}
+	case rings:
+		return struct {
+			Profile
+			Ringer
+		}{w, r}
 	case talks:
 		return struct {
-			*overridden
+			Profile
 			Talker
-		}{ov, t}
+		}{w, t}
 	case shows:
 		return struct {
-			*overridden
+			Profile
 			Display
-		}{ov, d}
+		}{w, d}
 	}
-	return ov
+	return w
 }
 
 // overridden is a Profile with a user's overrides on top.

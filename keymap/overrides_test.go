@@ -4,6 +4,7 @@ import (
 	"errors"
 	"reflect"
 	"testing"
+	"time"
 )
 
 // stubProfile decodes a report into the events a test put in it.
@@ -73,5 +74,119 @@ func TestWithOverrides(t *testing.T) {
 	m["1"] = ""
 	if got, _ := p.Decode(nil); len(got) != 1 || got[0].Key != "2" {
 		t.Errorf("overrides share the caller's map: %v", got)
+	}
+}
+
+// The optional parts a stub can be made of, one per optional interface.
+type ringerPart struct{ rings bool }
+
+func (r ringerPart) HasRinger() bool { return r.rings }
+
+type talkerPart struct{}
+
+func (talkerPart) Talk(time.Time) ([][]byte, time.Time) { return [][]byte{{9}}, time.Time{} }
+
+type displayPart struct{}
+
+func (displayPart) DisplayWidth() int { return 16 }
+
+// TestWithOverridesKeepsOptional proves a profile wrapped with overrides
+// exposes exactly the optional interfaces (the list in overrides.go) the
+// inner profile does, with the inner answers, for every combination: a
+// ringerless headset or a P4K named in the user's config still rings
+// through its speaker, a talking phone still talks, and no profile grows
+// an interface it does not have.
+func TestWithOverridesKeepsOptional(t *testing.T) {
+	// One checker per optional interface: whether p has it, and what it
+	// answers.
+	optional := map[string]func(p Profile) (bool, any){
+		"Ringer": func(p Profile) (bool, any) {
+			r, ok := p.(Ringer)
+			if !ok {
+				return false, nil
+			}
+			return true, r.HasRinger()
+		},
+		"Talker": func(p Profile) (bool, any) {
+			r, ok := p.(Talker)
+			if !ok {
+				return false, nil
+			}
+			out, _ := r.Talk(time.Time{})
+			return true, len(out)
+		},
+		"Display": func(p Profile) (bool, any) {
+			r, ok := p.(Display)
+			if !ok {
+				return false, nil
+			}
+			return true, r.DisplayWidth()
+		},
+	}
+	s := stubProfile{}
+	no, yes := ringerPart{false}, ringerPart{true}
+	inners := map[string]Profile{
+		"none": s,
+		"Ringer (no)": struct {
+			stubProfile
+			ringerPart
+		}{s, no},
+		"Ringer (rings)": struct {
+			stubProfile
+			ringerPart
+		}{s, yes},
+		"Talker": struct {
+			stubProfile
+			talkerPart
+		}{s, talkerPart{}},
+		"Display": struct {
+			stubProfile
+			displayPart
+		}{s, displayPart{}},
+		"Ringer Talker": struct {
+			stubProfile
+			ringerPart
+			talkerPart
+		}{s, no, talkerPart{}},
+		"Ringer Display": struct {
+			stubProfile
+			ringerPart
+			displayPart
+		}{s, no, displayPart{}},
+		"Talker Display": struct {
+			stubProfile
+			talkerPart
+			displayPart
+		}{s, talkerPart{}, displayPart{}},
+		"all (no ringer)": struct {
+			stubProfile
+			ringerPart
+			talkerPart
+			displayPart
+		}{s, no, talkerPart{}, displayPart{}},
+		"all (rings)": struct {
+			stubProfile
+			ringerPart
+			talkerPart
+			displayPart
+		}{s, yes, talkerPart{}, displayPart{}},
+	}
+	for name, inner := range inners {
+		for _, o := range []Overrides{{Name: "Desk"}, {Keys: map[string]string{"1": "2"}}} {
+			w := WithOverrides(inner, o)
+			if w == inner {
+				t.Fatalf("%s: %+v changed nothing", name, o)
+			}
+			for iface, check := range optional {
+				hasIn, ansIn := check(inner)
+				hasW, ansW := check(w)
+				if hasIn != hasW || ansIn != ansW {
+					t.Errorf("%s with %+v: %s on the wrapper = %v %v, inner %v %v", name, o, iface, hasW, ansW, hasIn, ansIn)
+				}
+			}
+			if o.Name != "" && w.Name() != "Desk" {
+				t.Errorf("%s: wrapper lost the override: %q", name, w.Name())
+			}
+		}
 	}
 }

@@ -80,29 +80,40 @@ func (h *handsetAudio) configure(cfg *driver.Config, log *slog.Logger) func() {
 	if h == nil {
 		return func() {}
 	}
-	cfg.Audio = func(ctx context.Context, info hid.Info) (string, string) {
+	cfg.Audio = func(ctx context.Context, info hid.Info) (string, string, error) {
 		// A handset that just arrived brought its sound card: PortAudio
-		// only sees it after a re-scan.
-		if err := h.sys.Rescan(ctx); err != nil {
-			log.Warn("re-scanning sound devices failed", "err", err)
-		}
+		// only sees it after a re-scan, which interrupts every tone
+		// playing, so re-scan only when the machine's cards changed.
+		h.rescan(ctx, log)
 		names, err := h.finder.Lookup(info, h.sys)
-		if err != nil {
-			log.Warn("announcing the host's default sound device for what was not found", "audio_in", names.In, "audio_out", names.Out, "why", err)
-		} else {
-			log.Info("handset's own sound device", "audio_in", names.In, "audio_out", names.Out)
-		}
-		return names.In, names.Out
+		// The driver logs the outcome, and looks again for a card that
+		// comes late.
+		return names.In, names.Out, err
 	}
 	cfg.AudioGone = func(ctx context.Context) {
 		// Its card left with it; PortAudio still lists it until a re-scan.
-		if err := h.sys.Rescan(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("re-scanning sound devices failed", "err", err)
-		}
+		h.rescan(ctx, log)
 	}
 	p := h.sys.NewPlayer()
 	cfg.Tones = tonePlayer{p: p, dial: h.dial}
 	return p.Close
+}
+
+// rescan re-scans PortAudio's devices if the machine's sound cards changed
+// since the last re-scan.
+func (h *handsetAudio) rescan(ctx context.Context, log *slog.Logger) {
+	cards, err := h.finder.SoundCards()
+	if err != nil {
+		log.Warn("cannot list the sound cards; re-scanning anyway", "err", err)
+		cards = nil // unknown: always re-scan
+	}
+	did, err := h.sys.RescanIfChanged(ctx, cards)
+	switch {
+	case err != nil && ctx.Err() == nil:
+		log.Warn("re-scanning sound devices failed", "err", err)
+	case did:
+		log.Debug("sound cards changed; PortAudio re-scanned", "cards", cards)
+	}
 }
 
 // tonePlayer turns the driver's tones into audio tones.

@@ -96,62 +96,88 @@ func growth(t *testing.T, dir string) <-chan struct{} {
 	return ch
 }
 
-// TestEndToEndRingerlessHeadsetRingsOnItsOwnDevice runs handsetd against the
-// simulated ringerless headset (over its socket) and the reference host,
-// with a fixture sysfs whose card is a private ALSA PCM. It proves the
-// handshake announces the matched device as AUDIO_IN and AUDIO_OUT, and an
-// incoming call plays the ring, 440+480 Hz, on that device.
-func TestEndToEndRingerlessHeadsetRingsOnItsOwnDevice(t *testing.T) {
-	const pcm = "HandsetdE2E"
-	const rate = 8000
+// audioE2E is handsetd run against the simulated ringerless headset (over
+// its socket) and the reference host, with a fixture sysfs whose card is a
+// private ALSA PCM that records to a WAV file.
+type audioE2E struct {
+	h        *firmwaresim.Handset
+	host     *phoneapi.Host
+	lines    *lineLog
+	stderr   *syncBuffer
+	wav      string
+	grew     <-chan struct{}
+	roots    audiotest.Roots
+	deadline <-chan time.Time
+}
+
+const e2ePCM = "HandsetdE2E"
+
+// e2eTree is the headset's USB device; card is its sound card's number, or
+// -1 for a card not registered yet.
+func e2eTree(card int) audiotest.Tree {
+	tree := audiotest.Tree{
+		Devices: []audiotest.USBDevice{{Port: "1-1", Bus: 1, Addr: 9, VID: 0x1209, PID: 0x0002, Serial: "SIM0001", Ifaces: []audiotest.Interface{
+			{Number: 0, Class: 1, Card: card}, {Number: 1, Class: 1, Card: -1}, {Number: 2, Class: 1, Card: -1}, {Number: 3, Class: 3, Card: -1},
+		}}},
+	}
+	if card >= 0 {
+		tree.Cards = []audiotest.Card{{Number: card, ID: e2ePCM, USBID: "1209:0002", Playback: true, Capture: true}}
+	}
+	return tree
+}
+
+func startAudioE2E(t *testing.T, tree audiotest.Tree, extra ...string) *audioE2E {
+	t.Helper()
 	dir := shortDir(t) // the sockets' paths must fit a unix address
 	wavDir := filepath.Join(dir, "rec")
 	if err := os.Mkdir(wavDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	wav := filepath.Join(wavDir, "out.wav")
-	conf, err := audiotest.FilePCM(dir, pcm, wav)
+	e := &audioE2E{wav: filepath.Join(wavDir, "out.wav"), stderr: &syncBuffer{}, deadline: time.After(20 * time.Second)}
+	conf, err := audiotest.FilePCM(dir, e2ePCM, e.wav)
 	if err != nil {
 		t.Skip(err)
 	}
 	t.Setenv("ALSA_CONFIG_PATH", conf)
 	t.Setenv("JACK_NO_START_SERVER", "1")
 	t.Setenv("JACK_DEFAULT_SERVER", "handsetd-no-such-server")
-	tree := audiotest.Tree{
-		Devices: []audiotest.USBDevice{{Port: "1-1", Bus: 1, Addr: 9, VID: 0x1209, PID: 0x0002, Serial: "SIM0001", Ifaces: []audiotest.Interface{
-			{Number: 0, Class: 1, Card: 7}, {Number: 1, Class: 1, Card: -1}, {Number: 2, Class: 1, Card: -1}, {Number: 3, Class: 3, Card: -1},
-		}}},
-		Cards: []audiotest.Card{{Number: 7, ID: pcm, USBID: "1209:0002", Playback: true, Capture: true}},
-	}
-	roots, err := tree.Write(filepath.Join(dir, "fixture"))
-	if err != nil {
+	if e.roots, err = tree.Write(filepath.Join(dir, "fixture")); err != nil {
 		t.Fatal(err)
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	deadline := time.After(20 * time.Second)
+	var wg sync.WaitGroup
+	runDone := make(chan error, 1)
+	t.Cleanup(func() {
+		cancel()
+		if err := <-runDone; err != nil && !errors.Is(err, context.Canceled) {
+			t.Errorf("run: %v", err)
+		}
+		wg.Wait()
+		if t.Failed() {
+			e.lines.mu.Lock()
+			t.Logf("host saw:\n%s", strings.Join(e.lines.lines, "\n"))
+			e.lines.mu.Unlock()
+			t.Logf("handsetd log:\n%s", e.stderr.String())
+		}
+	})
 
 	// The simulated headset on a socket.
-	h, err := firmwaresim.New("ringerless-headset", firmwaresim.Options{})
-	if err != nil {
+	if e.h, err = firmwaresim.New("ringerless-headset", firmwaresim.Options{}); err != nil {
 		t.Fatal(err)
 	}
-	defer h.Close()
+	t.Cleanup(func() { e.h.Close() })
 	simSock := filepath.Join(dir, "sim.sock")
 	simLn, err := stream.Listen("unix:" + simSock)
 	if err != nil {
 		t.Fatal(err)
 	}
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	defer cancel()
 	wg.Add(1)
-	go func() { defer wg.Done(); _ = firmwaresim.Serve(ctx, simLn, h) }()
+	go func() { defer wg.Done(); _ = firmwaresim.Serve(ctx, simLn, e.h) }()
 
 	// The reference host.
-	lines := &lineLog{more: make(chan struct{}, 1)}
-	host := phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, d phoneapi.Direction, line string) { lines.add(d.String() + " " + line) }})
+	e.lines = &lineLog{more: make(chan struct{}, 1)}
+	e.host = phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, d phoneapi.Direction, line string) { e.lines.add(d.String() + " " + line) }})
 	hostSock := filepath.Join(dir, "host.sock")
 	hostLn, err := stream.Listen("unix:" + hostSock)
 	if err != nil {
@@ -166,60 +192,77 @@ func TestEndToEndRingerlessHeadsetRingsOnItsOwnDevice(t *testing.T) {
 				return
 			}
 			wg.Add(1)
-			go func() { defer wg.Done(); _ = host.Serve(ctx, stream.New(c)) }()
+			go func() { defer wg.Done(); _ = e.host.Serve(ctx, stream.New(c)) }()
 		}
 	}()
 	go func() { <-ctx.Done(); hostLn.Close(); simLn.Close() }()
 
-	grew := growth(t, wavDir)
-	var stderr syncBuffer
-	runDone := make(chan error, 1)
-	wg.Add(1)
+	e.grew = growth(t, wavDir)
+	args := append([]string{"run", "--device", "sim:unix:" + simSock, "--host", "stream:unix:" + hostSock,
+		"--sysfs-root", e.roots.Sys, "--asound-root", e.roots.Asound, "--audio-rate", "8000", "--log-level", "debug"}, extra...)
 	go func() {
-		defer wg.Done()
-		runDone <- run(ctx, []string{"run", "--device", "sim:unix:" + simSock, "--host", "stream:unix:" + hostSock,
-			"--sysfs-root", roots.Sys, "--asound-root", roots.Asound, "--audio-rate", "8000", "--log-level", "debug"},
-			strings.NewReader(""), &bytes.Buffer{}, &stderr)
+		runDone <- run(ctx, args, strings.NewReader(""), &bytes.Buffer{}, e.stderr)
 	}()
-	defer func() {
-		cancel()
-		if err := <-runDone; err != nil && !errors.Is(err, context.Canceled) {
-			t.Errorf("run: %v", err)
-		}
-		if t.Failed() {
-			lines.mu.Lock()
-			t.Logf("host saw:\n%s", strings.Join(lines.lines, "\n"))
-			lines.mu.Unlock()
-			t.Logf("handsetd log:\n%s", stderr.String())
-		}
-	}()
+	return e
+}
 
-	lines.waitFor(t, "<- AUDIO_IN "+pcm, deadline)
-	lines.waitFor(t, "<- AUDIO_OUT "+pcm, deadline)
+// recorded waits until at least n samples of sound were recorded, and
+// returns them from the first non-zero one.
+func (e *audioE2E) recorded(t *testing.T, n int) []float32 {
+	t.Helper()
+	for {
+		if w, err := audiotest.ReadWAV(e.wav); err == nil {
+			x := w.Mono()
+			if w.Rate != 8000 {
+				t.Fatalf("recorded at %d Hz, want 8000", w.Rate)
+			}
+			if lead := slices.IndexFunc(x, func(v float32) bool { return v != 0 }); lead >= 0 && len(x) >= lead+n {
+				return x[lead:]
+			}
+		}
+		select {
+		case <-e.grew:
+		case <-e.deadline:
+			t.Fatalf("fewer than %d samples of sound were recorded on the headset's device", n)
+		}
+	}
+}
+
+// checkFreqs checks which frequencies sound in x.
+func checkFreqs(t *testing.T, what string, x []float32, freqs map[float64]bool) {
+	t.Helper()
+	full := float64(len(x)*len(x)) / 4
+	for f, want := range freqs {
+		if p := goertzelPower(x, f, 8000) / full; want && p < 0.01 || !want && p > 0.001 {
+			t.Errorf("%s: %v Hz relative power %.4f, want present=%v", what, f, p, want)
+		}
+	}
+}
+
+// TestEndToEndRingerlessHeadsetRingsOnItsOwnDevice proves, with the
+// simulator, handsetd and the reference host, that the handshake announces
+// the matched device as AUDIO_IN and AUDIO_OUT, and an incoming call plays
+// the ring, 440+480 Hz, on that device.
+func TestEndToEndRingerlessHeadsetRingsOnItsOwnDevice(t *testing.T) {
+	const rate = 8000
+	e := startAudioE2E(t, e2eTree(7))
+	e.lines.waitFor(t, "<- AUDIO_IN "+e2ePCM, e.deadline)
+	e.lines.waitFor(t, "<- AUDIO_OUT "+e2ePCM, e.deadline)
 	// The handshake ends with the hook state; a call that rings before it
 	// arrives would be refused by it.
-	lines.waitFor(t, "<- HOOK ON", deadline)
+	e.lines.waitFor(t, "<- HOOK ON", e.deadline)
 
-	if got := host.Exec("call in alice"); !strings.HasPrefix(got, "ok") {
+	if got := e.host.Exec("call in alice"); !strings.HasPrefix(got, "ok") {
 		t.Fatalf("call: %s", got)
 	}
 	// Wait until a second of ring has been recorded (the PCM is unpaced, so
-	// this takes milliseconds), then end the call.
-	for {
-		if fi, err := os.Stat(wav); err == nil && fi.Size() > 2*2*rate*2 {
-			break
-		}
-		select {
-		case <-grew:
-		case <-deadline:
-			t.Fatal("no ring was recorded on the headset's device")
-		}
-	}
+	// this takes milliseconds).
+	x := e.recorded(t, rate)
 	// The Ring LED travels over the simulator's socket; it may land just
 	// after the tone started.
 	for {
-		changed := h.Changed()
-		st := h.State()
+		changed := e.h.Changed()
+		st := e.h.State()
 		if st.Ringing {
 			t.Fatalf("headset state %+v: it rings by itself, but has no ringer", st)
 		}
@@ -228,28 +271,71 @@ func TestEndToEndRingerlessHeadsetRingsOnItsOwnDevice(t *testing.T) {
 		}
 		select {
 		case <-changed:
-		case <-deadline:
+		case <-e.deadline:
 			t.Fatalf("headset state %+v: the Ring LED never lit", st)
 		}
 	}
-	if got := host.Exec("hangup"); got != "ok" {
+	if got := e.host.Exec("hangup"); got != "ok" {
 		t.Fatalf("hangup: %s", got)
 	}
-	w, err := audiotest.ReadWAV(wav)
-	if err != nil {
+	checkFreqs(t, "ring", x[rate/10:rate/10+rate/2], map[float64]bool{440: true, 480: true, 350: false, 697: false})
+}
+
+// TestEndToEndDialToneFlag proves --dial-tone reaches the tone player:
+// lifting the headset with no call plays 350+440 Hz with na and 425 Hz with
+// eu on its own device.
+func TestEndToEndDialToneFlag(t *testing.T) {
+	cases := []struct {
+		flag  string
+		freqs map[float64]bool
+	}{
+		{"na", map[float64]bool{350: true, 440: true, 425: false, 480: false}},
+		{"eu", map[float64]bool{425: true, 350: false, 440: false}},
+	}
+	for _, c := range cases {
+		t.Run(c.flag, func(t *testing.T) {
+			e := startAudioE2E(t, e2eTree(7), "--dial-tone", c.flag)
+			e.lines.waitFor(t, "<- HOOK ON", e.deadline)
+			if err := e.h.HookOff(); err != nil {
+				t.Fatal(err)
+			}
+			e.lines.waitFor(t, "<- HOOK OFF", e.deadline)
+			x := e.recorded(t, 4000)
+			checkFreqs(t, "dial tone "+c.flag, x[800:2800], c.freqs)
+		})
+	}
+}
+
+// TestEndToEndSoundCardMissingThenLate proves that a headset whose sound
+// card is not registered is announced with the empty name (the host's
+// default) and the reason logged, and that once the card appears, within
+// the look-again window, handsetd re-scans PortAudio and announces it.
+func TestEndToEndSoundCardMissingThenLate(t *testing.T) {
+	e := startAudioE2E(t, e2eTree(-1))
+	e.lines.waitFor(t, "<- AUDIO_IN", e.deadline)
+	e.lines.waitFor(t, "<- AUDIO_OUT", e.deadline)
+	e.lines.waitFor(t, "<- HOOK ON", e.deadline)
+	log := e.stderr.String()
+	for _, want := range []string{"not found yet", "no ALSA card bound to the handset's audio interfaces"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("the log does not say %q:\n%s", want, log)
+		}
+	}
+	// snd-usb-audio registers the card.
+	card := filepath.Join(e.roots.Sys, "bus", "usb", "devices", "1-1:1.0", "sound", "card7")
+	for _, d := range []string{card, filepath.Join(e.roots.Asound, "card7", "pcm0p"), filepath.Join(e.roots.Asound, "card7", "pcm0c")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.WriteFile(filepath.Join(e.roots.Asound, "card7", "id"), []byte(e2ePCM+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	x := w.Mono()
-	lead := slices.IndexFunc(x, func(v float32) bool { return v != 0 })
-	if w.Rate != rate || lead < 0 || len(x) < lead+rate {
-		t.Fatalf("recorded %d samples at %d Hz, sound from %d: want a second of ring at %d Hz", len(x), w.Rate, lead, rate)
-	}
-	y := x[lead+rate/10 : lead+rate/10+rate/2]
-	full := float64(len(y)*len(y)) / 4
-	for f, want := range map[float64]bool{440: true, 480: true, 350: false, 697: false} {
-		if p := goertzelPower(y, f, rate) / full; want && p < 0.01 || !want && p > 0.001 {
-			t.Errorf("%v Hz relative power %.4f, want present=%v", f, p, want)
-		}
+	e.lines.waitFor(t, "<- AUDIO_IN "+e2ePCM, e.deadline)
+	e.lines.waitFor(t, "<- AUDIO_OUT "+e2ePCM, e.deadline)
+	// Once at the open (the first re-scan), once for the new card.
+	if log := e.stderr.String(); strings.Count(log, "sound cards changed") != 2 {
+		t.Errorf("want two re-scans, at the open and for the late card:\n%s", log)
 	}
 }
 

@@ -30,6 +30,7 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", "--log-level", "loud", "--device", "sim:unix:/x", "--host", "stream:unix:/y"}, `--log-level "loud"`},
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "dbus", "--mode", "skype"}, `mode "skype": want phone or access`},
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "dbus", "--ping-interval", "1s"}, "--ping-interval 1s: use 0 (off) or at least 5s"},
+		{[]string{"run", "--device", "sim:unix:/x", "--host", "stream:unix:/y", "--dial-tone", "uk"}, "--dial-tone"},
 		{[]string{"monitor"}, "needs --device"},
 		{[]string{"demo", "--nope"}, "flag provided but not defined"},
 	}
