@@ -24,13 +24,26 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	device := fs.String("device", "", "handset to record: "+deviceKinds)
 	passive := fs.Bool("passive", false, "only listen: write nothing to the handset (when the driver runs on it too)")
 	outputs := fs.Bool("outputs", false, "note the output reports written to the handset as # comments")
+	var cf configFlag
+	cf.register(fs)
+	var pf profileFlags
+	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := pf.check(); err != nil {
 		return err
 	}
 	if *device == "" {
 		return fmt.Errorf("%w: record needs --device", errUsage)
 	}
 	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	// The same profile as run and monitor would pick: the keys decoded on
+	// stderr, and what is scanned or acknowledged, depend on it.
+	cfg, err := cf.load(log)
 	if err != nil {
 		return err
 	}
@@ -58,7 +71,7 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var prof keymap.Profile
 	if !*passive {
 		desc, _ := rec.ReportDescriptor()
-		prof, err = keymap.ForDevice(dev.Info(), desc)
+		prof, err = pf.picker(cfg)(dev.Info(), desc)
 		if err != nil {
 			log.Warn("no profile for this device; recording without acknowledging anything", "err", err)
 		}

@@ -459,3 +459,65 @@ func TestRecordAcknowledges(t *testing.T) {
 	cancel()
 	<-served
 }
+
+// TestRecordPicksProfile proves that handsetd record chooses a CM109
+// phone's keymap as run and monitor do: by --cm109-model, or by cm109_model
+// in the --config file. Recording a G-Talk, its UP key must be printed as
+// BTN_PRESSED UP on stderr, not as the KIP1000 key on the same contacts.
+func TestRecordPicksProfile(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		args func(dir string) []string
+	}{
+		{"flag", func(string) []string { return []string{"--cm109-model", "gtalk"} }},
+		{"config", func(dir string) []string {
+			path := filepath.Join(dir, "c.toml")
+			if err := os.WriteFile(path, []byte("cm109_model = \"gtalk\"\n"), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return []string{"--config", path}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := shortDir(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			sim, err := firmwaresim.New("cm109-gtalk", firmwaresim.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer sim.Close()
+			simPath := filepath.Join(dir, "sim")
+			ln, err := net.Listen("unix", simPath)
+			if err != nil {
+				t.Fatal(err)
+			}
+			served := make(chan error, 1)
+			go func() { served <- firmwaresim.Serve(ctx, ln, sim) }()
+
+			var out bytes.Buffer
+			errOut := &syncBuffer{wrote: make(chan struct{}, 1)}
+			done := make(chan error, 1)
+			args := append([]string{"record", "--log-level", "error", "--device", "sim:unix:" + simPath}, tc.args(dir)...)
+			go func() { done <- run(ctx, args, strings.NewReader(""), &out, errOut) }()
+			waitSim(t, sim, "the recorder to open the handset", func(s firmwaresim.State) bool { return s.Hosts == 1 })
+			if err := sim.Press("UP"); err != nil {
+				t.Fatal(err)
+			}
+			deadline := time.After(e2eLimit)
+			for !strings.Contains(errOut.String(), "BTN_PRESSED UP") {
+				select {
+				case <-errOut.wrote:
+				case <-deadline:
+					t.Fatalf("no BTN_PRESSED UP on stderr: %q", errOut.String())
+				}
+			}
+			cancel()
+			if err := waitErr(t, done, "record"); err != nil {
+				t.Fatalf("record: %v", err)
+			}
+			<-served
+		})
+	}
+}

@@ -23,7 +23,7 @@ const usage = `usage:
   handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
                [--dial-tone off|na|eu] [--audio=false] [--cm109-model NAME]
   handsetd monitor --device SPEC [--fast] [--config FILE] [--cm109-model NAME]
-  handsetd record --device SPEC [--passive] [--outputs] > FILE.hid
+  handsetd record --device SPEC [--passive] [--outputs] [--config FILE] [--cm109-model NAME] > FILE.hid
   handsetd demo [--script FILE]
 
 device SPEC: sim:unix:PATH (a handset served by phonesim)
