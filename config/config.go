@@ -241,8 +241,8 @@ func (p *parser) set(key, val string) error {
 		if key != "cm109_model" {
 			return p.errf("unknown setting %q at the top (known: cm109_model; handset settings go in a [device] or [model] table)", key)
 		}
-		if val == "" {
-			return p.errf("cm109_model is empty")
+		if err := checkCM109Model(val); err != nil {
+			return p.errf("%v", err)
 		}
 		p.c.CM109Model = setting
 	case p.keys:
@@ -262,14 +262,27 @@ func (p *parser) set(key, val string) error {
 		}
 		p.sec.Name = setting
 	case key == "cm109_model" && p.device:
-		if val == "" {
-			return p.errf("cm109_model is empty")
+		if err := checkCM109Model(val); err != nil {
+			return p.errf("%v", err)
 		}
 		p.sec.CM109Model = setting
 	case key == "cm109_model":
 		return p.errf("cm109_model belongs at the top or in a [device.\"VID:PID\"] table: a [model] is matched by the NAME the chosen keymap gives")
 	default:
 		return p.errf("unknown setting %q (known: name, cm109_model, and key remaps in a .keys table)", key)
+	}
+	return nil
+}
+
+// checkCM109Model refuses an empty or unknown CM109 model while the file
+// is read, so a typo stops handsetd at start with the line, not later when
+// a CM109 phone is plugged in.
+func checkCM109Model(val string) error {
+	if val == "" {
+		return errors.New("cm109_model is empty")
+	}
+	if _, err := keymap.CM109Keymap(val); err != nil {
+		return fmt.Errorf("cm109_model = %q: not a CM109 model handsetd knows (use one of %s)", val, strings.Join(keymap.CM109Models(), ", "))
 	}
 	return nil
 }

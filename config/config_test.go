@@ -112,6 +112,8 @@ func TestErrors(t *testing.T) {
 		{"unknown device key", "[device.\"1:2\"]\nlabel = \"x\"\n", 2, `unknown setting "label"`},
 		{"cm109 in model", "[model.A]\ncm109_model = \"kip1000\"\n", 2, "cm109_model belongs at the top"},
 		{"empty cm109", "cm109_model = \"\"\n", 1, "cm109_model is empty"},
+		{"unknown cm109 at the top", "# my phone\ncm109_model = \"kip2000\"\n", 2, `cm109_model = "kip2000": not a CM109 model handsetd knows (use one of atcom, gtalk, kip1000, usbph01)`},
+		{"unknown cm109 in a device", "[device.\"0d8c:000e\"]\nname = \"X\"\ncm109_model = \"gtak\"\n", 3, `cm109_model = "gtak": not a CM109 model`},
 		{"empty name", "[model.A]\nname = \"  \"\n", 2, "cannot be sent as a NAME line"},
 		{"name with newline", "[model.A]\nname = \"a\\nb\"\n", 2, "cannot be sent as a NAME line"},
 		{"bad key start", "[model.A.keys]\n# = \"1\"\n* = \"1\"\n", 3, "cannot start a key"},
