@@ -38,11 +38,14 @@ type ReplayOptions struct {
 //     bus, ids and report descriptor;
 //   - after the client's OPEN (and once Start is closed), that connection
 //     plays the recording from its first report, at the recorded pace or
-//     back to back with Fast; the reports carry the id byte first, 0 for a
+//     back to back with Fast (a device that answers requests gets each
+//     reply once the client has asked for it; see package replay); the
+//     reports carry the id byte first, 0 for a
 //     device without report ids, as every report on this socket does;
 //   - after the last report the device stays present and silent until the
 //     client leaves or ctx ends;
-//   - a replay cannot react: OUTPUT events are logged and ignored,
+//   - a replay cannot react: OUTPUT events are logged and change nothing
+//     but that fast pacing,
 //     SET_REPORT is accepted, GET_REPORT fails with EOPNOTSUPP (a recording
 //     holds no feature reports).
 //
@@ -128,6 +131,14 @@ func serveReplayConn(ctx context.Context, c net.Conn, rec *hidrec.Device, opts R
 		return nil // the client left at once
 	}
 
+	// The device exists before playback, so the client's output reports
+	// reach it: a fast replay of a device that answers requests waits for
+	// them (package replay).
+	d, err := replay.New(rec, replay.Options{Clock: opts.Clock, Fast: opts.Fast, Hold: true, Start: opts.Start})
+	if err != nil {
+		return fmt.Errorf("cannot replay: %w", err)
+	}
+	defer d.Close()
 	opened := make(chan struct{})
 	var openOnce sync.Once
 	var wg sync.WaitGroup
@@ -140,7 +151,7 @@ func serveReplayConn(ctx context.Context, c net.Conn, rec *hidrec.Device, opts R
 		case <-ctx.Done():
 			return
 		}
-		play(ctx, rc, rec, opts)
+		play(ctx, rc, d, opts)
 	}()
 
 	buf := make([]byte, uhid.EventSize)
@@ -162,7 +173,8 @@ func serveReplayConn(ctx context.Context, c net.Conn, rec *hidrec.Device, opts R
 			openOnce.Do(func() { close(opened) })
 		case uhid.Start, uhid.Stop, uhid.Close:
 		case uhid.Output:
-			opts.Logger.Debug("replayed device ignores an output report (a replay cannot react)", "report", fmt.Sprintf("% x", e.Data))
+			opts.Logger.Debug("replayed device notes an output report (a replay cannot react otherwise)", "report", fmt.Sprintf("% x", e.Data))
+			_ = d.WriteOutput(e.Data) // fails only once closed
 		case uhid.GetReport:
 			err = rc.send(uhid.Event{Type: uhid.GetReportReply, ID: e.ID, Err: uint16(syscall.EOPNOTSUPP)})
 		case uhid.SetReport:
@@ -180,13 +192,7 @@ func serveReplayConn(ctx context.Context, c net.Conn, rec *hidrec.Device, opts R
 }
 
 // play sends the recording's reports on one connection.
-func play(ctx context.Context, rc *replayConn, rec *hidrec.Device, opts ReplayOptions) {
-	d, err := replay.New(rec, replay.Options{Clock: opts.Clock, Fast: opts.Fast, Hold: true, Start: opts.Start})
-	if err != nil {
-		opts.Logger.Warn("cannot replay", "err", err)
-		return
-	}
-	defer d.Close()
+func play(ctx context.Context, rc *replayConn, d *replay.Device, opts ReplayOptions) {
 	go func() {
 		select {
 		case <-d.Done():

@@ -80,7 +80,9 @@ func TestServeReplay(t *testing.T) {
 		{"report ids", numberedVendorDesc, [][]byte{{5, 1, 2}, {5, 3, 4}}, [][]byte{{5, 1, 2}, {5, 3, 4}}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			rec := &hidrec.Device{Name: "Recorded Phone", Phys: "usb-1/input3", Bus: 3, VendorID: 0x6993, ProductID: 0xb001, Descriptor: c.desc}
+			// Not a Yealink's ids: a fast replay of a device that answers
+			// requests waits for them (TestServeReplayAnswers).
+			rec := &hidrec.Device{Name: "Recorded Phone", Phys: "usb-1/input3", Bus: 3, VendorID: 0x1234, ProductID: 0x5678, Descriptor: c.desc}
 			for i, d := range c.data {
 				rec.Events = append(rec.Events, hidrec.Event{Time: time.Duration(i) * time.Hour, Data: d})
 			}
@@ -93,7 +95,7 @@ func TestServeReplay(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close()
-			if info := d.Info(); info.VendorID != 0x6993 || info.ProductID != 0xb001 || info.Product != "Recorded Phone" {
+			if info := d.Info(); info.VendorID != 0x1234 || info.ProductID != 0x5678 || info.Product != "Recorded Phone" {
 				t.Errorf("identity %+v", info)
 			}
 			if desc, _ := d.ReportDescriptor(); !bytes.Equal(desc, c.desc) {
@@ -157,5 +159,35 @@ func TestServeReplayPace(t *testing.T) {
 	clk.Advance(2 * time.Second)
 	if got := readReplayed(t, d); !bytes.Equal(got, []byte{5, 1, 1}) {
 		t.Errorf("second report % x", got)
+	}
+}
+
+// TestServeReplayAnswers proves that phonesim's fast replay of a device
+// that answers requests (a first-generation Yealink) hands the client's
+// output reports to the replay: a reply is sent only after the client has
+// written the request with its command byte.
+func TestServeReplayAnswers(t *testing.T) {
+	rec := &hidrec.Device{Name: "Yealink USB-P1K", Bus: 3, VendorID: 0x6993, ProductID: 0xb001, Descriptor: plainVendorDesc,
+		Events: []hidrec.Event{{Data: []byte{0x87, 1}}, {Time: time.Hour, Data: []byte{0x80, 2}}}}
+	addr := serveRecording(t, rec, ReplayOptions{Fast: true})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	d, err := Dial(ctx, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	short, stop := context.WithTimeout(ctx, 50*time.Millisecond)
+	if _, err := d.ReadInput(short, make([]byte, 8)); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("a reply before its request: %v", err)
+	}
+	stop()
+	for _, w := range [][]byte{{0, 0x87, 1}, {0, 0x80, 2}} {
+		if err := d.WriteOutput([]byte{0, w[1], 0}); err != nil {
+			t.Fatal(err)
+		}
+		if got := readReplayed(t, d); !bytes.Equal(got, w) {
+			t.Errorf("got % x, want % x", got, w)
+		}
 	}
 }

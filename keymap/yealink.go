@@ -18,6 +18,14 @@ func IsYealink(vendor, product uint16) bool {
 
 const yealinkP1KHProduct = 0xb700
 
+// AnswersRequests reports whether a device speaks only when asked, with a
+// reply that starts with the request's command byte: the first Yealink
+// generation (6993:b001) does; the P1KH's 8-byte packets come unasked. A
+// fast replay of such a device waits for each request (package replay).
+func AnswersRequests(vendor, product uint16) bool {
+	return vendor == 0x6993 && product == 0xb001
+}
+
 // Yealink packet commands. Requests marked "replies" are answered on the
 // interrupt IN endpoint with a packet of the same command byte; the others
 // are silent.

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -518,6 +519,150 @@ func TestRecordPicksProfile(t *testing.T) {
 				t.Fatalf("record: %v", err)
 			}
 			<-served
+		})
+	}
+}
+
+// recordLegacy records a simulated legacy handset with handsetd record
+// (which polls and scans it as the driver does) while keys are tapped, and
+// returns the recording and the HOOK/BTN lines record printed on stderr.
+func recordLegacy(t *testing.T, model string, keys []string) (recording string, lines []string) {
+	t.Helper()
+	dir := shortDir(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	sim, err := firmwaresim.New(model, firmwaresim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sim.Close()
+	simPath := filepath.Join(dir, "sim")
+	ln, err := net.Listen("unix", simPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- firmwaresim.Serve(ctx, ln, sim) }()
+
+	out := &syncBuffer{wrote: make(chan struct{}, 1)}
+	errOut := &syncBuffer{wrote: make(chan struct{}, 1)}
+	args := append([]string{"record", "--log-level", "error", "--device", "sim:unix:" + simPath}, cmModelArg(model)...)
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, args, strings.NewReader(""), out, errOut) }()
+	waitSim(t, sim, "the recorder to open the handset", func(s firmwaresim.State) bool { return s.Hosts == 1 })
+	seen := 0
+	await := func(line string) {
+		t.Helper()
+		deadline := time.After(e2eLimit)
+		for {
+			ls := filterEvents(errOut.String())
+			if i := slices.Index(ls[min(seen, len(ls)):], line); i >= 0 {
+				seen += i + 1
+				return
+			}
+			select {
+			case <-errOut.wrote:
+			case <-deadline:
+				t.Fatalf("record never printed %q; stderr: %q", line, errOut.String())
+			}
+		}
+	}
+	for _, k := range keys {
+		if err := sim.Press(k); err != nil {
+			t.Fatal(err)
+		}
+		await("BTN_PRESSED " + k)
+		if err := sim.Release(k); err != nil {
+			t.Fatal(err)
+		}
+		await("BTN_RELEASED " + k)
+		if !strings.HasPrefix(model, "yealink") {
+			continue // a CM109 reports only changes
+		}
+		// A person pauses between keys, and the driver goes on polling:
+		// let a few more reports (the idle polls' replies) be recorded.
+		more := strings.Count(out.String(), "\nE: ") + 3
+		deadline := time.After(e2eLimit)
+		for strings.Count(out.String(), "\nE: ") < more {
+			select {
+			case <-out.wrote:
+			case <-deadline:
+				t.Fatalf("the recording stopped growing:\n%s", out.String())
+			}
+		}
+	}
+	if got := sim.Exec("unplug"); got != "ok" {
+		t.Fatal(got)
+	}
+	if err := waitErr(t, done, "record"); err != nil {
+		t.Fatalf("record: %v", err)
+	}
+	cancel()
+	<-served
+	return out.String(), filterEvents(errOut.String())
+}
+
+// filterEvents keeps the HOOK and BTN lines of a monitor's output.
+func filterEvents(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, "HOOK ") || strings.HasPrefix(l, "BTN_") {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// monitorReplay runs handsetd monitor on a recording file and returns its
+// HOOK and BTN lines.
+func monitorReplay(t *testing.T, file string, extra ...string) []string {
+	t.Helper()
+	var mon syncBuffer
+	ctx, cancel := context.WithTimeout(context.Background(), e2eLimit)
+	defer cancel()
+	args := append([]string{"monitor", "--log-level", "error", "--device", "replay:" + file}, extra...)
+	if err := run(ctx, args, strings.NewReader(""), &mon, io.Discard); err != nil {
+		t.Fatalf("monitor %v: %v", extra, err)
+	}
+	if ctx.Err() != nil {
+		t.Fatalf("monitor %v did not finish the replay in %v; printed %q", extra, e2eLimit, mon.String())
+	}
+	return filterEvents(mon.String())
+}
+
+// TestLegacyRecordThenReplay proves, for a Yealink P1K and a CM109 (G-Talk
+// keymap), that a session recorded with handsetd record replays through
+// handsetd monitor, at the recorded pace, as the same key lines the
+// recorder saw; and that the P1K's recording, whose every report is a reply
+// to the driver's poll, gives the same lines with --fast, where each reply
+// waits for the driver's request.
+func TestLegacyRecordThenReplay(t *testing.T) {
+	for _, tc := range []struct {
+		model string
+		keys  []string
+		fast  bool
+	}{
+		{"yealink-p1k", []string{"1", "#", "YES", "UP", "C"}, true},
+		{"cm109-gtalk", []string{"1", "#", "YES", "UP"}, false},
+	} {
+		t.Run(tc.model, func(t *testing.T) {
+			t.Parallel()
+			recording, want := recordLegacy(t, tc.model, tc.keys)
+			if len(want) != 2*len(tc.keys) {
+				t.Fatalf("the recorder saw %q", want)
+			}
+			file := filepath.Join(shortDir(t), "x.hid")
+			if err := os.WriteFile(file, []byte(recording), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			if got := monitorReplay(t, file, cmModelArg(tc.model)...); !slices.Equal(got, want) {
+				t.Errorf("paced replay printed\n%q\nthe recorder saw\n%q", got, want)
+			}
+			if tc.fast {
+				if got := monitorReplay(t, file, append(cmModelArg(tc.model), "--fast")...); !slices.Equal(got, want) {
+					t.Errorf("fast replay printed\n%q\nthe recorder saw\n%q", got, want)
+				}
+			}
 		})
 	}
 }

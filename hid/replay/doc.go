@@ -9,7 +9,20 @@
 // Options.Start is closed, so a caller can hold the first report back until
 // whoever consumes the events (a host session) is ready.
 //
-// A replay cannot react: output and feature reports the driver writes are
+// Fast replay of a polled device. Some handsets speak only when asked: the
+// first Yealink generation answers each request with a reply that starts
+// with the request's command byte, and its driver drops a reply to anything
+// but its current request. Played back to back, such a recording would
+// arrive before the questions and every key would be lost. So, with Fast,
+// a recording of a device that keymap.AnswersRequests (or any recording
+// given Options.Answers) releases each report only once the host has
+// written, since the previous report was released, an output report the
+// report answers (SameCommand: same command byte); outputs the device does
+// not answer (LED, LCD…) release nothing. The host's own polling thus sets
+// the pace, and the replies reach it in the order it asks. At the recorded
+// pace nothing is held back.
+//
+// A replay cannot react otherwise: output and feature reports the driver writes are
 // accepted and handed to Options.OnOutput, and change nothing; GetFeature
 // fails with hid.ErrUnsupported, since a recording holds no feature reports.
 //

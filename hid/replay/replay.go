@@ -11,6 +11,7 @@ import (
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidrec"
 	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/keymap"
 )
 
 // ErrFinished is what ReadInput returns after the last recorded report when
@@ -36,6 +37,17 @@ type Options struct {
 	OnOutput func(kind string, report []byte)
 	// Path names the device in Info; empty means "replay".
 	Path string
+	// Answers, with Fast, holds each report until the host has written an
+	// output report that it answers: Answers(request, report) is true (both
+	// with the id byte first). nil means the rule of New: SameCommand for a
+	// recorded device that only answers requests, none otherwise.
+	Answers func(request, report []byte) bool
+}
+
+// SameCommand is the request-reply rule of the first Yealink generation: a
+// reply starts with the command byte of the request it answers.
+func SameCommand(request, report []byte) bool {
+	return len(request) > 1 && len(report) > 1 && request[1] == report[1]
 }
 
 // Device is a recording played back as a hid.Device.
@@ -48,6 +60,12 @@ type Device struct {
 	next   int // index of the next event; only the reader touches it
 	origin time.Time
 	begun  bool
+
+	// The outputs written since the last report released, for
+	// Options.Answers; wrote is signalled after each.
+	mu      sync.Mutex
+	pending [][]byte
+	wrote   chan struct{}
 
 	done      chan struct{} // closed after the last report was read
 	doneOnce  sync.Once
@@ -76,6 +94,9 @@ func New(rec *hidrec.Device, opts Options) (*Device, error) {
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
 	}
+	if opts.Answers == nil && keymap.AnswersRequests(rec.VendorID, rec.ProductID) {
+		opts.Answers = SameCommand
+	}
 	path := opts.Path
 	if path == "" {
 		path = "replay"
@@ -88,6 +109,7 @@ func New(rec *hidrec.Device, opts Options) (*Device, error) {
 		},
 		done:   make(chan struct{}),
 		closed: make(chan struct{}),
+		wrote:  make(chan struct{}, 1),
 	}, nil
 }
 
@@ -170,6 +192,11 @@ func (d *Device) ReadInput(ctx context.Context, p []byte) (int, error) {
 		}
 	}
 	e := d.rec.Events[d.next]
+	if d.opts.Fast && d.opts.Answers != nil {
+		if err := d.awaitRequest(ctx, d.report(e.Data)); err != nil {
+			return 0, fmt.Errorf("%s: %w", op, err)
+		}
+	}
 	if !d.opts.Fast {
 		due := d.origin.Add(e.Time - d.rec.Events[0].Time)
 		if wait := due.Sub(d.opts.Clock.Now()); wait > 0 {
@@ -189,14 +216,38 @@ func (d *Device) ReadInput(ctx context.Context, p []byte) (int, error) {
 	if d.next == len(d.rec.Events) {
 		d.doneOnce.Do(func() { close(d.done) })
 	}
+	return copy(p, d.report(e.Data)), nil
+}
+
+// report is recorded data with the id byte first.
+func (d *Device) report(data []byte) []byte {
 	if d.numbered {
-		return copy(p, e.Data), nil
+		return data
 	}
-	if len(p) == 0 {
-		return 0, nil
+	return append([]byte{0}, data...)
+}
+
+// awaitRequest waits until an output written since the last report
+// released is one that report answers, and forgets the outputs up to it.
+func (d *Device) awaitRequest(ctx context.Context, report []byte) error {
+	for {
+		d.mu.Lock()
+		for i, req := range d.pending {
+			if d.opts.Answers(req, report) {
+				d.pending = append(d.pending[:0:0], d.pending[i+1:]...)
+				d.mu.Unlock()
+				return nil
+			}
+		}
+		d.mu.Unlock()
+		select {
+		case <-d.wrote:
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-d.closed:
+			return hid.ErrClosed
+		}
 	}
-	p[0] = 0
-	return 1 + copy(p[1:], e.Data), nil
 }
 
 // WriteOutput accepts the report and changes nothing.
@@ -206,6 +257,15 @@ func (d *Device) WriteOutput(report []byte) error {
 	}
 	if d.opts.OnOutput != nil {
 		d.opts.OnOutput("output", append([]byte(nil), report...))
+	}
+	if d.opts.Fast && d.opts.Answers != nil {
+		d.mu.Lock()
+		d.pending = append(d.pending, append([]byte(nil), report...))
+		d.mu.Unlock()
+		select {
+		case d.wrote <- struct{}{}:
+		default:
+		}
 	}
 	return nil
 }

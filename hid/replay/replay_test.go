@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -305,5 +306,85 @@ func TestLoad(t *testing.T) {
 	os.WriteFile(one, []byte("R: 1 c0\nE: x\n"), 0o644)
 	if _, err := Load(one, -1); !errors.Is(err, hidrec.ErrMalformed) || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("malformed: %v", err)
+	}
+}
+
+// TestFastWaitsForRequests proves the fast-replay rule for a device that
+// only answers requests (a first-generation Yealink): each recorded reply
+// is held until the host writes a request with the reply's command byte;
+// a request the device does not answer (an LED write) releases nothing;
+// and a recording of another device plays back to back as before.
+func TestFastWaitsForRequests(t *testing.T) {
+	// 16 bytes in, 16 bytes out, no report ids: the P1K's descriptor.
+	desc := []byte{0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0x15, 0x00, 0x26, 0xff, 0x00, 0x75, 0x08, 0x95, 0x10, 0x09, 0x02, 0x81, 0x02, 0x95, 0x10, 0x09, 0x03, 0x91, 0x02, 0xc0}
+	reply := func(cmd byte) []byte { p := make([]byte, 16); p[0] = cmd; return p }
+	request := func(cmd byte) []byte { return append([]byte{0}, reply(cmd)...) }
+	rec := &hidrec.Device{Name: "Yealink USB-P1K", Bus: 3, VendorID: 0x6993, ProductID: 0xb001, Descriptor: desc,
+		Events: []hidrec.Event{{Data: reply(0x87)}, {Time: time.Second, Data: reply(0x80)}}}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	d, err := New(rec, Options{Fast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan byte)
+	go func() {
+		buf := make([]byte, 17)
+		for {
+			if _, err := d.ReadInput(ctx, buf); err != nil {
+				close(got)
+				return
+			}
+			got <- buf[1]
+		}
+	}()
+	quiet := func(what string) {
+		t.Helper()
+		select {
+		case c := <-got:
+			t.Fatalf("%s: reply %02x released", what, c)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	want := func(cmd byte) {
+		t.Helper()
+		select {
+		case c := <-got:
+			if c != cmd {
+				t.Fatalf("released %02x, want %02x", c, cmd)
+			}
+		case <-ctx.Done():
+			t.Fatalf("reply %02x never released", cmd)
+		}
+	}
+	quiet("before any request")
+	for _, step := range []struct {
+		write byte
+		reply byte // 0: nothing may be released
+	}{{0x81, 0}, {0x87, 0x87}, {0x82, 0}, {0x80, 0x80}} {
+		if err := d.WriteOutput(request(step.write)); err != nil {
+			t.Fatal(err)
+		}
+		if step.reply == 0 {
+			quiet(fmt.Sprintf("after request %02x", step.write))
+		} else {
+			want(step.reply)
+		}
+	}
+	if _, ok := <-got; ok {
+		t.Fatal("a report after the end of the recording")
+	}
+
+	// Another device: no gate.
+	rec.VendorID, rec.ProductID = 0x1234, 0x5678
+	other, err := New(rec, Options{Fast: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 17)
+	for range rec.Events {
+		if _, err := other.ReadInput(ctx, buf); err != nil {
+			t.Fatalf("a device that speaks unasked must play back to back: %v", err)
+		}
 	}
 }
