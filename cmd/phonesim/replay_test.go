@@ -11,11 +11,13 @@ import (
 	"time"
 )
 
-// recording is a device with report id 5 and three recorded reports.
+// recording is a device with report id 5 and three recorded reports. Its
+// ids are not a Yealink's: a fast replay of a device that answers requests
+// would wait for them (package replay).
 const recording = `# a test recording
 R: 21 06 00 ff 09 01 a1 01 85 05 15 00 26 ff 00 75 08 95 02 81 02 c0
 N: Recorded Phone
-I: 3 6993 b001
+I: 3 1234 5678
 E: 000000.000000 3 05 01 00
 E: 000000.001000 3 05 00 00
 E: 000000.002000 3 05 02 00
@@ -35,7 +37,7 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("state before play = %s", got)
 	}
 	d := dial(t, addr)
-	if d.Info().Product != "Recorded Phone" || d.Info().VendorID != 0x6993 {
+	if d.Info().Product != "Recorded Phone" || d.Info().VendorID != 0x1234 {
 		t.Errorf("identity %+v", d.Info())
 	}
 	short, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
