@@ -19,8 +19,10 @@
 // written, since the previous report was released, an output report the
 // report answers (SameCommand: same command byte); outputs the device does
 // not answer (LED, LCD…) release nothing. The host's own polling thus sets
-// the pace, and the replies reach it in the order it asks. At the recorded
-// pace nothing is held back.
+// the pace, and the replies reach it in the order it asks. A reply waits
+// at most AnswerWait for its request, so a recording that answers requests
+// this host never makes (another driver's, a 0xfd for a damaged packet)
+// still plays to its end. At the recorded pace nothing is held back.
 //
 // A replay cannot react otherwise: output and feature reports the driver writes are
 // accepted and handed to Options.OnOutput, and change nothing; GetFeature

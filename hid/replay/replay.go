@@ -227,9 +227,22 @@ func (d *Device) report(data []byte) []byte {
 	return append([]byte{0}, data...)
 }
 
+// AnswerWait bounds how long a fast replay holds a reply for its request:
+// a recording may answer requests this host never makes (another driver's,
+// or the 0xfd a damaged packet got), and those must not stop the replay.
+// The host's own polls come well within it.
+const AnswerWait = time.Second
+
 // awaitRequest waits until an output written since the last report
-// released is one that report answers, and forgets the outputs up to it.
+// released is one that report answers, and forgets the outputs up to it;
+// after AnswerWait it gives up waiting and lets the report go.
 func (d *Device) awaitRequest(ctx context.Context, report []byte) error {
+	var limit clock.Timer
+	defer func() {
+		if limit != nil {
+			limit.Stop()
+		}
+	}()
 	for {
 		d.mu.Lock()
 		for i, req := range d.pending {
@@ -240,8 +253,13 @@ func (d *Device) awaitRequest(ctx context.Context, report []byte) error {
 			}
 		}
 		d.mu.Unlock()
+		if limit == nil {
+			limit = d.opts.Clock.NewTimer(AnswerWait)
+		}
 		select {
 		case <-d.wrote:
+		case <-limit.C():
+			return nil
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-d.closed:

@@ -388,3 +388,49 @@ func TestFastWaitsForRequests(t *testing.T) {
 		}
 	}
 }
+
+// TestFastAnswerWait proves a fast replay of a device that answers
+// requests does not stop at a reply to a request the host never makes: it
+// is held for AnswerWait on the replay's clock, then let go.
+func TestFastAnswerWait(t *testing.T) {
+	desc := []byte{0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0x15, 0x00, 0x26, 0xff, 0x00, 0x75, 0x08, 0x95, 0x10, 0x09, 0x02, 0x81, 0x02, 0x95, 0x10, 0x09, 0x03, 0x91, 0x02, 0xc0}
+	data := make([]byte, 16)
+	data[0] = 0xfd
+	rec := &hidrec.Device{Name: "Yealink USB-P1K", Bus: 3, VendorID: 0x6993, ProductID: 0xb001, Descriptor: desc,
+		Events: []hidrec.Event{{Data: data}}}
+	fake := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	d, err := New(rec, Options{Fast: true, Clock: fake})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got := make(chan error, 1)
+	go func() {
+		_, err := d.ReadInput(ctx, make([]byte, 17))
+		got <- err
+	}()
+	if err := d.WriteOutput(append([]byte{0, 0x80}, make([]byte, 15)...)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-fake.Armed():
+	case <-ctx.Done():
+		t.Fatal("the replay never started waiting")
+	}
+	fake.Advance(AnswerWait - time.Millisecond)
+	select {
+	case err := <-got:
+		t.Fatalf("released before AnswerWait: %v", err)
+	default:
+	}
+	fake.Advance(time.Millisecond)
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the unanswerable reply was never released")
+	}
+}
