@@ -39,13 +39,13 @@ type ReplayOptions struct {
 //   - after the client's OPEN (and once Start is closed), that connection
 //     plays the recording from its first report, at the recorded pace or
 //     back to back with Fast (a device that answers requests gets each
-//     reply once the client has asked for it; see package replay); the
+//     reply only once the client has asked for it; see package replay); the
 //     reports carry the id byte first, 0 for a
 //     device without report ids, as every report on this socket does;
 //   - after the last report the device stays present and silent until the
 //     client leaves or ctx ends;
 //   - a replay cannot react: OUTPUT events are logged and change nothing
-//     but that fast pacing,
+//     but that pacing,
 //     SET_REPORT is accepted, GET_REPORT fails with EOPNOTSUPP (a recording
 //     holds no feature reports).
 //
@@ -132,8 +132,8 @@ func serveReplayConn(ctx context.Context, c net.Conn, rec *hidrec.Device, opts R
 	}
 
 	// The device exists before playback, so the client's output reports
-	// reach it: a fast replay of a device that answers requests waits for
-	// them (package replay).
+	// reach it: a replay of a device that answers requests waits for them
+	// (package replay).
 	d, err := replay.New(rec, replay.Options{Clock: opts.Clock, Fast: opts.Fast, Hold: true, Start: opts.Start})
 	if err != nil {
 		return fmt.Errorf("cannot replay: %w", err)

@@ -9,20 +9,21 @@
 // Options.Start is closed, so a caller can hold the first report back until
 // whoever consumes the events (a host session) is ready.
 //
-// Fast replay of a polled device. Some handsets speak only when asked: the
+// Replay of a polled device. Some handsets speak only when asked: the
 // first Yealink generation answers each request with a reply that starts
 // with the request's command byte, and its driver drops a reply to anything
 // but its current request. Played back to back, such a recording would
-// arrive before the questions and every key would be lost. So, with Fast,
-// a recording of a device that keymap.AnswersRequests (or any recording
-// given Options.Answers) releases each report only once the host has
-// written, since the previous report was released, an output report the
-// report answers (SameCommand: same command byte); outputs the device does
-// not answer (LED, LCD…) release nothing. The host's own polling thus sets
-// the pace, and the replies reach it in the order it asks. A reply waits
-// at most AnswerWait for its request, so a recording that answers requests
-// this host never makes (another driver's, a 0xfd for a damaged packet)
-// still plays to its end. At the recorded pace nothing is held back.
+// arrive before the questions and every key would be lost; even at the
+// recorded pace a reply can come a moment before the host asks. So a
+// recording of a device that keymap.AnswersRequests (or any recording given
+// Options.Answers) releases each report, at its recorded time or at once
+// with Fast, only once the host has written, since the previous report was
+// released, an output report the report answers (SameCommand: same command
+// byte); outputs the device does not answer (LED, LCD…) release nothing.
+// The replies thus reach the host in the order it asks, and with Fast its
+// own polling sets the pace. A reply waits at most AnswerWait for its
+// request, so a recording that answers requests this host never makes
+// (another driver's, a 0xfd for a damaged packet) still plays to its end.
 //
 // A replay cannot react otherwise: output and feature reports the driver writes are
 // accepted and handed to Options.OnOutput, and change nothing; GetFeature

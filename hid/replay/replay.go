@@ -37,9 +37,10 @@ type Options struct {
 	OnOutput func(kind string, report []byte)
 	// Path names the device in Info; empty means "replay".
 	Path string
-	// Answers, with Fast, holds each report until the host has written an
-	// output report that it answers: Answers(request, report) is true (both
-	// with the id byte first). nil means the rule of New: SameCommand for a
+	// Answers holds each report (after its recorded time, unless Fast)
+	// until the host has written an output report that it answers:
+	// Answers(request, report) is true (both with the id byte first), or
+	// AnswerWait has passed. nil means the rule of New: SameCommand for a
 	// recorded device that only answers requests, none otherwise.
 	Answers func(request, report []byte) bool
 }
@@ -192,11 +193,6 @@ func (d *Device) ReadInput(ctx context.Context, p []byte) (int, error) {
 		}
 	}
 	e := d.rec.Events[d.next]
-	if d.opts.Fast && d.opts.Answers != nil {
-		if err := d.awaitRequest(ctx, d.report(e.Data)); err != nil {
-			return 0, fmt.Errorf("%s: %w", op, err)
-		}
-	}
 	if !d.opts.Fast {
 		due := d.origin.Add(e.Time - d.rec.Events[0].Time)
 		if wait := due.Sub(d.opts.Clock.Now()); wait > 0 {
@@ -210,6 +206,11 @@ func (d *Device) ReadInput(ctx context.Context, p []byte) (int, error) {
 				t.Stop()
 				return 0, fmt.Errorf("%s: %w", op, hid.ErrClosed)
 			}
+		}
+	}
+	if d.opts.Answers != nil {
+		if err := d.awaitRequest(ctx, d.report(e.Data)); err != nil {
+			return 0, fmt.Errorf("%s: %w", op, err)
 		}
 	}
 	d.next++
@@ -276,7 +277,7 @@ func (d *Device) WriteOutput(report []byte) error {
 	if d.opts.OnOutput != nil {
 		d.opts.OnOutput("output", append([]byte(nil), report...))
 	}
-	if d.opts.Fast && d.opts.Answers != nil {
+	if d.opts.Answers != nil {
 		d.mu.Lock()
 		d.pending = append(d.pending, append([]byte(nil), report...))
 		d.mu.Unlock()
