@@ -434,3 +434,47 @@ func TestFastAnswerWait(t *testing.T) {
 		t.Fatal("the unanswerable reply was never released")
 	}
 }
+
+// TestPacedWaitsForRequests proves that at the recorded pace, too, a
+// polled device's reply that is due waits for its request: a reply a
+// moment before the host asks would be dropped by the host.
+func TestPacedWaitsForRequests(t *testing.T) {
+	desc := []byte{0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0x15, 0x00, 0x26, 0xff, 0x00, 0x75, 0x08, 0x95, 0x10, 0x09, 0x02, 0x81, 0x02, 0x95, 0x10, 0x09, 0x03, 0x91, 0x02, 0xc0}
+	data := make([]byte, 16)
+	data[0] = 0x80
+	rec := &hidrec.Device{Name: "Yealink USB-P1K", Bus: 3, VendorID: 0x6993, ProductID: 0xb001, Descriptor: desc,
+		Events: []hidrec.Event{{Data: data}}}
+	fake := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	d, err := New(rec, Options{Clock: fake})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got := make(chan error, 1)
+	go func() {
+		_, err := d.ReadInput(ctx, make([]byte, 17))
+		got <- err
+	}()
+	select {
+	case <-fake.Armed(): // due at once, now waiting for the request
+	case <-ctx.Done():
+		t.Fatal("the replay never started waiting")
+	}
+	select {
+	case err := <-got:
+		t.Fatalf("a due reply went before its request: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if err := d.WriteOutput(append([]byte{0, 0x80}, make([]byte, 15)...)); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-got:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-ctx.Done():
+		t.Fatal("the reply never followed its request")
+	}
+}
