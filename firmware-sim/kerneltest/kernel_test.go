@@ -20,7 +20,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	code := vmtest.Main(m, map[string]func([]string) int{"hidraw-probe": hidrawProbe, "input-probe": inputProbe})
+	code := vmtest.Main(m, map[string]func([]string) int{"hidraw-probe": hidrawProbe, "input-probe": inputProbe, "hidraw-backend": hidrawBackend})
 	if theVM.vm != nil {
 		theVM.vm.Close()
 	}
