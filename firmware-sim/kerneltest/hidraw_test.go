@@ -36,8 +36,9 @@ const (
 // Close both unblock a waiting read, and the driver's monitor, reading
 // through a recorder, turns the keys pressed on the model on the host side
 // into the Phone API lines — acknowledging the hook on the Off-Hook LED,
-// which reaches the model as an output report. The recording made in the
-// guest then replays on the host into the same lines.
+// which reaches the model as an output report — and pulling the model out
+// fails the guest's reads and writes with hid.ErrDisconnected. The
+// recording made in the guest then replays on the host into the same lines.
 func TestKernelHidrawBackend(t *testing.T) {
 	vm, exp := bootVM(t)
 	outputs := make(chan []byte, 64)
@@ -56,6 +57,10 @@ func TestKernelHidrawBackend(t *testing.T) {
 	ifaceNum, err := strconv.ParseUint(iface, 16, 8)
 	if err != nil {
 		t.Fatalf("bInterfaceNumber %q: %v", iface, err)
+	}
+	sysfs := strings.Split(strings.TrimSpace(run(t, vm, fmt.Sprintf("cat %s/serial %s/product %s/manufacturer", a.dev, a.dev, a.dev))), "\n")
+	if len(sysfs) != 3 || sysfs[0] == "" {
+		t.Fatalf("serial, product, manufacturer in the guest's sysfs: %q", sysfs)
 	}
 	want := []string{"HOOK OFF", "BTN_PRESSED 5", "BTN_RELEASED 5", "HOOK ON"}
 
@@ -95,6 +100,9 @@ func TestKernelHidrawBackend(t *testing.T) {
 		}
 	}
 	readyAt := time.Since(start)
+	if s := h.State(); s.RingerVolume != 9 {
+		t.Errorf("ringer volume on the model %d, want 9 (set by HIDIOCSFEATURE in the guest)", s.RingerVolume)
+	}
 	if err := h.HookOff(); err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +122,24 @@ func TestKernelHidrawBackend(t *testing.T) {
 	if err := h.HookOn(); err != nil {
 		t.Fatal(err)
 	}
+	// The role signals again (Mute LED on, which the driver never sets
+	// here) when it waits for the unplug: pull the handset out, which
+	// drops the USB/IP connection as a pulled cable drops the bus.
+	for waiting := true; waiting; {
+		select {
+		case r := <-outputs:
+			waiting = !bytes.Equal(r, ready)
+		case res := <-done:
+			done <- res
+			fail("waiting for the guest to wait for the unplug")
+		case <-ctx.Done():
+			fail("waiting for the guest to wait for the unplug")
+		}
+	}
+	unplugAt := time.Now()
+	if err := h.Unplug(); err != nil {
+		t.Fatal(err)
+	}
 	var res result
 	select {
 	case res = <-done:
@@ -123,8 +149,8 @@ func TestKernelHidrawBackend(t *testing.T) {
 	if res.err != nil || res.r.ExitCode != 0 {
 		t.Fatalf("guest: %v exit %d\nstdout %s\nstderr %s", res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
 	}
-	t.Logf("guest ready %v after start, Off-Hook LED on the model %v after ready, all done after %v",
-		readyAt.Round(time.Millisecond), (ledAt - readyAt).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	t.Logf("guest ready %v after start, Off-Hook LED on the model %v after ready, guest saw the unplug within %v, all done after %v",
+		readyAt.Round(time.Millisecond), (ledAt - readyAt).Round(time.Millisecond), time.Since(unplugAt).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	out := string(res.r.Stdout)
 	t.Logf("guest: %s", strings.TrimSpace(string(res.r.Stderr)))
 	head, rest, ok1 := strings.Cut(out, monitorMark+"\n")
@@ -134,17 +160,16 @@ func TestKernelHidrawBackend(t *testing.T) {
 	}
 	checks := []string{
 		fmt.Sprintf("info 1209:0001 interface=%d", ifaceNum),
+		fmt.Sprintf("ident serial=%q product=%q manufacturer=%q", sysfs[0], sysfs[1], sysfs[2]),
 		"feature 0309",
 		"deadline ok",
 		"close ok",
+		"unplug ok",
 	}
 	for _, c := range checks {
 		if !strings.Contains(head, c+"\n") {
 			t.Errorf("the guest's checks lack %q:\n%s", c, head)
 		}
-	}
-	if s := h.State(); s.RingerVolume != 9 {
-		t.Errorf("ringer volume on the model %d, want 9 (set by HIDIOCSFEATURE in the guest)", s.RingerVolume)
 	}
 	if got := strings.Split(strings.TrimSuffix(lines, "\n"), "\n"); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("monitor in the guest printed %q, want %q", got, want)
@@ -201,7 +226,8 @@ func (l *lineLimit) Write(p []byte) (int, error) {
 // with hid/hidraw, prints its checks (identity, a feature round trip, a
 // read that ctx's deadline ends), signals ready with the Mute LED, monitors
 // through a recorder until LINES Phone API lines came, checks that Close
-// unblocks a read, then prints the lines and the recording.
+// unblocks a read, signals again and waits for the unplug to fail reads and
+// writes with hid.ErrDisconnected, then prints the lines and the recording.
 func hidrawBackend(args []string) int {
 	fail := func(format string, a ...any) int {
 		fmt.Fprintf(os.Stderr, "hidraw-backend: "+format+"\n", a...)
@@ -221,9 +247,17 @@ func hidrawBackend(args []string) int {
 		return fail("%v", err)
 	}
 	defer dev.Close()
+	// A second handle on the node, for the Close check: hidraw gives every
+	// open file its own copy of the reports.
+	dev2, err := hidraw.Open(args[0])
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer dev2.Close()
 	var head bytes.Buffer
 	info := dev.Info()
 	fmt.Fprintf(&head, "info %04x:%04x interface=%d\n", info.VendorID, info.ProductID, info.Interface)
+	fmt.Fprintf(&head, "ident serial=%q product=%q manufacturer=%q\n", info.Serial, info.Product, info.Manufacturer)
 	fmt.Fprintf(os.Stderr, "hidraw-backend: opened %v serial %q manufacturer %q\n", info, info.Serial, info.Manufacturer)
 	// usbhid drops input for about 50 ms after the node is opened.
 	select {
@@ -272,10 +306,10 @@ func hidrawBackend(args []string) int {
 
 	errc := make(chan error, 1)
 	go func() {
-		_, err := dev.ReadInput(ctx, buf)
+		_, err := dev2.ReadInput(ctx, make([]byte, 64))
 		errc <- err
 	}()
-	dev.Close()
+	dev2.Close()
 	select {
 	case err := <-errc:
 		if !errors.Is(err, hid.ErrClosed) {
@@ -285,6 +319,27 @@ func hidrawBackend(args []string) int {
 		return fail("Close did not unblock a read")
 	}
 	head.WriteString("close ok\n")
+
+	// Unplug: the host pulls the handset after this signal; reads drain
+	// what is queued and then fail, and so do writes.
+	if err := dev.WriteOutput([]byte{0x02, 0x01}); err != nil {
+		return fail("%v", err)
+	}
+	for {
+		_, err := dev.ReadInput(ctx, buf)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, hid.ErrDisconnected) {
+			return fail("read after unplug: %v, want hid.ErrDisconnected", err)
+		}
+		fmt.Fprintf(os.Stderr, "hidraw-backend: read after unplug: %v\n", err)
+		break
+	}
+	if err := dev.WriteOutput([]byte{0x02, 0x00}); !errors.Is(err, hid.ErrDisconnected) {
+		return fail("write after unplug: %v, want hid.ErrDisconnected", err)
+	}
+	head.WriteString("unplug ok\n")
 	fmt.Print(head.String() + monitorMark + "\n" + lines.String() + recordingMark + "\n" + recording.String())
 	return 0
 }
