@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -176,29 +175,7 @@ func TestKernelHidrawBackend(t *testing.T) {
 	}
 
 	// The guest's recording replays on the host into the same lines.
-	path := filepath.Join(t.TempDir(), "guest.hid")
-	if err := os.WriteFile(path, []byte(recording), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	rec, err := replay.Load(path, -1)
-	if err != nil {
-		t.Fatalf("load the guest's recording: %v\n%s", err, recording)
-	}
-	d, err := replay.New(rec, replay.Options{Fast: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	desc, _ := d.ReportDescriptor()
-	prof, err := keymap.ForDevice(d.Info(), desc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var replayed bytes.Buffer
-	if err := driver.Monitor(ctx, d, prof, &replayed, nil); !replay.IsFinished(err) {
-		t.Fatalf("replay: %v, want the recording to finish", err)
-	}
-	if got := strings.Split(strings.TrimSuffix(replayed.String(), "\n"), "\n"); strings.Join(got, "|") != strings.Join(want, "|") {
+	if got := replayLines(t, ctx, recording); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("the guest's recording replays on the host as %q, want %q\nrecording:\n%s", got, want, recording)
 	}
 }
