@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -272,6 +273,10 @@ func (d *Device) ReadInput(ctx context.Context, p []byte) (int, error) {
 func (d *Device) readError(ctx context.Context, err error) error {
 	if errors.Is(err, os.ErrDeadlineExceeded) && ctx.Err() != nil {
 		return ctx.Err()
+	}
+	if errors.Is(err, io.EOF) {
+		// hidraw never ends a live node's stream; treat it as gone.
+		return d.opError("read", syscall.EIO)
 	}
 	return d.opError("read", err)
 }
