@@ -34,7 +34,7 @@ func socketDevice(t *testing.T, ids bool) (*Device, *os.File) {
 // TestConformance proves Device's read path has hid.Device's semantics
 // (order, truncation, waiting, ctx and Close waking a read, Close
 // idempotent) with the runtime poller doing the waiting, as it does on a
-// hidraw node; firmware-sim/kerneltest runs it against the real kernel.
+// hidraw node; firmware-sim/kerneltest checks the same on the real kernel.
 func TestConformance(t *testing.T) {
 	hidtest.Conformance(t, func(t *testing.T) hidtest.Backend {
 		d, peer := socketDevice(t, true)
