@@ -15,6 +15,10 @@
 // simulated handset, the driver and the reference host in one process: an
 // interactive view on a terminal, a script otherwise.
 //
+// hidraw:/dev/hidrawN as a device SPEC opens a real HID-class handset
+// through the kernel's hidraw node (package hidraw), leaving it bound to
+// the kernel; sim:unix:PATH reaches a handset served by phonesim.
+//
 // --cm109-model names the keymap of a CM109-based phone (atcom, gtalk,
 // kip1000, usbph01), which its USB identity cannot tell.
 package main

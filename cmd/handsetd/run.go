@@ -26,7 +26,8 @@ const usage = `usage:
   handsetd record --device SPEC [--passive] [--outputs] [--config FILE] [--cm109-model NAME] > FILE.hid
   handsetd demo [--script FILE]
 
-device SPEC: sim:unix:PATH (a handset served by phonesim)
+device SPEC: hidraw:/dev/hidrawN (a HID-class handset the kernel drives)
+             sim:unix:PATH (a handset served by phonesim)
              replay:FILE.hid[#N] (a recording; #N picks device N of a multi-device file)
 host SPEC:   dbus (the session bus, as Skype for Linux) | dbus:system |
              dbus:ADDRESS (e.g. dbus:unix:path=/run/phone/bus) |

@@ -32,6 +32,8 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "dbus", "--ping-interval", "1s"}, "--ping-interval 1s: use 0 (off) or at least 5s"},
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "stream:unix:/y", "--dial-tone", "uk"}, "--dial-tone"},
 		{[]string{"monitor"}, "needs --device"},
+		{[]string{"monitor", "--device", "hidraw:hidraw0"}, "want hidraw:/dev/hidrawN"},
+		{[]string{"record", "--device", "hidraw:"}, "want hidraw:/dev/hidrawN"},
 		{[]string{"demo", "--nope"}, "flag provided but not defined"},
 	}
 	for _, tt := range tests {
@@ -45,6 +47,19 @@ func TestUsageErrors(t *testing.T) {
 				t.Fatalf("stderr does not show the usage:\n%s", stderr.String())
 			}
 		})
+	}
+}
+
+// TestHidrawMissingNode proves monitor with a hidraw SPEC naming no node
+// fails at once with the node and a hint where to look, not a usage error.
+func TestHidrawMissingNode(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	node := t.TempDir() + "/hidraw42"
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, []string{"monitor", "--device", "hidraw:" + node}, strings.NewReader(""), &stdout, &stderr)
+	if err == nil || errors.Is(err, errUsage) || !strings.Contains(err.Error(), node) || !strings.Contains(err.Error(), "/sys/class/hidraw") {
+		t.Fatalf("err = %v, want an open error naming %s and /sys/class/hidraw", err, node)
 	}
 }
 

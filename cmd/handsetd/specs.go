@@ -11,6 +11,7 @@ import (
 	"github.com/handsetd/handsetd/driver"
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/hid/hidraw"
 	"github.com/handsetd/handsetd/hid/replay"
 	"github.com/handsetd/handsetd/phoneapi"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
@@ -45,11 +46,18 @@ func parseDevice(spec string, o deviceOptions) (func(context.Context) (hid.Devic
 		}, nil
 	case "replay":
 		return parseReplay(spec, rest, o)
+	case "hidraw":
+		if !strings.HasPrefix(rest, "/") {
+			return nil, fmt.Errorf("%w: device %q: want hidraw:/dev/hidrawN (ls /sys/class/hidraw lists the nodes)", errUsage, spec)
+		}
+		return func(context.Context) (hid.Device, error) {
+			return hidraw.Open(rest)
+		}, nil
 	}
 	return nil, fmt.Errorf("%w: device %q: unknown kind %q (supported: %s)", errUsage, spec, kind, deviceKinds)
 }
 
-const deviceKinds = "sim:unix:PATH, replay:FILE.hid[#N]"
+const deviceKinds = "hidraw:/dev/hidrawN, sim:unix:PATH, replay:FILE.hid[#N]"
 
 // parseReplay opens a recording as a handset. The recording plays once: the
 // driver reopens a handset that goes away, so a second Open waits until ctx

@@ -8,11 +8,15 @@
 // real VID:PID; the generic-telephony model gets a hidraw node whose report
 // descriptor (read from sysfs) is the model's; and a program in the guest
 // reading and writing that node exchanges exactly the reports the firmware
-// sends and sees. The legacy phones, which the kernel's HID core ignores,
+// sends and sees. handsetd's hidraw backend (hid/hidraw) and the built
+// handsetd program (monitor and record with --device hidraw:/dev/hidrawN)
+// run in the guest on that node and must turn the keys pressed on the model
+// into the right Phone API lines and light its Off-Hook LED. The legacy phones, which the kernel's HID core ignores,
 // meet the kernel's own drivers for them: yealink.ko and cm109.ko poll the
 // yealink-p1k and cm109-kip1000 models, and every key pressed on the model
 // must come out of the driver's input device as the right key code (and the
 // driver's LCD text, ring notes and bell must reach the firmware intact).
-// The package has no code of its own, only tests; it needs
+// The package has no code of its own, only tests (and it builds handsetd
+// for the guest before the VM boots); it needs
 // the kernel that `make test-kernel` prepares.
 package kerneltest

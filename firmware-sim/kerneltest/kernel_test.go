@@ -20,12 +20,15 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	code := vmtest.Main(m, map[string]func([]string) int{"hidraw-probe": hidrawProbe, "input-probe": inputProbe})
+	code := vmtest.Main(m, map[string]func([]string) int{"hidraw-probe": hidrawProbe, "input-probe": inputProbe, "hidraw-backend": hidrawBackend})
 	if theVM.vm != nil {
 		theVM.vm.Close()
 	}
 	if theVM.stop != nil {
 		theVM.stop()
+	}
+	if theVM.binDir != "" {
+		os.RemoveAll(theVM.binDir)
 	}
 	os.Exit(code)
 }
@@ -84,6 +87,11 @@ var theVM struct {
 	err  error
 	ctx  context.Context
 	stop context.CancelFunc
+	// handsetd is the program built for the guest before the VM booted
+	// (the guest caches the host's root), in binDir; buildErr says why
+	// not.
+	handsetd, binDir string
+	buildErr         error
 }
 
 func bootVM(t *testing.T) (*vmtest.VM, *exporter) {
@@ -99,6 +107,10 @@ func bootVM(t *testing.T) (*vmtest.VM, *exporter) {
 		theVM.ctx, theVM.stop = context.WithTimeout(context.Background(), vmLimit)
 		theVM.exp = &exporter{}
 		start := time.Now()
+		theVM.binDir, theVM.handsetd, theVM.buildErr = buildHandsetd()
+		if theVM.buildErr == nil {
+			t.Logf("handsetd built for the guest in %v", time.Since(start).Round(time.Millisecond))
+		}
 		theVM.vm, theVM.err = vmtest.Boot(theVM.ctx, vmtest.Config{KernelDir: kdir, USBIP: theVM.exp.serve, Timeout: vmLimit})
 		if theVM.err != nil {
 			return
