@@ -31,6 +31,18 @@ import (
 // Options.Logger); the server goes on. Serve closes ln and returns nil when
 // ctx is done or the handset is closed, after all its connections ended.
 func Serve(ctx context.Context, ln net.Listener, h *Handset) error {
+	return acceptLoop(ctx, ln, h, "serve simulated handset", func(ctx context.Context, c net.Conn) {
+		if err := serveConn(ctx, c, h); err != nil {
+			h.opts.Logger.Warn("simulator connection ended", "remote", c.RemoteAddr().String(), "err", err)
+		}
+	})
+}
+
+// acceptLoop accepts connections on ln and runs serve on each in its own
+// goroutine, until ctx is done or the handset is closed; then it closes ln
+// and returns nil once every serve has returned. op names the server in the
+// error of a failed Accept. Serve and ServeUSBIP share it.
+func acceptLoop(ctx context.Context, ln net.Listener, h *Handset, op string, serve func(context.Context, net.Conn)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
@@ -51,14 +63,12 @@ func Serve(ctx context.Context, ln net.Listener, h *Handset) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("serve simulated handset: accept: %w", err)
+			return fmt.Errorf("%s: accept: %w", op, err)
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := serveConn(ctx, c, h); err != nil {
-				h.opts.Logger.Warn("simulator connection ended", "remote", c.RemoteAddr().String(), "err", err)
-			}
+			serve(ctx, c)
 		}()
 	}
 }
