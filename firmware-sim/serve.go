@@ -31,7 +31,7 @@ import (
 // Options.Logger); the server goes on. Serve closes ln and returns nil when
 // ctx is done or the handset is closed, after all its connections ended.
 func Serve(ctx context.Context, ln net.Listener, h *Handset) error {
-	return acceptLoop(ctx, ln, h, "serve simulated handset", func(ctx context.Context, c net.Conn) {
+	return acceptLoop(ctx, ln, h.done, "serve simulated handset", func(ctx context.Context, c net.Conn) {
 		if err := serveConn(ctx, c, h); err != nil {
 			h.opts.Logger.Warn("simulator connection ended", "remote", c.RemoteAddr().String(), "err", err)
 		}
@@ -39,15 +39,16 @@ func Serve(ctx context.Context, ln net.Listener, h *Handset) error {
 }
 
 // acceptLoop accepts connections on ln and runs serve on each in its own
-// goroutine, until ctx is done or the handset is closed; then it closes ln
-// and returns nil once every serve has returned. op names the server in the
-// error of a failed Accept. Serve and ServeUSBIP share it.
-func acceptLoop(ctx context.Context, ln net.Listener, h *Handset, op string, serve func(context.Context, net.Conn)) error {
+// goroutine, until ctx is done or done is closed (a nil done never is);
+// then it closes ln and returns nil once every serve has returned. op names
+// the server in the error of a failed Accept. Serve, ServeUSBIP and
+// ServeReplay share it.
+func acceptLoop(ctx context.Context, ln net.Listener, done <-chan struct{}, op string, serve func(context.Context, net.Conn)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
 		select {
-		case <-h.done:
+		case <-done:
 			cancel()
 		case <-ctx.Done():
 		}

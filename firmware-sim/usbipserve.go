@@ -50,7 +50,7 @@ var ErrUSBIPBusy = errors.New("the simulated handset is already imported by anot
 // ln and returns nil when ctx is done or the handset is closed, after its
 // connections ended; per-connection errors go to Options.Logger.
 func ServeUSBIP(ctx context.Context, ln net.Listener, h *Handset) error {
-	return acceptLoop(ctx, ln, h, "serve simulated handset over USB/IP", func(ctx context.Context, c net.Conn) {
+	return acceptLoop(ctx, ln, h.done, "serve simulated handset over USB/IP", func(ctx context.Context, c net.Conn) {
 		if err := ServeUSBIPConn(ctx, c, h); err != nil {
 			h.opts.Logger.Warn("USB/IP connection ended", "err", err)
 		}
