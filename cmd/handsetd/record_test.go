@@ -91,21 +91,7 @@ func startHost(t *testing.T, ctx context.Context, path string) *testHost {
 	}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { l.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_ = host.Serve(ctx, stream.New(c))
-			}()
-		}
-	}()
+	acceptHost(ctx, l, host, &wg)
 	return th
 }
 
