@@ -1,11 +1,8 @@
 package firmwaresim_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
-	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/keymap"
 )
 
@@ -14,18 +11,7 @@ import (
 // the ring on its speaker), ignores a ringer bit a host sets anyway, and
 // still follows the hook and LEDs like the generic handset.
 func TestRingerlessHeadset(t *testing.T) {
-	h, err := firmwaresim.New("ringerless-headset", firmwaresim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	d, err := h.Open(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	h, d, _ := openModel(t, "ringerless-headset")
 	if info := d.Info(); info.VendorID != 0x1209 || info.ProductID != 0x0002 || info.Product != "Generic USB Telephony Headset" {
 		t.Errorf("identity %+v", info)
 	}

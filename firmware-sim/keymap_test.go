@@ -1,11 +1,8 @@
 package firmwaresim_test
 
 import (
-	"context"
 	"testing"
-	"time"
 
-	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/keymap"
 )
 
@@ -14,18 +11,7 @@ import (
 // firmware: hook and mute arrive as toggles, keys as down/up, and an encoded
 // Output lights the simulated LEDs and ringer.
 func TestKeymapProfileDrivesModel(t *testing.T) {
-	h, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer h.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	d, err := h.Open(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	h, d, ctx := openModel(t, "generic-telephony")
 	desc, err := d.ReportDescriptor()
 	if err != nil {
 		t.Fatal(err)

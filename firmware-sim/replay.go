@@ -59,29 +59,11 @@ func ServeReplay(ctx context.Context, ln net.Listener, rec *hidrec.Device, opts 
 		ln.Close()
 		return fmt.Errorf("serve recording %q: %w", rec.Name, err)
 	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			ln.Close()
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("serve recording: accept: %w", err)
+	return acceptLoop(ctx, ln, nil, "serve recording", func(ctx context.Context, c net.Conn) {
+		if err := serveReplayConn(ctx, c, rec, opts); err != nil {
+			opts.Logger.Warn("replay connection ended", "err", err)
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := serveReplayConn(ctx, c, rec, opts); err != nil {
-				opts.Logger.Warn("replay connection ended", "err", err)
-			}
-		}()
-	}
+	})
 }
 
 // fit cuts s to fit a NUL-terminated field of n bytes.

@@ -5,8 +5,6 @@ import (
 	"context"
 	"errors"
 	"net"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,31 +16,7 @@ import (
 // serveRecording starts ServeReplay on a fresh unix socket.
 func serveRecording(t *testing.T, rec *hidrec.Device, opts ReplayOptions) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "fwrp")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	path := filepath.Join(dir, "s")
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- ServeReplay(ctx, ln, rec, opts) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("ServeReplay: %v", err)
-			}
-		case <-time.After(5 * time.Second):
-			t.Error("ServeReplay did not stop")
-		}
-	})
-	return "unix:" + path
+	return serveUnix(t, "fwrp", "ServeReplay", func(ctx context.Context, ln net.Listener) error { return ServeReplay(ctx, ln, rec, opts) })
 }
 
 // plainVendorDesc declares no report ids: one 2-byte vendor input report.

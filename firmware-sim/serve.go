@@ -31,11 +31,24 @@ import (
 // Options.Logger); the server goes on. Serve closes ln and returns nil when
 // ctx is done or the handset is closed, after all its connections ended.
 func Serve(ctx context.Context, ln net.Listener, h *Handset) error {
+	return acceptLoop(ctx, ln, h.done, "serve simulated handset", func(ctx context.Context, c net.Conn) {
+		if err := serveConn(ctx, c, h); err != nil {
+			h.opts.Logger.Warn("simulator connection ended", "remote", c.RemoteAddr().String(), "err", err)
+		}
+	})
+}
+
+// acceptLoop accepts connections on ln and runs serve on each in its own
+// goroutine, until ctx is done or done is closed (a nil done never is);
+// then it closes ln and returns nil once every serve has returned. op names
+// the server in the error of a failed Accept. Serve, ServeUSBIP and
+// ServeReplay share it.
+func acceptLoop(ctx context.Context, ln net.Listener, done <-chan struct{}, op string, serve func(context.Context, net.Conn)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go func() {
 		select {
-		case <-h.done:
+		case <-done:
 			cancel()
 		case <-ctx.Done():
 		}
@@ -51,14 +64,12 @@ func Serve(ctx context.Context, ln net.Listener, h *Handset) error {
 			if ctx.Err() != nil {
 				return nil
 			}
-			return fmt.Errorf("serve simulated handset: accept: %w", err)
+			return fmt.Errorf("%s: accept: %w", op, err)
 		}
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if err := serveConn(ctx, c, h); err != nil {
-				h.opts.Logger.Warn("simulator connection ended", "remote", c.RemoteAddr().String(), "err", err)
-			}
+			serve(ctx, c)
 		}()
 	}
 }

@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
@@ -20,34 +19,9 @@ import (
 )
 
 // serve starts Serve for h on a fresh unix socket and returns its address.
-// The directory is short, as unix socket paths are limited to 108 bytes.
 func serve(t *testing.T, h *Handset) string {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "fwsim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	path := filepath.Join(dir, "s")
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- Serve(ctx, ln, h) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Serve: %v", err)
-			}
-		case <-time.After(waitLimit):
-			t.Errorf("Serve did not return after cancel")
-		}
-	})
-	return "unix:" + path
+	return serveUnix(t, "fwsim", "Serve", func(ctx context.Context, ln net.Listener) error { return Serve(ctx, ln, h) })
 }
 
 func dial(t *testing.T, addr string) hid.Device {

@@ -50,36 +50,11 @@ var ErrUSBIPBusy = errors.New("the simulated handset is already imported by anot
 // ln and returns nil when ctx is done or the handset is closed, after its
 // connections ended; per-connection errors go to Options.Logger.
 func ServeUSBIP(ctx context.Context, ln net.Listener, h *Handset) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		select {
-		case <-h.done:
-			cancel()
-		case <-ctx.Done():
+	return acceptLoop(ctx, ln, h.done, "serve simulated handset over USB/IP", func(ctx context.Context, c net.Conn) {
+		if err := ServeUSBIPConn(ctx, c, h); err != nil {
+			h.opts.Logger.Warn("USB/IP connection ended", "err", err)
 		}
-	}()
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			ln.Close()
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("serve simulated handset over USB/IP: accept: %w", err)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if err := ServeUSBIPConn(ctx, c, h); err != nil {
-				h.opts.Logger.Warn("USB/IP connection ended", "err", err)
-			}
-		}()
-	}
+	})
 }
 
 // ServeUSBIPConn serves the USB/IP protocol on one connection (a socket, or

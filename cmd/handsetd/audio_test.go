@@ -183,18 +183,7 @@ func startAudioE2E(t *testing.T, tree audiotest.Tree, extra ...string) *audioE2E
 	if err != nil {
 		t.Fatal(err)
 	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := hostLn.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() { defer wg.Done(); _ = e.host.Serve(ctx, stream.New(c)) }()
-		}
-	}()
+	acceptHost(ctx, hostLn, e.host, &wg)
 	go func() { <-ctx.Done(); hostLn.Close(); simLn.Close() }()
 
 	e.grew = growth(t, wavDir)

@@ -105,18 +105,7 @@ func startRig(t *testing.T, model string, args ...string) *rig {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := hl.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() { defer wg.Done(); _ = host.Serve(ctx, stream.New(c)) }()
-		}
-	}()
+	acceptHost(ctx, hl, host, &wg)
 	t.Cleanup(func() { hl.Close() })
 
 	r := &rig{t: t, sim: sim, host: host, rec: rec, stderr: &syncBuffer{}}

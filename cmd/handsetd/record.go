@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"fmt"
 	"io"
 
 	"github.com/handsetd/handsetd/driver"
@@ -19,49 +18,23 @@ import (
 // revert), and prints the Phone API lines the events become on stderr.
 func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := newFlagSet("handsetd record", stderr)
-	var c commonFlags
-	c.register(fs)
-	device := fs.String("device", "", "handset to record: "+deviceKinds)
+	var h oneHandsetFlags
+	h.register(fs, "handset to record")
 	passive := fs.Bool("passive", false, "only listen: write nothing to the handset (when the driver runs on it too)")
 	outputs := fs.Bool("outputs", false, "note the output reports written to the handset as # comments")
-	var cf configFlag
-	cf.register(fs)
-	var pf profileFlags
-	pf.register(fs)
 	if err := parseFlags(fs, args); err != nil {
-		return err
-	}
-	if err := pf.check(); err != nil {
-		return err
-	}
-	if *device == "" {
-		return fmt.Errorf("%w: record needs --device", errUsage)
-	}
-	log, err := c.logger(stderr)
-	if err != nil {
 		return err
 	}
 	// The same profile as run and monitor would pick: the keys decoded on
 	// stderr, and what is scanned or acknowledged, depend on it.
-	cfg, err := cf.load(log)
-	if err != nil {
+	dev, log, cfg, err := h.open(ctx, "record", stderr, true)
+	if err != nil || dev == nil {
 		return err
-	}
-	open, err := parseDevice(*device, deviceOptions{fast: true, log: log})
-	if err != nil {
-		return err
-	}
-	dev, err := open(ctx)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil
-		}
-		return fmt.Errorf("open %s: %w", *device, err)
 	}
 	defer dev.Close()
 	rec, err := replay.NewRecorder(dev, hidrec.NewWriter(stdout), replay.RecorderOptions{
 		Outputs: *outputs,
-		Comment: "recorded by handsetd record --device " + *device,
+		Comment: "recorded by handsetd record --device " + *h.device,
 	})
 	if err != nil {
 		return err
@@ -71,7 +44,7 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var prof keymap.Profile
 	if !*passive {
 		desc, _ := rec.ReportDescriptor()
-		prof, err = pf.picker(cfg)(dev.Info(), desc)
+		prof, err = h.profile.picker(cfg)(dev.Info(), desc)
 		if err != nil {
 			log.Warn("no profile for this device; recording without acknowledging anything", "err", err)
 		}

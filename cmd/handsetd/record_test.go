@@ -91,21 +91,7 @@ func startHost(t *testing.T, ctx context.Context, path string) *testHost {
 	}
 	var wg sync.WaitGroup
 	t.Cleanup(func() { l.Close(); wg.Wait() })
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				_ = host.Serve(ctx, stream.New(c))
-			}()
-		}
-	}()
+	acceptHost(ctx, l, host, &wg)
 	return th
 }
 
@@ -181,6 +167,27 @@ func waitErr(t *testing.T, done <-chan error, what string) error {
 	}
 }
 
+// serveSim makes a simulated handset of the given model and serves it on
+// the unix socket dir/sim until ctx ends. It returns the handset (which the
+// caller closes), the socket's path, and the channel Serve's result arrives
+// on.
+func serveSim(t *testing.T, ctx context.Context, dir, model string) (*firmwaresim.Handset, string, <-chan error) {
+	t.Helper()
+	sim, err := firmwaresim.New(model, firmwaresim.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	simPath := filepath.Join(dir, "sim")
+	ln, err := net.Listen("unix", simPath)
+	if err != nil {
+		sim.Close()
+		t.Fatal(err)
+	}
+	served := make(chan error, 1)
+	go func() { served <- firmwaresim.Serve(ctx, ln, sim) }()
+	return sim, simPath, served
+}
+
 // TestRecordThenReplay proves that recording a handset and replaying the
 // recording reproduces the same Phone API lines. A simulated handset is
 // driven through its control language while handsetd run carries it to a
@@ -194,18 +201,8 @@ func TestRecordThenReplay(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 
-	sim, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim, simPath, served := serveSim(t, ctx, dir, "generic-telephony")
 	defer sim.Close()
-	simPath := filepath.Join(dir, "sim")
-	ln, err := net.Listen("unix", simPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- firmwaresim.Serve(ctx, ln, sim) }()
 
 	host1 := startHost(t, ctx, filepath.Join(dir, "h1"))
 	runCtx, stopRun := context.WithCancel(ctx)
@@ -421,18 +418,8 @@ func TestRecordAcknowledges(t *testing.T) {
 	t.Setenv("XDG_CONFIG_HOME", dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sim, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim, simPath, served := serveSim(t, ctx, dir, "generic-telephony")
 	defer sim.Close()
-	simPath := filepath.Join(dir, "sim")
-	ln, err := net.Listen("unix", simPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- firmwaresim.Serve(ctx, ln, sim) }()
 
 	var out, errOut syncBuffer
 	done := make(chan error, 1)
@@ -484,18 +471,8 @@ func TestRecordPicksProfile(t *testing.T) {
 			dir := shortDir(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			sim, err := firmwaresim.New("cm109-gtalk", firmwaresim.Options{})
-			if err != nil {
-				t.Fatal(err)
-			}
+			sim, simPath, served := serveSim(t, ctx, dir, "cm109-gtalk")
 			defer sim.Close()
-			simPath := filepath.Join(dir, "sim")
-			ln, err := net.Listen("unix", simPath)
-			if err != nil {
-				t.Fatal(err)
-			}
-			served := make(chan error, 1)
-			go func() { served <- firmwaresim.Serve(ctx, ln, sim) }()
 
 			var out bytes.Buffer
 			errOut := &syncBuffer{wrote: make(chan struct{}, 1)}
@@ -531,18 +508,8 @@ func recordLegacy(t *testing.T, model string, keys []string) (recording string, 
 	dir := shortDir(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	sim, err := firmwaresim.New(model, firmwaresim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sim, simPath, served := serveSim(t, ctx, dir, model)
 	defer sim.Close()
-	simPath := filepath.Join(dir, "sim")
-	ln, err := net.Listen("unix", simPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	served := make(chan error, 1)
-	go func() { served <- firmwaresim.Serve(ctx, ln, sim) }()
 
 	out := &syncBuffer{wrote: make(chan struct{}, 1)}
 	errOut := &syncBuffer{wrote: make(chan struct{}, 1)}

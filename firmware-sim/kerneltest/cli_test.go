@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/driver"
-	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid/replay"
 	"github.com/handsetd/handsetd/internal/vmtest"
 	"github.com/handsetd/handsetd/keymap"
@@ -49,16 +48,7 @@ func TestKernelHandsetdCLI(t *testing.T) {
 	if theVM.buildErr != nil {
 		t.Fatal(theVM.buildErr)
 	}
-	outputs := make(chan []byte, 64)
-	h, err := firmwaresim.New("generic-telephony", firmwaresim.Options{OnOutput: func(r []byte) {
-		select {
-		case outputs <- r:
-		default:
-		}
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, outputs := newWatchedHandset(t)
 	defer h.Close()
 	a := attach(t, vm, exp, h, 0x1209, 0x0001, true)
 	want := []string{"HOOK OFF", "BTN_PRESSED 7", "BTN_RELEASED 7", "HOOK ON"}
@@ -93,73 +83,31 @@ cat mon.err rec.err >&2
 
 	ctx, cancel := context.WithTimeout(theVM.ctx, stepLimit)
 	defer cancel()
-	type result struct {
-		r   vmtest.Result
-		err error
-	}
-	done := make(chan result, 1)
-	start := time.Now()
-	go func() {
-		r, err := vm.Run(ctx, script)
-		done <- result{r, err}
-	}()
-	fail := func(what string) {
-		t.Helper()
-		select {
-		case res := <-done:
-			t.Fatalf("the guest ended while %s: %v exit %d\nstdout %s\nstderr %s", what, res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
-		case <-ctx.Done():
-			t.Fatalf("%s: %v", what, ctx.Err())
-		}
-	}
+	g := startGuest(t, ctx, func(ctx context.Context) (vmtest.Result, error) { return vm.Run(ctx, script) })
 	ready := []byte{0x02, 0x01}
-	for waiting := true; waiting; {
-		select {
-		case r := <-outputs:
-			waiting = !bytes.Equal(r, ready)
-		case res := <-done:
-			done <- res
-			fail("waiting for the guest's ready signal")
-		case <-ctx.Done():
-			fail("waiting for the guest's ready signal")
-		}
-	}
-	readyAt := time.Since(start)
+	g.waitOutput(outputs, ready, "waiting for the guest's ready signal")
+	readyAt := time.Since(g.start)
 	if err := h.HookOff(); err != nil {
 		t.Fatal(err)
 	}
-	for !h.State().LEDs.OffHook {
-		select {
-		case <-h.Changed():
-		case <-ctx.Done():
-			fail("waiting for handsetd to light the Off-Hook LED")
-		}
-	}
-	ledAt := time.Since(start)
+	g.waitOffHookLED(h, "waiting for handsetd to light the Off-Hook LED")
+	ledAt := time.Since(g.start)
 	if err := h.Tap("7"); err != nil {
 		t.Fatal(err)
 	}
 	if err := h.HookOn(); err != nil {
 		t.Fatal(err)
 	}
-	var res result
-	select {
-	case res = <-done:
-	case <-ctx.Done():
-		t.Fatalf("the guest did not finish: %v", ctx.Err())
-	}
-	if res.err != nil || res.r.ExitCode != 0 {
-		t.Fatalf("guest: %v exit %d\nstdout %s\nstderr %s", res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
-	}
+	res := g.finish()
 	t.Logf("handsetd ready in the guest %v after start, Off-Hook LED on the model %v after ready, all done after %v",
-		readyAt.Round(time.Millisecond), (ledAt - readyAt).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
-	_, rest, ok1 := strings.Cut(string(res.r.Stdout), monitorMark+"\n")
+		readyAt.Round(time.Millisecond), (ledAt - readyAt).Round(time.Millisecond), time.Since(g.start).Round(time.Millisecond))
+	_, rest, ok1 := strings.Cut(string(res.Stdout), monitorMark+"\n")
 	lines, recording, ok2 := strings.Cut(rest, recordingMark+"\n")
 	if !ok1 || !ok2 {
-		t.Fatalf("the guest printed:\n%s\nstderr:\n%s", res.r.Stdout, res.r.Stderr)
+		t.Fatalf("the guest printed:\n%s\nstderr:\n%s", res.Stdout, res.Stderr)
 	}
 	if got := strings.Split(strings.TrimSuffix(lines, "\n"), "\n"); strings.Join(got, "|") != strings.Join(want, "|") {
-		t.Errorf("handsetd monitor in the guest printed %q, want %q\nstderr:\n%s", got, want, res.r.Stderr)
+		t.Errorf("handsetd monitor in the guest printed %q, want %q\nstderr:\n%s", got, want, res.Stderr)
 	}
 	if got := replayLines(t, ctx, recording); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("handsetd record's file replays on the host as %q, want %q\nrecording:\n%s", got, want, recording)

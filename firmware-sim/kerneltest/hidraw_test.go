@@ -13,7 +13,6 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/driver"
-	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidraw"
 	"github.com/handsetd/handsetd/hid/hidrec"
@@ -40,16 +39,7 @@ const (
 // recording made in the guest then replays on the host into the same lines.
 func TestKernelHidrawBackend(t *testing.T) {
 	vm, exp := bootVM(t)
-	outputs := make(chan []byte, 64)
-	h, err := firmwaresim.New("generic-telephony", firmwaresim.Options{OnOutput: func(r []byte) {
-		select {
-		case outputs <- r:
-		default:
-		}
-	}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	h, outputs := newWatchedHandset(t)
 	defer h.Close()
 	a := attach(t, vm, exp, h, 0x1209, 0x0001, true)
 	iface := strings.TrimSpace(run(t, vm, "cat /sys/class/hidraw/"+a.hidraw+"/device/../bInterfaceNumber"))
@@ -65,40 +55,14 @@ func TestKernelHidrawBackend(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(theVM.ctx, stepLimit)
 	defer cancel()
-	type result struct {
-		r   vmtest.Result
-		err error
-	}
-	done := make(chan result, 1)
-	start := time.Now()
-	go func() {
-		r, err := vm.RunSelf(ctx, "hidraw-backend", "/dev/"+a.hidraw, strconv.Itoa(len(want)))
-		done <- result{r, err}
-	}()
-	fail := func(what string) {
-		t.Helper()
-		select {
-		case res := <-done:
-			t.Fatalf("the guest ended while %s: %v exit %d\nstdout %s\nstderr %s", what, res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
-		case <-ctx.Done():
-			t.Fatalf("%s: %v", what, ctx.Err())
-		}
-	}
+	g := startGuest(t, ctx, func(ctx context.Context) (vmtest.Result, error) {
+		return vm.RunSelf(ctx, "hidraw-backend", "/dev/"+a.hidraw, strconv.Itoa(len(want)))
+	})
 	// The role's ready signal is the Mute LED on; output reports the
 	// kernel sends at bind time come before it.
 	ready := []byte{0x02, 0x01}
-	for waiting := true; waiting; {
-		select {
-		case r := <-outputs:
-			waiting = !bytes.Equal(r, ready)
-		case res := <-done:
-			done <- res
-			fail("waiting for the guest's ready signal")
-		case <-ctx.Done():
-			fail("waiting for the guest's ready signal")
-		}
-	}
-	readyAt := time.Since(start)
+	g.waitOutput(outputs, ready, "waiting for the guest's ready signal")
+	readyAt := time.Since(g.start)
 	if s := h.State(); s.RingerVolume != 9 {
 		t.Errorf("ringer volume on the model %d, want 9 (set by HIDIOCSFEATURE in the guest)", s.RingerVolume)
 	}
@@ -107,14 +71,8 @@ func TestKernelHidrawBackend(t *testing.T) {
 	}
 	// The driver acknowledges the hook on the Off-Hook LED: wait until the
 	// model has it, which also proves the guest read the hook report.
-	for !h.State().LEDs.OffHook {
-		select {
-		case <-h.Changed():
-		case <-ctx.Done():
-			fail("waiting for the Off-Hook LED")
-		}
-	}
-	ledAt := time.Since(start)
+	g.waitOffHookLED(h, "waiting for the Off-Hook LED")
+	ledAt := time.Since(g.start)
 	if err := h.Tap("5"); err != nil {
 		t.Fatal(err)
 	}
@@ -124,34 +82,16 @@ func TestKernelHidrawBackend(t *testing.T) {
 	// The role signals again (Mute LED on, which the driver never sets
 	// here) when it waits for the unplug: pull the handset out, which
 	// drops the USB/IP connection as a pulled cable drops the bus.
-	for waiting := true; waiting; {
-		select {
-		case r := <-outputs:
-			waiting = !bytes.Equal(r, ready)
-		case res := <-done:
-			done <- res
-			fail("waiting for the guest to wait for the unplug")
-		case <-ctx.Done():
-			fail("waiting for the guest to wait for the unplug")
-		}
-	}
+	g.waitOutput(outputs, ready, "waiting for the guest to wait for the unplug")
 	unplugAt := time.Now()
 	if err := h.Unplug(); err != nil {
 		t.Fatal(err)
 	}
-	var res result
-	select {
-	case res = <-done:
-	case <-ctx.Done():
-		t.Fatalf("the guest did not finish: %v", ctx.Err())
-	}
-	if res.err != nil || res.r.ExitCode != 0 {
-		t.Fatalf("guest: %v exit %d\nstdout %s\nstderr %s", res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
-	}
+	res := g.finish()
 	t.Logf("guest ready %v after start, Off-Hook LED on the model %v after ready, guest saw the unplug within %v, all done after %v",
-		readyAt.Round(time.Millisecond), (ledAt - readyAt).Round(time.Millisecond), time.Since(unplugAt).Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
-	out := string(res.r.Stdout)
-	t.Logf("guest: %s", strings.TrimSpace(string(res.r.Stderr)))
+		readyAt.Round(time.Millisecond), (ledAt - readyAt).Round(time.Millisecond), time.Since(unplugAt).Round(time.Millisecond), time.Since(g.start).Round(time.Millisecond))
+	out := string(res.Stdout)
+	t.Logf("guest: %s", strings.TrimSpace(string(res.Stderr)))
 	head, rest, ok1 := strings.Cut(out, monitorMark+"\n")
 	lines, recording, ok2 := strings.Cut(rest, recordingMark+"\n")
 	if !ok1 || !ok2 {

@@ -95,12 +95,7 @@ func TestHandshakeRefusals(t *testing.T) {
 				}
 				return "", nil
 			}
-			if err := conn.ExportMethodTable(map[string]any{"Invoke": invoke}, HostPath, HostInterface); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := conn.RequestName(ServiceName, godbus.NameFlagDoNotQueue); err != nil {
-				t.Fatal(err)
-			}
+			serveAsSkype(t, conn, invoke)
 			tr := dial(t, bus.Address)
 			ctx, cancel := context.WithTimeout(context.Background(), wait)
 			defer cancel()
@@ -148,12 +143,7 @@ func TestHungHostWriteLine(t *testing.T) {
 		<-release
 		return "", nil
 	}
-	if err := conn.ExportMethodTable(map[string]any{"Invoke": invoke}, HostPath, HostInterface); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.RequestName(ServiceName, godbus.NameFlagDoNotQueue); err != nil {
-		t.Fatal(err)
-	}
+	serveAsSkype(t, conn, invoke)
 	tr := dial(t, bus.Address)
 	for range 3 {
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -196,12 +186,7 @@ func TestWriteLineErrorKinds(t *testing.T) {
 		}
 		return "", nil
 	}
-	if err := conn.ExportMethodTable(map[string]any{"Invoke": invoke}, HostPath, HostInterface); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := conn.RequestName(ServiceName, godbus.NameFlagDoNotQueue); err != nil {
-		t.Fatal(err)
-	}
+	serveAsSkype(t, conn, invoke)
 	tr := dial(t, bus.Address)
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
@@ -235,5 +220,17 @@ func TestWriteLineErrorKinds(t *testing.T) {
 	tr.mu.Unlock()
 	if n != 0 || r != 0 {
 		t.Errorf("%d pending and %d refused serials left behind", n, r)
+	}
+}
+
+// serveAsSkype makes conn play Skype on the bus: it exports invoke as the
+// Invoke method of Skype's object and takes Skype's bus name.
+func serveAsSkype(t *testing.T, conn *godbus.Conn, invoke func(string) (string, *godbus.Error)) {
+	t.Helper()
+	if err := conn.ExportMethodTable(map[string]any{"Invoke": invoke}, HostPath, HostInterface); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.RequestName(ServiceName, godbus.NameFlagDoNotQueue); err != nil {
+		t.Fatal(err)
 	}
 }
