@@ -3,15 +3,14 @@ package firmwaresim
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"net"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/handsetd/handsetd/firmware-sim/usbip"
+
+	"github.com/handsetd/handsetd/internal/fuzzcorpus"
 )
 
 var updateCorpus = flag.Bool("update", false, "rewrite the committed fuzz seed corpus from the seeds")
@@ -93,22 +92,5 @@ func FuzzUSBIPConn(f *testing.F) {
 // TestUSBIPSeedCorpus proves the committed corpus holds the current seeds;
 // -update rewrites it.
 func TestUSBIPSeedCorpus(t *testing.T) {
-	dir := filepath.Join("testdata", "fuzz", "FuzzUSBIPConn")
-	for i, s := range usbipSeeds(t) {
-		path := filepath.Join(dir, fmt.Sprintf("seed-%02d", i))
-		content := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", s)
-		if *updateCorpus {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(path)
-		if err != nil || string(got) != content {
-			t.Errorf("%s is stale or missing (run go test -run TestUSBIPSeedCorpus -update): %v", path, err)
-		}
-	}
+	fuzzcorpus.Check(t, "FuzzUSBIPConn", "TestUSBIPSeedCorpus", usbipSeeds(t), *updateCorpus)
 }

@@ -5,11 +5,9 @@ import (
 	"encoding/binary"
 	"errors"
 	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strconv"
 	"testing"
+
+	"github.com/handsetd/handsetd/internal/fuzzcorpus"
 )
 
 var update = flag.Bool("update", false, "rewrite the committed fuzz seed corpus from the table")
@@ -206,27 +204,15 @@ func TestEncodeErrors(t *testing.T) {
 // TestWriteCorpus keeps the committed seed corpus in step with the table; it
 // only writes with -update and otherwise checks the files exist.
 func TestWriteCorpus(t *testing.T) {
-	dir := filepath.Join("testdata", "fuzz", "FuzzDecodeEvent")
-	for i, tc := range roundTrips {
+	var seeds [][]byte
+	for _, tc := range roundTrips {
 		b, err := Encode(tc.ev)
 		if err != nil {
 			t.Fatal(err)
 		}
-		path := filepath.Join(dir, fmt.Sprintf("seed-%02d", i))
-		if *update {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			body := "go test fuzz v1\n[]byte(" + strconv.Quote(string(b)) + ")\n"
-			if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if _, err := os.Stat(path); err != nil {
-			t.Fatalf("seed corpus missing (run go test -run TestWriteCorpus -update): %v", err)
-		}
+		seeds = append(seeds, b)
 	}
+	fuzzcorpus.Check(t, "FuzzDecodeEvent", "TestWriteCorpus", seeds, *update)
 }
 
 // FuzzDecodeEvent proves Decode never panics and that whatever it accepts

@@ -7,10 +7,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/handsetd/handsetd/internal/fuzzcorpus"
 )
 
 var update = flag.Bool("update", false, "rewrite the committed fuzz seed corpus from the tables")
@@ -270,22 +270,5 @@ func FuzzDecode(f *testing.F) {
 // TestSeedCorpus proves the committed corpus holds the current seeds;
 // -update rewrites it.
 func TestSeedCorpus(t *testing.T) {
-	dir := filepath.Join("testdata", "fuzz", "FuzzDecode")
-	for i, s := range seeds(t) {
-		path := filepath.Join(dir, fmt.Sprintf("seed-%02d", i))
-		content := fmt.Sprintf("go test fuzz v1\n[]byte(%q)\n", s)
-		if *update {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		got, err := os.ReadFile(path)
-		if err != nil || string(got) != content {
-			t.Errorf("%s is stale or missing (run go test -run TestSeedCorpus -update): %v", path, err)
-		}
-	}
+	fuzzcorpus.Check(t, "FuzzDecode", "TestSeedCorpus", seeds(t), *update)
 }
