@@ -281,8 +281,9 @@ func checkCM109Model(val string) error {
 	if val == "" {
 		return errors.New("cm109_model is empty")
 	}
-	if _, err := keymap.CM109Keymap(val); err != nil {
-		return fmt.Errorf("cm109_model = %q: not a CM109 model handsetd knows (use one of %s)", val, strings.Join(keymap.CM109Models(), ", "))
+	cm, _ := keymap.FamilyRow(keymap.FamilyCM109)
+	if _, err := cm.Variant(val); err != nil {
+		return fmt.Errorf("cm109_model = %q: not a CM109 model handsetd knows (use one of %s)", val, strings.Join(cm.VariantNames(), ", "))
 	}
 	return nil
 }
