@@ -148,9 +148,9 @@ func normalName(s string) string {
 	return n
 }
 
-// Devices is the device table: every kind of handset handsetd drives, the
-// rows matched by USB id first, then the one matched by descriptor. It is
-// a function, not a package variable, so nothing can change it; each call
+// Devices is the device table: every kind of handset handsetd drives. A
+// device matches the row that names its USB id; only a device no row names
+// falls to the row matched by descriptor (HID Telephony). It is a function, not a package variable, so nothing can change it; each call
 // returns a fresh copy.
 //
 // Everything that must know a model reads it: ForDeviceWith, replay pacing
@@ -159,6 +159,17 @@ func normalName(s string) string {
 func Devices() []Device {
 	cm109 := cm109Variants()
 	return []Device{
+		{
+			Name:         "HID Telephony handsets and headsets",
+			Family:       FamilyTelephony,
+			ByDescriptor: true,
+			Backend:      BackendHIDRaw,
+			SimModels:    []string{"generic-telephony", "ringerless-headset"},
+			Summary:      "profile built from the report descriptor: hook, mute, keypad, LEDs, ringer",
+			NewProfile: func(info hid.Info, desc []byte, _ Options) (Profile, error) {
+				return NewTelephony(info.Product, desc)
+			},
+		},
 		{
 			Name:            "Yealink USB-P1K, P4K, B2K",
 			Family:          FamilyYealink,
@@ -202,17 +213,6 @@ func Devices() []Device {
 					return nil, err
 				}
 				return newCM109(info.Product, m), nil
-			},
-		},
-		{
-			Name:         "HID Telephony handsets and headsets",
-			Family:       FamilyTelephony,
-			ByDescriptor: true,
-			Backend:      BackendHIDRaw,
-			SimModels:    []string{"generic-telephony", "ringerless-headset"},
-			Summary:      "profile built from the report descriptor: hook, mute, keypad, LEDs, ringer",
-			NewProfile: func(info hid.Info, desc []byte, _ Options) (Profile, error) {
-				return NewTelephony(info.Product, desc)
 			},
 		},
 	}

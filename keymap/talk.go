@@ -53,7 +53,8 @@ type Display interface {
 // Options tune profile selection. The zero value picks defaults.
 type Options struct {
 	// CM109Model picks the keymap of a CM109-based phone, whose USB
-	// identity does not tell the models apart: one of CM109Models(). Empty
+	// identity does not tell the models apart: a Variant of the CM109 row in
+	// Devices (FamilyRow(FamilyCM109).VariantNames()). Empty
 	// means "kip1000", the model the kernel's cm109 driver defaults to.
 	CM109Model string
 }
