@@ -30,6 +30,9 @@ func TestExampleFile(t *testing.T) {
 	if got := c.Overrides(cm, "CM109"); !reflect.DeepEqual(got, want) {
 		t.Errorf("overrides of 0d8c:000e = %+v, want %+v", got, want)
 	}
+	if got := c.Overrides(hid.Info{VendorID: 0x6993, ProductID: 0xb700}, "Yealink USB-P1KH"); got.Name != "Office phone" {
+		t.Errorf("overrides of 6993:b700 (in [device.desk]'s ids) = %+v", got)
+	}
 	want = keymap.Overrides{Name: "Desk phone", Keys: map[string]string{"F": "NO", "R": "SKYPE"}}
 	if got := c.Overrides(hid.Info{VendorID: 1, ProductID: 2}, "Generic USB Telephony Handset"); !reflect.DeepEqual(got, want) {
 		t.Errorf("overrides of the generic model = %+v, want %+v", got, want)
@@ -67,7 +70,7 @@ name = "from device"
 	}
 }
 
-// TestStrings proves the TOML string forms the subset accepts: escapes,
+// TestStrings proves the TOML string forms handsetd accepts: escapes,
 // literal strings, comments after values, '#' inside strings, CRLF.
 func TestStrings(t *testing.T) {
 	c, err := Parse(strings.NewReader("[device.'00AB:cd']  # comment\r\nname = \"Caf\\u00e9 \\\"1\\\" # not a comment\"\r\n[device.\"ab:CD\".keys]\n'#' = \"*\" # star\n"), "t.toml")
@@ -92,13 +95,14 @@ func TestErrors(t *testing.T) {
 		{"boolean", "cm109_model = true\n", 1, "booleans are not supported"},
 		{"array", "cm109_model = [\"a\"]\n", 1, "arrays are not supported"},
 		{"inline table", "[device.\"1:2\"]\nkeys = {\"1\" = \"2\"}\n", 2, "inline tables"},
-		{"no equals", "cm109_model \"x\"\n", 1, "want KEY = \"VALUE\""},
-		{"no value", "cm109_model =\n", 1, "missing the value"},
-		{"trailing junk", "cm109_model = \"a\" b\n", 1, "unexpected \"b\""},
-		{"unterminated", "cm109_model = \"abc\n", 1, "unterminated string"},
-		{"multi-line string", "cm109_model = \"\"\"x\"\"\"\n", 1, "multi-line strings"},
-		{"bad escape", "cm109_model = \"a\\q\"\n", 1, `unknown escape \q`},
-		{"bad unicode", "cm109_model = \"\\ud800\"\n", 1, "not a Unicode scalar"},
+		{"no equals", "cm109_model \"x\"\n", 1, "not valid TOML: expected '=' after key"},
+		{"no value", "cm109_model =\n", 1, "not valid TOML: unexpected character"},
+		{"trailing junk", "cm109_model = \"a\" b\n", 1, "not valid TOML: expected newline but got U+0062 'b'"},
+		{"unterminated", "cm109_model = \"abc\n", 1, "basic strings cannot have new lines"},
+		// A multi-line string is TOML, so it is read: its value is checked.
+		{"multi-line string", "cm109_model = \"\"\"x\"\"\"\n", 1, `cm109_model = "x": not a CM109 model`},
+		{"bad escape", "cm109_model = \"a\\q\"\n", 1, "invalid escape character U+0071 'q'"},
+		{"bad unicode", "cm109_model = \"\\ud800\"\n", 1, "not a valid unicode code point"},
 		{"dotted key", "device.name = \"x\"\n", 1, "dotted keys"},
 		{"array of tables", "[[device]]\n", 1, "arrays of tables"},
 		{"unknown table", "[phone]\n", 1, "unknown table [phone]"},
@@ -116,12 +120,21 @@ func TestErrors(t *testing.T) {
 		{"unknown cm109 in a device", "[device.\"0d8c:000e\"]\nname = \"X\"\ncm109_model = \"gtak\"\n", 3, `cm109_model = "gtak": not a CM109 model`},
 		{"empty name", "[model.A]\nname = \"  \"\n", 2, "cannot be sent as a NAME line"},
 		{"name with newline", "[model.A]\nname = \"a\\nb\"\n", 2, "cannot be sent as a NAME line"},
-		{"bad key start", "[model.A.keys]\n# = \"1\"\n* = \"1\"\n", 3, "cannot start a key"},
-		{"header junk", "[model.A] x\n", 1, "after the table header"},
+		{"bad key start", "[model.A.keys]\n# = \"1\"\n* = \"1\"\n", 3, "invalid character at start of key: U+002A '*'"},
+		{"header junk", "[model.A] x\n", 1, "expected newline but got U+0078 'x'"},
 		{"keys of keys", "[model.A.keys.more]\n", 1, "unknown table"},
 		{"control char", "cm109_model = \"a\x01\"\n", 1, "control character"},
-		{"bad utf8", "cm109_model = \"\xff\"\n", 1, "not valid UTF-8"},
+		{"bad utf8", "cm109_model = \"\xff\"\n", 1, "invalid UTF-8"},
 		{"empty model", "[model.\"\"]\n", 1, "model name is empty"},
+		{"label without ids", "[device.kitchen]\nname = \"x\"\n", 1, "or a label with ids"},
+		{"ids not an array", "[device.kitchen]\nids = \"1:2\"\n", 2, "want a list of USB ids"},
+		{"ids empty", "[device.kitchen]\nids = []\n", 2, "ids is empty"},
+		{"ids bad id", "[device.kitchen]\nids = [\n  \"1:2\",\n  \"12345\",\n]\n", 4, `ids: "12345": want the USB ids`},
+		{"ids not strings", "[device.kitchen]\nids = [1]\n", 2, "not a quoted"},
+		{"id in two tables", "[device.\"0001:0002\"]\n[device.kitchen]\nids = [\"1:2\"]\n", 3, `0001:0002 is already set by [device."0001:0002"] (line 1)`},
+		{"id table after ids", "[device.kitchen]\nids = [\"1:2\"]\n[device.\"1:2\"]\n", 3, `0001:0002 is already one of the ids of [device."kitchen"] (line 1)`},
+		{"ids in a model", "[model.A]\nids = [\"1:2\"]\n", 2, "arrays are not supported"},
+		{"ids in keys", "[device.\"1:2\".keys]\nids = [\"1:2\"]\n", 2, "arrays are not supported"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -137,6 +150,46 @@ func TestErrors(t *testing.T) {
 				t.Errorf("%v: not ErrSyntax or not FILE:LINE", err)
 			}
 		})
+	}
+}
+
+// TestSeveralIDs proves that one [device] table applies to every USB id in
+// its ids, whether the table is named by a label or by an id of its own, and
+// that its .keys subtable (named the same way) goes with it.
+func TestSeveralIDs(t *testing.T) {
+	c, err := Parse(strings.NewReader(`
+[device.cm109]
+ids = ["0d8c:000e", "0d8c:000f"]
+name = "CM109"
+cm109_model = "gtalk"
+[device.cm109.keys]
+"UP" = "PAGEUP"
+
+[device."6993:b001"]
+ids = [
+  "6993:b700",   # the P1KH too
+]
+name = "Yealink"
+`), "t.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		id         hid.Info
+		name, cm   string
+		remappedUp bool
+	}{
+		{hid.Info{VendorID: 0x0d8c, ProductID: 0x000e}, "CM109", "gtalk", true},
+		{hid.Info{VendorID: 0x0d8c, ProductID: 0x000f}, "CM109", "gtalk", true},
+		{hid.Info{VendorID: 0x0d8c, ProductID: 0x0008}, "", "", false},
+		{hid.Info{VendorID: 0x6993, ProductID: 0xb001}, "Yealink", "", false},
+		{hid.Info{VendorID: 0x6993, ProductID: 0xb700}, "Yealink", "", false},
+	}
+	for _, tc := range cases {
+		o := c.Overrides(tc.id, "x")
+		if o.Name != tc.name || (o.Keys["UP"] == "PAGEUP") != tc.remappedUp || c.CM109ModelFor(tc.id).Value != tc.cm {
+			t.Errorf("%04x:%04x: overrides %+v, cm109 %q; want name %q, cm109 %q, UP remapped %v", tc.id.VendorID, tc.id.ProductID, o, c.CM109ModelFor(tc.id).Value, tc.name, tc.cm, tc.remappedUp)
+		}
 	}
 }
 

@@ -5,9 +5,10 @@
 // handsets, which published keypad layout is wired to the chip.
 //
 // The file is TOML, at $XDG_CONFIG_HOME/handsetd/config.toml (or
-// ~/.config/handsetd/config.toml). handsetd reads a strict subset of TOML,
-// so any TOML tool reads the file too, and anything outside the subset is an
-// error naming the line rather than a setting silently ignored:
+// ~/.config/handsetd/config.toml), read with go-toml's parser. handsetd
+// takes the tables below and string values; anything else, and any setting
+// it does not know, is an error naming the file and line rather than a
+// setting silently ignored:
 //
 //	# CM109 handsets use this keypad unless a [device] says otherwise.
 //	cm109_model = "kip1000"
@@ -20,13 +21,17 @@
 //	"UP" = "PAGEUP"
 //	"#" = ""                      # "" switches the key off
 //
+//	[device.desk]                 # any label, with the ids it applies to
+//	ids = ["6993:b001", "6993:b700"]
+//
 //	[model."Generic USB Telephony Handset"]   # by the profile's own NAME
 //	[model."Generic USB Telephony Handset".keys]
 //	"F" = "NO"
 //
-// Supported: comments, blank lines, the tables above, keys bare or quoted,
-// and string values ("basic" with escapes, or 'literal'). Numbers, booleans,
-// arrays, inline tables, dotted keys and multi-line strings are not.
+// A [device] table is named by a USB id, or by a label when ids lists the
+// ids it applies to; a table named by an id may list more. Each id belongs
+// to one [device] table. Only ids takes an array; numbers, booleans, inline
+// tables, arrays of tables and dotted keys are refused.
 //
 // When both a [device] and a [model] table match a handset, the device's
 // name wins and its key remaps are applied over the model's, key by key.

@@ -17,6 +17,7 @@ func FuzzParse(f *testing.F) {
 		f.Add(string(b))
 	}
 	f.Add("[device.\"1:2\".keys]\n'#' = \"\\u0041\"\n")
+	f.Add("[device.x]\nids = [\"1:2\", \"3:4\"]\n[device.x.keys]\n\"1\" = \"2\"\n")
 	f.Fuzz(func(t *testing.T, in string) {
 		c, err := Parse(strings.NewReader(in), "f.toml")
 		if err != nil {

@@ -4,15 +4,8 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
-
-// IsCM109 reports whether a USB identity is a phone built on the C-Media
-// CM109 (0d8c:000e and the 0x0008-0x000f range).
-func IsCM109(vendor, product uint16) bool {
-	return vendor == 0x0d8c && product >= 0x0008 && product <= 0x000f
-}
 
 // The CM109's registers, as its 4-byte reports carry them (after the id
 // byte).
@@ -51,10 +44,11 @@ func ringPhase(start, now time.Time) (on bool, next time.Time) {
 	return false, now.Add(period - el)
 }
 
-// cm109Keymaps holds each published CM109 phone's keypad: the scancode, a
-// row bit of the GPI high nibble ORed with the column bit the host drove, and
-// the Phone API key it is. IN and OUT (or ← and →) are I and O.
-func cm109Keymaps() map[string]map[byte]string {
+// cm109Variants are the published CM109 phones, each with its keypad: the
+// scancode, a row bit of the GPI high nibble ORed with the column bit the
+// host drove, and the Phone API key it is. IN and OUT (or ← and →) are I and
+// O. They are the CM109 row's Variants in Devices.
+func cm109Variants() []Variant {
 	digits := func(codes ...byte) map[byte]string {
 		m := map[byte]string{}
 		for i, k := range []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9", "#", "*"} {
@@ -68,38 +62,33 @@ func cm109Keymaps() map[string]map[byte]string {
 		}
 		return m
 	}
-	return map[string]map[byte]string{
-		// Komunikate KIP1000: rows 1 2 3 / 4 5 6 / 7 8 9 / * 0 #, with
-		// → ← END OK down the left column.
-		"kip1000": with(digits(0x82, 0x14, 0x12, 0x11, 0x24, 0x22, 0x21, 0x44, 0x42, 0x41, 0x81, 0x84),
-			map[byte]string{0x88: "YES", 0x48: "NO", 0x28: "I", 0x18: "O"}),
-		// Genius G-Talk: Talk, End and the up/down rocker.
-		"gtalk": with(digits(0x11, 0x21, 0x41, 0x81, 0x12, 0x22, 0x42, 0x82, 0x14, 0x24, 0x44, 0x84),
-			map[byte]string{0x18: "YES", 0x28: "NO", 0x48: "UP", 0x88: "DOWN"}),
-		// Allied Telesis Corega USBPH01: pickup, hangup, IN, OUT.
-		"usbph01": with(digits(0x11, 0x21, 0x41, 0x81, 0x12, 0x22, 0x42, 0x82, 0x14, 0x24, 0x44, 0x84),
-			map[byte]string{0x18: "YES", 0x28: "NO", 0x48: "I", 0x88: "O"}),
-		// ATCOM AU-100: pickup, hangup, ← and →.
-		"atcom": with(digits(0x82, 0x11, 0x12, 0x14, 0x21, 0x22, 0x24, 0x41, 0x42, 0x44, 0x84, 0x81),
-			map[byte]string{0x18: "YES", 0x28: "NO", 0x48: "I", 0x88: "O"}),
+	return []Variant{
+		{
+			// Rows 1 2 3 / 4 5 6 / 7 8 9 / * 0 #, with → ← END OK down
+			// the left column. The kernel's cm109 driver defaults to it.
+			Name: "kip1000", Product: "Komunikate KIP1000", Default: true, SimModel: "cm109-kip1000",
+			Keys: with(digits(0x82, 0x14, 0x12, 0x11, 0x24, 0x22, 0x21, 0x44, 0x42, 0x41, 0x81, 0x84),
+				map[byte]string{0x88: "YES", 0x48: "NO", 0x28: "I", 0x18: "O"}),
+		},
+		{
+			// Talk, End and the up/down rocker.
+			Name: "gtalk", Product: "Genius G-Talk", SimModel: "cm109-gtalk",
+			Keys: with(digits(0x11, 0x21, 0x41, 0x81, 0x12, 0x22, 0x42, 0x82, 0x14, 0x24, 0x44, 0x84),
+				map[byte]string{0x18: "YES", 0x28: "NO", 0x48: "UP", 0x88: "DOWN"}),
+		},
+		{
+			// Pickup, hangup, IN, OUT.
+			Name: "usbph01", Product: "Corega USBPH01", SimModel: "cm109-usbph01",
+			Keys: with(digits(0x11, 0x21, 0x41, 0x81, 0x12, 0x22, 0x42, 0x82, 0x14, 0x24, 0x44, 0x84),
+				map[byte]string{0x18: "YES", 0x28: "NO", 0x48: "I", 0x88: "O"}),
+		},
+		{
+			// Pickup, hangup, ← and →.
+			Name: "atcom", Aliases: []string{"atcom-au100", "au100"}, Product: "ATCOM AU-100", SimModel: "cm109-atcom",
+			Keys: with(digits(0x82, 0x11, 0x12, 0x14, 0x21, 0x22, 0x24, 0x41, 0x42, 0x44, 0x84, 0x81),
+				map[byte]string{0x18: "YES", 0x28: "NO", 0x48: "I", 0x88: "O"}),
+		},
 	}
-}
-
-// CM109Models lists the CM109 models Options.CM109Model accepts, sorted.
-func CM109Models() []string {
-	var names []string
-	for n := range cm109Keymaps() {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
-
-// CM109Keymap returns a copy of a CM109 model's keymap: scancode (row bit |
-// column bit) to Phone API key.
-func CM109Keymap(model string) (map[byte]string, error) {
-	m, err := cm109Keymap(model)
-	return m.keys, err
 }
 
 type cm109Map struct {
@@ -107,24 +96,15 @@ type cm109Map struct {
 	keys  map[byte]string
 }
 
-// cm109Keymap looks a model up; "" is kip1000. Case, '-', '_' and spaces are
-// ignored, and "atcom-au100" is accepted for "atcom".
+// cm109Keymap looks a model up in the CM109 row (see Device.Variant): ""
+// is kip1000; case, '-', '_' and spaces are ignored, and "atcom-au100" is
+// accepted for "atcom".
 func cm109Keymap(model string) (cm109Map, error) {
-	n := strings.ToLower(model)
-	for _, c := range []string{"-", "_", " "} {
-		n = strings.ReplaceAll(n, c, "")
+	v, err := cm109Row().Variant(model)
+	if err != nil {
+		return cm109Map{}, err
 	}
-	switch n {
-	case "":
-		n = "kip1000"
-	case "atcomau100", "au100":
-		n = "atcom"
-	}
-	keys, ok := cm109Keymaps()[n]
-	if !ok {
-		return cm109Map{}, fmt.Errorf("%w: CM109 model %q (known CM109 models: %s)", ErrUnknownModel, model, knownList(CM109Models()))
-	}
-	return cm109Map{model: n, keys: keys}, nil
+	return cm109Map{model: v.Name, keys: v.Keys}, nil
 }
 
 // CM109 is the profile of a CM109-based phone.
@@ -172,8 +152,8 @@ var (
 	_ Talker  = (*CM109)(nil)
 )
 
-// NewCM109 returns the profile of a CM109 phone of the given model (see
-// CM109Models); an unknown model is an error wrapping ErrUnknownModel.
+// NewCM109 returns the profile of a CM109 phone of the given model (one of
+// the CM109 row's Variants in Devices); an unknown model is an error wrapping ErrUnknownModel.
 func NewCM109(name, model string) (*CM109, error) {
 	m, err := cm109Keymap(model)
 	if err != nil {

@@ -14,6 +14,25 @@
 // (P1K, P4K, B2K) and phones built on the C-Media CM109. ForDeviceWith picks
 // the profile from the USB identity and Options.
 //
+// # The device table
+//
+// Devices is the one list of the handsets handsetd knows. Each row gives
+// the USB ids it matches (or "any", for the HID Telephony row, matched by
+// its report descriptor), its family, the backend a real device needs
+// (hidraw for HID-class devices the kernel binds, libusb for the legacy
+// families on the kernel's HID ignore list), whether it answers only when
+// asked, its simulator models (phonesim --models), the variants the user
+// picks among (the CM109 keypads), its human name and its profile
+// constructor. ForDeviceWith, replay pacing (AnswersRequests), the config's
+// cm109_model, the --cm109-model flag, the README's supported-handsets
+// table and the udev rules all read it; Lookup finds a row by USB id.
+//
+// Adding a model is one row here, one profile (a keymap/<model>.go, or a
+// Variant of an existing row when only the keypad differs) and one firmware
+// model in firmware-sim. Tests fail until all three agree: every simulator
+// model belongs to a row, and the README's table matches the rows
+// (go test ./keymap -update rewrites it).
+//
 // # Profiles that talk
 //
 // A HID Telephony device reports on its own. The legacy phones do not: a

@@ -374,10 +374,11 @@ func TestCM109Keymaps(t *testing.T) {
 		"usbph01": {0x11: "0", 0x84: "*", 0x48: "I", 0x88: "O"},
 		"atcom":   {0x82: "0", 0x11: "1", 0x84: "#", 0x81: "*", 0x48: "I", 0x88: "O"},
 	} {
-		keys, err := CM109Keymap(model)
+		m, err := cm109Keymap(model)
 		if err != nil {
 			t.Fatal(err)
 		}
+		keys := m.keys
 		if len(keys) != 16 {
 			t.Errorf("%s has %d keys", model, len(keys))
 		}

@@ -3,7 +3,6 @@ package keymap
 import (
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -54,7 +53,8 @@ type Display interface {
 // Options tune profile selection. The zero value picks defaults.
 type Options struct {
 	// CM109Model picks the keymap of a CM109-based phone, whose USB
-	// identity does not tell the models apart: one of CM109Models(). Empty
+	// identity does not tell the models apart: a Variant of the CM109 row in
+	// Devices (FamilyRow(FamilyCM109).VariantNames()). Empty
 	// means "kip1000", the model the kernel's cm109 driver defaults to.
 	CM109Model string
 }
@@ -68,12 +68,11 @@ func ForDevice(info hid.Info, desc []byte) (Profile, error) {
 }
 
 // ForDeviceWith picks the profile for a device from its identity, its
-// report descriptor and opts:
-//   - a Yealink USB-P1K family phone (6993:b001) gets the Yealink profile,
-//     which tells P1K, P4K and B2K apart by asking the phone's VERSION, and
-//     a P1KH (6993:b700) its second-generation variant;
-//   - a CM109-based phone (0d8c:000e, 0d8c:0008-000f) gets the CM109
-//     profile for opts.CM109Model;
+// report descriptor and opts, by the device table (Devices):
+//   - a device whose USB id a row names gets that row's profile: the
+//     Yealink USB-P1K family (6993:b001), which tells P1K, P4K and B2K apart
+//     by asking the phone's VERSION; the P1KH (6993:b700); a CM109-based
+//     phone (0d8c:0008-000f) with the keymap opts.CM109Model names;
 //   - any other device whose descriptor declares HID Telephony controls gets
 //     the generic Telephony profile.
 //
@@ -82,21 +81,16 @@ func ForDevice(info hid.Info, desc []byte) (Profile, error) {
 // even for a device that is no CM109, so a typo never waits for a plug-in.
 // The name announced is info.Product, or the family's name.
 func ForDeviceWith(info hid.Info, desc []byte, opts Options) (Profile, error) {
-	cm, err := cm109Keymap(opts.CM109Model)
-	if err != nil {
+	if _, err := cm109Keymap(opts.CM109Model); err != nil {
 		return nil, fmt.Errorf("keymap: %w", err)
 	}
-	switch {
-	case IsYealink(info.VendorID, info.ProductID) && info.ProductID == yealinkP1KHProduct:
-		return NewYealinkP1KH(info.Product), nil
-	case IsYealink(info.VendorID, info.ProductID):
-		return NewYealink(info.Product), nil
-	case IsCM109(info.VendorID, info.ProductID):
-		return newCM109(info.Product, cm), nil
+	d, ok := Lookup(info.VendorID, info.ProductID)
+	if !ok {
+		d, _ = FamilyRow(FamilyTelephony)
 	}
-	p, err := NewTelephony(info.Product, desc)
+	p, err := d.NewProfile(info, desc, opts)
 	if errors.Is(err, ErrNoTelephonyControls) {
-		return nil, fmt.Errorf("keymap: %v is %w (handsetd drives HID Telephony handsets, the Yealink USB-P1K family and CM109 phones): its report descriptor has %w", info, ErrUnsupportedDevice, ErrNoTelephonyControls)
+		return nil, fmt.Errorf("keymap: %v is %w (handsetd drives %s): its report descriptor has %w", info, ErrUnsupportedDevice, supportedList(), ErrNoTelephonyControls)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("keymap: %v: %w", info, err)
@@ -104,8 +98,11 @@ func ForDeviceWith(info hid.Info, desc []byte, opts Options) (Profile, error) {
 	return p, nil
 }
 
-// knownList formats model names for an error message.
-func knownList(names []string) string {
-	sort.Strings(names)
+// supportedList names the table's rows for a message.
+func supportedList() string {
+	var names []string
+	for _, d := range Devices() {
+		names = append(names, d.Name)
+	}
 	return strings.Join(names, ", ")
 }

@@ -9,23 +9,6 @@ import (
 	"github.com/handsetd/handsetd/internal/seg7"
 )
 
-// IsYealink reports whether a USB identity is a Yealink USB-P1K family
-// phone: 6993:b001 speaks the 16-byte packets (P1K, P4K, B2K), 6993:b700 the
-// 8-byte packets of the second generation (P1KH).
-func IsYealink(vendor, product uint16) bool {
-	return vendor == 0x6993 && (product == 0xb001 || product == yealinkP1KHProduct)
-}
-
-const yealinkP1KHProduct = 0xb700
-
-// AnswersRequests reports whether a device speaks only when asked, with a
-// reply that starts with the request's command byte: the first Yealink
-// generation (6993:b001) does; the P1KH's 8-byte packets come unasked. A
-// fast replay of such a device waits for each request (package replay).
-func AnswersRequests(vendor, product uint16) bool {
-	return vendor == 0x6993 && product == 0xb001
-}
-
 // Yealink packet commands. Requests marked "replies" are answered on the
 // interrupt IN endpoint with a packet of the same command byte; the others
 // are silent.

@@ -284,7 +284,8 @@ type profileFlags struct {
 }
 
 func (p *profileFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&p.cm109Model, "cm109-model", "", "keymap of a CM109 phone: "+strings.Join(keymap.CM109Models(), ", ")+" (default kip1000, or cm109_model in the config)")
+	cm, _ := keymap.FamilyRow(keymap.FamilyCM109)
+	fs.StringVar(&p.cm109Model, "cm109-model", "", "keymap of a CM109 phone: "+strings.Join(cm.VariantNames(), ", ")+" (default kip1000, or cm109_model in the config)")
 }
 
 // check refuses an unknown --cm109-model now, not when a phone is plugged
@@ -308,7 +309,7 @@ func (p *profileFlags) picker(cfg *config.Config) func(hid.Info, []byte) (keymap
 	}
 	model := p.cm109Model
 	return func(info hid.Info, desc []byte) (keymap.Profile, error) {
-		if !keymap.IsCM109(info.VendorID, info.ProductID) {
+		if d, ok := keymap.Lookup(info.VendorID, info.ProductID); !ok || d.Family != keymap.FamilyCM109 {
 			return cfg.Profile(info, desc)
 		}
 		prof, err := keymap.ForDeviceWith(info, desc, keymap.Options{CM109Model: model})
