@@ -316,12 +316,7 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 	defer wg.Wait()
 	defer cancel()
 
-	reports := make(chan report, 16)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		readReports(ctx, dev, prof.InputReportSize(), reports)
-	}()
+	reports := startReader(ctx, &wg, dev, prof.InputReportSize())
 	hostCh := make(chan hostMsg)
 	wg.Add(1)
 	go func() {
@@ -395,11 +390,22 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 	}
 }
 
-// readReports is the one reader of the device. It hands raw reports to the
-// owner, which decodes them, so the profile is used by one goroutine only.
-
 // badReportLogEvery bounds the warnings about malformed reports.
 const badReportLogEvery = 10 * time.Second
+
+// startReader starts the one reader goroutine of dev, counted in wg, and
+// returns the channel it hands raw reports on. The owner decodes them, so
+// the profile is used by one goroutine only. The reader ends after the first
+// error it hands over, or when ctx ends.
+func startReader(ctx context.Context, wg *sync.WaitGroup, dev hid.Device, size int) <-chan report {
+	reports := make(chan report, 16)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		readReports(ctx, dev, size, reports)
+	}()
+	return reports
+}
 
 func readReports(ctx context.Context, dev hid.Device, size int, out chan<- report) {
 	if size <= 0 {

@@ -36,12 +36,7 @@ func MonitorClock(ctx context.Context, dev hid.Device, prof keymap.Profile, w io
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
-	reports := make(chan report, 16)
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		readReports(ctx, dev, prof.InputReportSize(), reports)
-	}()
+	reports := startReader(ctx, &wg, dev, prof.InputReportSize())
 	for {
 		select {
 		case <-ctx.Done():
