@@ -37,15 +37,32 @@ func (a *audioFlags) register(fs *flag.FlagSet) {
 func usageWithoutHidden(fs *flag.FlagSet) func() {
 	return func() {
 		out := fs.Output()
-		fmt.Fprintf(out, "Usage of %s:\n", fs.Name())
+		fmt.Fprintf(out, "usage: %s [flags]\n\nflags:\n", fs.Name())
 		fs.VisitAll(func(f *flag.Flag) {
 			if hidden(f.Name) {
 				return
 			}
 			name, usage := flag.UnquoteUsage(f)
-			fmt.Fprintf(out, "  -%s %s\n    \t%s (default %q)\n", f.Name, name, usage, f.DefValue)
+			if name != "" {
+				name = " " + name
+			}
+			fmt.Fprintf(out, "  --%s%s\n    \t%s%s\n", f.Name, name, usage, defaultNote(f, name))
 		})
 	}
+}
+
+// defaultNote says a flag's default the way flag.PrintDefaults does: not at
+// all when it is the zero value, quoted only for strings. name is the
+// value's name as printed, with its leading space ("" for a boolean).
+func defaultNote(f *flag.Flag, name string) string {
+	switch f.DefValue {
+	case "", "false", "0", "0s", "[]":
+		return ""
+	}
+	if name == " string" {
+		return fmt.Sprintf(" (default %q)", f.DefValue)
+	}
+	return " (default " + f.DefValue + ")"
 }
 
 // handsetAudio is what run needs from package audio: one PortAudio owner

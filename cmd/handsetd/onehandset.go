@@ -15,7 +15,7 @@ import (
 // (monitor, record): logging, --device, --config and the profile choice.
 type oneHandsetFlags struct {
 	common  commonFlags
-	device  *string
+	device  onceFlag
 	config  configFlag
 	profile profileFlags
 }
@@ -23,7 +23,7 @@ type oneHandsetFlags struct {
 // register adds the flags to fs; deviceHelp says what the handset is for.
 func (o *oneHandsetFlags) register(fs *flag.FlagSet, deviceHelp string) {
 	o.common.register(fs)
-	o.device = fs.String("device", "", deviceHelp+": "+deviceKinds)
+	fs.Var(&o.device, "device", deviceHelp+": "+deviceKinds)
 	o.config.register(fs)
 	o.profile.register(fs)
 }
@@ -35,7 +35,7 @@ func (o *oneHandsetFlags) open(ctx context.Context, cmd string, stderr io.Writer
 	if err := o.profile.check(); err != nil {
 		return nil, nil, nil, err
 	}
-	if *o.device == "" {
+	if o.device.value == "" {
 		return nil, nil, nil, fmt.Errorf("%w: %s needs --device", errUsage, cmd)
 	}
 	log, err := o.common.logger(stderr)
@@ -46,7 +46,7 @@ func (o *oneHandsetFlags) open(ctx context.Context, cmd string, stderr io.Writer
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	open, err := parseDevice(*o.device, deviceOptions{fast: fast, log: log})
+	open, err := parseDevice(o.device.value, deviceOptions{fast: fast, log: log})
 	if err != nil {
 		return nil, nil, nil, err
 	}
@@ -55,7 +55,23 @@ func (o *oneHandsetFlags) open(ctx context.Context, cmd string, stderr io.Writer
 		if ctx.Err() != nil {
 			return nil, nil, nil, nil
 		}
-		return nil, nil, nil, fmt.Errorf("open %s: %w", *o.device, err)
+		return nil, nil, nil, fmt.Errorf("open %s: %w", o.device.value, err)
 	}
 	return dev, log, cfg, nil
+}
+
+// onceFlag is a string flag that may be given once: a second value is
+// refused instead of silently replacing the first.
+type onceFlag struct {
+	value string
+	set   bool
+}
+
+func (f *onceFlag) String() string { return f.value }
+func (f *onceFlag) Set(v string) error {
+	if f.set {
+		return fmt.Errorf("given twice (%q, then %q): this command works on one handset; run drives several", f.value, v)
+	}
+	f.value, f.set = v, true
+	return nil
 }

@@ -34,7 +34,7 @@ func cmdRecord(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	defer dev.Close()
 	rec, err := replay.NewRecorder(dev, hidrec.NewWriter(stdout), replay.RecorderOptions{
 		Outputs: *outputs,
-		Comment: "recorded by handsetd record --device " + *h.device,
+		Comment: "recorded by handsetd record --device " + h.device.value,
 	})
 	if err != nil {
 		return err

@@ -372,12 +372,13 @@ func TestMonitorConfig(t *testing.T) {
 	dir := shortDir(t)
 	t.Setenv("XDG_CONFIG_HOME", dir)
 	ctx := context.Background()
-	monitor := func(extra ...string) (string, error) {
+	monitorDevice := func(device string, extra ...string) (string, error) {
 		var out syncBuffer
-		args := append([]string{"monitor", "--fast", "--log-level", "error", "--device", "replay:testdata/session.hid"}, extra...)
+		args := append([]string{"monitor", "--fast", "--log-level", "error", "--device", device}, extra...)
 		err := waitErr(t, runCmd(t, ctx, &out, args...), "monitor")
 		return out.String(), err
 	}
+	monitor := func(extra ...string) (string, error) { return monitorDevice("replay:testdata/session.hid", extra...) }
 	plain, err := monitor()
 	if err != nil || !strings.Contains(plain, "BTN_PRESSED #\n") {
 		t.Fatalf("no config: %v\n%s", err, plain)
@@ -403,7 +404,7 @@ func TestMonitorConfig(t *testing.T) {
 		t.Error("missing --config file accepted")
 	}
 	os.WriteFile(filepath.Join(dir, "bad.hid"), []byte("R: 1 c0\nE: 1\n"), 0o644)
-	if _, err := monitor("--device", "replay:"+filepath.Join(dir, "bad.hid")); err == nil || !strings.Contains(err.Error(), "line 2") {
+	if _, err := monitorDevice("replay:" + filepath.Join(dir, "bad.hid")); err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("malformed recording: %v, want line 2", err)
 	}
 }

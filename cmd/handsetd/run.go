@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -39,12 +40,24 @@ run flags: --mode phone|access   --ping-interval DURATION (0 = off, else >= 5s)
 --cm109-model: the keymap of a CM109 phone: atcom, gtalk, kip1000 (default), usbph01;
              it wins over cm109_model in the config file`
 
-// errUsage marks command-line mistakes; run prints the usage with them.
+// shortUsage is what a mistake, or no command at all, prints.
+const shortUsage = `usage: handsetd COMMAND [flags]
+  run      drive handsets for a Phone API host
+  monitor  print one handset's events as Phone API lines, with no host
+  record   capture one handset to a hid-recorder .hid file
+  demo     the simulated handset, the driver and the reference host together
+handsetd help shows the whole usage; handsetd COMMAND --help one command's flags.`
+
+// errUsage marks command-line mistakes; run prints the short usage with
+// them, and main exits 2.
 var errUsage = errors.New("usage")
+
+// errHelp means --help was asked for and its usage printed: not a failure.
+var errHelp = errors.New("help requested")
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, usage)
+		fmt.Fprintln(stderr, shortUsage)
 		return fmt.Errorf("%w: no command", errUsage)
 	}
 	var err error
@@ -63,10 +76,26 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	default:
 		err = fmt.Errorf("%w: unknown command %q", errUsage, args[0])
 	}
-	if errors.Is(err, errUsage) {
-		fmt.Fprintln(stderr, usage)
+	switch {
+	case errors.Is(err, errHelp):
+		return nil
+	case errors.Is(err, errUsage):
+		fmt.Fprintf(stderr, "handsetd: %v\n%s\n", err, shortUsage)
 	}
 	return err
+}
+
+// exitCode is the process's exit status for run's error: 2 for a
+// command-line mistake (already reported with the usage), 1 for any other
+// failure.
+func exitCode(err error) int {
+	switch {
+	case err == nil:
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	return 1
 }
 
 // specList is a repeatable flag.
@@ -123,13 +152,23 @@ func (c *commonFlags) logger(stderr io.Writer) (*slog.Logger, error) {
 func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(stderr)
+	fs.Usage = usageWithoutHidden(fs)
 	return fs
 }
 
+// parseFlags parses args into fs. --help prints fs's usage once and gives
+// errHelp; a mistake gives errUsage with flag's own words, and run adds the
+// short usage (fs's full usage is for --help).
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
+	out := fs.Output()
+	var buf bytes.Buffer
+	fs.SetOutput(&buf)
+	err := fs.Parse(args)
+	fs.SetOutput(out)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return fmt.Errorf("%w: help requested", errUsage)
+			_, _ = out.Write(buf.Bytes())
+			return errHelp
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}
@@ -156,7 +195,6 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	af.register(fs)
 	var pf profileFlags
 	pf.register(fs)
-	fs.Usage = usageWithoutHidden(fs)
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

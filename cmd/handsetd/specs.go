@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -136,8 +138,8 @@ func parseHost(spec string, log *slog.Logger) (hostSpec, error) {
 			return driver.NewClientSession(t, phoneapi.ClientOptions{Logger: log}), nil
 		}}, nil
 	case "stream":
-		if !strings.HasPrefix(rest, "unix:") && !strings.HasPrefix(rest, "tcp:") {
-			return hostSpec{}, fmt.Errorf("%w: host %q: want stream:unix:PATH or stream:tcp:HOST:PORT", errUsage, spec)
+		if err := checkStreamAddr(rest); err != nil {
+			return hostSpec{}, fmt.Errorf("%w: host %q: %v", errUsage, spec, err)
 		}
 		return hostSpec{transport: "stream", dial: func(ctx context.Context) (driver.Session, error) {
 			t, err := stream.Dial(ctx, rest)
@@ -148,4 +150,31 @@ func parseHost(spec string, log *slog.Logger) (hostSpec, error) {
 		}}, nil
 	}
 	return hostSpec{}, fmt.Errorf("%w: host %q: unknown kind %q (supported: dbus[:system|:ADDRESS], stream:unix:PATH, stream:tcp:HOST:PORT)", errUsage, spec, kind)
+}
+
+// checkStreamAddr refuses at start an address stream.Dial could never reach,
+// so a typo is not retried forever.
+func checkStreamAddr(addr string) error {
+	const want = "want stream:unix:PATH or stream:tcp:HOST:PORT"
+	kind, rest, _ := strings.Cut(addr, ":")
+	switch kind {
+	case "unix":
+		if rest == "" {
+			return errors.New("no socket path; " + want)
+		}
+		return nil
+	case "tcp":
+		host, port, err := net.SplitHostPort(rest)
+		if err != nil {
+			return fmt.Errorf("%q is not HOST:PORT (%v); %s", rest, err, want)
+		}
+		if n, err := strconv.ParseUint(port, 10, 16); err != nil || n == 0 {
+			return fmt.Errorf("port %q is not a number from 1 to 65535; %s", port, want)
+		}
+		if host == "" {
+			return fmt.Errorf("no host in %q (use 127.0.0.1:%s for this machine); %s", rest, port, want)
+		}
+		return nil
+	}
+	return errors.New(want)
 }

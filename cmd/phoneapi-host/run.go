@@ -18,6 +18,10 @@ import (
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
 
+// errUsage marks a command-line mistake, already reported with the usage;
+// main exits 2 for it.
+var errUsage = errors.New("usage error")
+
 // busFlag is --dbus[=ADDRESS]: alone it means the session bus.
 type busFlag struct {
 	set     bool
@@ -60,12 +64,30 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	listen := fs.String("listen", "", "where to listen: unix:PATH or tcp:HOST:PORT")
 	var bus busFlag
 	fs.Var(&bus, "dbus", "serve com.Skype.API on D-Bus: --dbus (session bus), --dbus=system, --dbus=ADDRESS")
-	if err := fs.Parse(args); err != nil {
-		return err
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: phoneapi-host --listen unix:PATH|tcp:HOST:PORT [--dbus[=ADDRESS]]\n"+
+			"       phoneapi-host --dbus[=system|=ADDRESS]\n\n"+
+			"The reference Phone API host. It reads its control language on stdin (call in, answer, hangup, mute,\n"+
+			"send, state, quit) and prints every line it exchanges on stdout.\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	var buf strings.Builder
+	fs.SetOutput(&buf)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprint(stdout, buf.String())
+		return nil
+	case err != nil:
+		fmt.Fprintf(stderr, "phoneapi-host: %v\n", err)
+		fs.Usage()
+		return errUsage
 	}
 	if (*listen == "" && !bus.set) || fs.NArg() > 0 {
+		fmt.Fprintln(stderr, "phoneapi-host: give --listen unix:PATH, --listen tcp:HOST:PORT or --dbus[=ADDRESS] (or both), and no other arguments")
 		fs.Usage()
-		return errors.New("give --listen unix:PATH, --listen tcp:HOST:PORT or --dbus[=ADDRESS] (or both), and no other arguments")
+		return errUsage
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	out := &lineWriter{w: stdout}
