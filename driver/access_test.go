@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 func call(id int, status, typ string) phoneapi.Call {
@@ -25,7 +26,7 @@ func TestAccessTranslate(t *testing.T) {
 	ringOut := phoneapi.NewCalls(call(8, "RINGING", "OUTGOING_P2P"))
 	waiting := phoneapi.NewCalls(call(6, "INPROGRESS", "OUTGOING_PSTN"), call(9, "RINGING", "INCOMING_P2P"))
 	idle := phoneapi.NewCalls()
-	key := func(k string) Command { return Command{Line: phoneapi.BtnPressed(k)} }
+	key := keyLine
 	tests := []struct {
 		name    string
 		dialled string
@@ -70,7 +71,7 @@ func TestAccessTranslate(t *testing.T) {
 			t.Run(fmt.Sprintf("protocol %d/%s", proto, tc.name), func(t *testing.T) {
 				a := Access{Protocol: proto, dialled: tc.dialled}
 				var got []string
-				for _, c := range a.Translate(tc.cmd, tc.calls) {
+				for _, c := range a.Translate(tc.cmd.Event, tc.calls) {
 					got = append(got, string(c.Line))
 				}
 				if !reflect.DeepEqual(got, tc.want) {
@@ -94,7 +95,7 @@ func TestAccessTranslateBeforeProtocol5(t *testing.T) {
 	held := phoneapi.NewCalls(call(7, "LOCALHOLD", "INCOMING_P2P"))
 	ringOut := phoneapi.NewCalls(call(8, "RINGING", "OUTGOING_P2P"))
 	idle := phoneapi.NewCalls()
-	key := func(k string) Command { return Command{Line: phoneapi.BtnPressed(k)} }
+	key := keyLine
 	tests := []struct {
 		name    string
 		dialled string
@@ -120,7 +121,7 @@ func TestAccessTranslateBeforeProtocol5(t *testing.T) {
 			t.Run(fmt.Sprintf("protocol %d/%s", proto, tc.name), func(t *testing.T) {
 				a := Access{Protocol: proto, dialled: tc.dialled}
 				var got []string
-				for _, c := range a.Translate(tc.cmd, tc.calls) {
+				for _, c := range a.Translate(tc.cmd.Event, tc.calls) {
 					got = append(got, string(c.Line))
 				}
 				if !reflect.DeepEqual(got, tc.want) {
@@ -135,7 +136,7 @@ func TestAccessTranslateBeforeProtocol5(t *testing.T) {
 // host's outbox keeps only the newest.
 func TestAccessMuteCoalesces(t *testing.T) {
 	var a Access
-	on := a.Translate(muteLine(true), phoneapi.NewCalls())
+	on := a.Translate(muteLine(true).Event, phoneapi.NewCalls())
 	if len(on) != 1 || on[0].State != "MUTE" {
 		t.Fatalf("SET MUTE = %+v, want a MUTE state command", on)
 	}
@@ -181,7 +182,7 @@ func (p *protocolCap) WriteLine(ctx context.Context, line string) error {
 // hanging up sends SET CALL n STATUS FINISHED; the host acts on each.
 func TestAccessModeProtocol4(t *testing.T) {
 	answers := make(chan string, 256) // what the host sent, once it acted
-	host := phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, dir phoneapi.Direction, line string) {
+	host := refhost.New(refhost.Options{OnLine: func(_ string, dir phoneapi.Direction, line string) {
 		if dir == phoneapi.Sent {
 			select {
 			case answers <- line:

@@ -448,7 +448,7 @@ func (o *owner) send(log *slog.Logger, c Command) {
 			log.Debug("no host; the device event has no meaning", "command", c.Line)
 			return
 		}
-		for _, a := range o.access.Translate(c, o.calls) {
+		for _, a := range o.access.Translate(c.Event, o.calls) {
 			o.put(log, a)
 		}
 		return

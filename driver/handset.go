@@ -7,6 +7,7 @@ import (
 
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/callrules"
 )
 
 // Handset is the pure state machine of one handset: it resolves the device's
@@ -53,11 +54,22 @@ type Command struct {
 	// State is set for HOOK and MUTE: only the newest of a kind matters, so a
 	// queued one is replaced rather than queued twice.
 	State string
+	// Event is what the user did, for the call rules of access mode; it is
+	// the zero Event for lines that mean nothing to the calls.
+	Event callrules.Event
 }
 
-func hookLine(offHook bool) Command { return Command{Line: phoneapi.Hook(offHook), State: "HOOK"} }
+func hookLine(offHook bool) Command {
+	return Command{Line: phoneapi.Hook(offHook), State: "HOOK", Event: callrules.HookEvent(offHook)}
+}
 
-func muteLine(on bool) Command { return Command{Line: phoneapi.Mute(on), State: "MUTE"} }
+func muteLine(on bool) Command {
+	return Command{Line: phoneapi.Mute(on), State: "MUTE", Event: callrules.MuteEvent(on)}
+}
+
+func keyLine(key string) Command {
+	return Command{Line: phoneapi.BtnPressed(key), Event: callrules.KeyEvent(key)}
+}
 
 // OffHook reports whether the handset is lifted.
 func (h *Handset) OffHook() bool { return h.offHook }
@@ -104,7 +116,7 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 				h.dialled, h.lastKey = true, ev.Key
 				h.presses++
 			}
-			return []Command{{Line: phoneapi.BtnPressed(ev.Key)}}
+			return []Command{keyLine(ev.Key)}
 		}
 		return []Command{{Line: phoneapi.BtnReleased(ev.Key)}}
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/handsetd/handsetd/internal/dbustest"
 	"github.com/handsetd/handsetd/phoneapi"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // observer keeps the driver's newest Observation and wakes waiters.
@@ -147,7 +148,7 @@ func TestHostRestartsMidCall(t *testing.T) {
 		if err := hs.Tap("YES"); err != nil {
 			t.Fatal(err)
 		}
-		host.hostState("in call", func(s phoneapi.HostState) bool {
+		host.hostState("in call", func(s refhost.State) bool {
 			return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS" && len(s.Clients) == 1 && s.Clients[0].Hook == "off"
 		})
 		obs.wait(t, "ringing stopped", func(o driver.Observation) bool { return !o.Output.Ringer && o.HostUp })

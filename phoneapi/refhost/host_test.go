@@ -1,4 +1,4 @@
-package phoneapi
+package refhost
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/internal/linequeue"
 )
 
 // runSession plays a script against a Host, with no sockets:
@@ -20,14 +21,14 @@ import (
 func runSession(t *testing.T, script string) {
 	t.Helper()
 	clk := clock.NewFake(time.Unix(1_000_000, 0))
-	h := NewHost(HostOptions{Clock: clk})
+	h := New(Options{Clock: clk})
 	clients := map[string]*hostClient{}
 	var order []string
 	client := func(name string) *hostClient {
 		if c := clients[name]; c != nil {
 			return c
 		}
-		c := &hostClient{label: name, protocol: 1, queue: newQueue()}
+		c := &hostClient{label: name, protocol: 1, queue: linequeue.New()}
 		h.mu.Lock()
 		h.clients = append(h.clients, c)
 		h.mu.Unlock()
@@ -48,7 +49,7 @@ func runSession(t *testing.T, script string) {
 		var got []string
 		for _, name := range order {
 			for {
-				l, ok := clients[name].queue.pop()
+				l, ok := clients[name].queue.Pop()
 				if !ok {
 					break
 				}
@@ -113,11 +114,11 @@ func only(lines []string, name string) []string {
 	return out
 }
 
-// TestHostSessions proves the reference host's semantics as scripted
+// TestSessions proves the reference host's semantics as scripted
 // sessions: handshake and errors, answering and ending with the hook, keypad
 // dialling and DTMF, mute only during a call, the seed sample sessions 7.11
 // and 7.12, #id echo, and broadcast to every client.
-func TestHostSessions(t *testing.T) {
+func TestSessions(t *testing.T) {
 	sessions := map[string]string{
 		"handshake and errors": `
 a> NAME HandSet 1.0
@@ -423,7 +424,7 @@ a< ERROR 25 Unknown WHAT
 // TestHostExecQuitAndState proves quit answers ok and State is empty but
 // non-nil for a fresh host (JSON [] rather than null).
 func TestHostExecQuitAndState(t *testing.T) {
-	h := NewHost(HostOptions{})
+	h := New(Options{})
 	if got := h.Exec("quit"); got != "ok" {
 		t.Errorf("quit = %q", got)
 	}
