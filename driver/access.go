@@ -41,9 +41,10 @@ func ParseMode(s string) (Mode, error) {
 // Access turns what the user does on a handset into access-API commands,
 // with the meaning the Phone API gives them on the host side. The meaning
 // is package callrules, shared with the reference host: lifting answers the
-// ringing call, hanging up ends what is going on, digits collect a number
-// that YES or # dials, digits in a call are DTMF, NO ends or clears, and
-// mute becomes SET MUTE (the host keeps mute only during a call).
+// ringing call, hanging up ends every call, digits collect a number that
+// YES or # dials, digits in a call are DTMF, NO ends or clears, YES takes a
+// waiting call (holding the one in progress), and mute becomes SET MUTE
+// (the host keeps mute only during a call).
 //
 // The commands depend on the protocol the host agreed to. ALTER CALL came
 // with protocol 5; a host that speaks an older one (Skype for Linux 1.1.0.3
@@ -115,6 +116,11 @@ func (a *Access) command(act callrules.Action) (c Command, ok bool) {
 			return Command{Line: phoneapi.SetCallDTMF(act.Call, act.Digit)}, true
 		}
 		return Command{Line: phoneapi.AlterCallDTMF(act.Call, act.Digit)}, true
+	case callrules.Hold:
+		if legacy {
+			return Command{Line: phoneapi.SetCallStatus(act.Call, "ONHOLD")}, true
+		}
+		return Command{Line: phoneapi.AlterCall(act.Call, "HOLD")}, true
 	case callrules.Dial:
 		return Command{Line: phoneapi.Dial(act.Number)}, true
 	case callrules.Mute:

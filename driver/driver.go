@@ -234,6 +234,7 @@ type owner struct {
 
 	audioIn, audioOut string
 	tone              Tone // last tone asked of cfg.Tones
+	wanted            Tone // last tone the handset wanted, played or not
 
 	access Access         // used in ModeAccess
 	calls  phoneapi.Calls // the host's calls as last notified
@@ -597,6 +598,19 @@ func (o *owner) onAudioFound(log *slog.Logger, f audioFound) {
 	}
 }
 
+// wantTone logs the tone the handset should play when it changes, even
+// with nothing to play it on (no tone player, no sound device), so the
+// call-progress state can be followed in the log; then asks for it.
+func (o *owner) wantTone(t Tone) {
+	if t != o.wanted {
+		o.wanted = t
+		if o.cfg.Logger != nil {
+			o.cfg.Logger.Debug("tone wanted", "tone", t.String())
+		}
+	}
+	o.setTone(t)
+}
+
 // setTone asks cfg.Tones for tone when it differs from the last one asked.
 func (o *owner) setTone(t Tone) {
 	if o.cfg.Tones == nil || o.audioOut == "" || t == o.tone {
@@ -614,7 +628,7 @@ func (o *owner) apply() error {
 	now := o.clk.Now()
 	o.tick.at(o.clk, o.h.Tick(now))
 	// A talking profile may learn only from the device whether it rings.
-	o.setTone(o.h.Tone(canRing(o.prof)))
+	o.wantTone(o.h.Tone(canRing(o.prof)))
 	out := o.h.Output()
 	if o.fresh || out != o.applied {
 		reports, err := o.prof.Encode(out)

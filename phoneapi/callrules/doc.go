@@ -14,14 +14,24 @@
 // sample sessions §7.11 and §7.12):
 //
 //   - lifting the handset answers the ringing incoming call (§7.12: the
-//     device accepts with SET CALL n STATUS INPROGRESS);
-//   - hanging up ends what is going on (§7.11: the device hangs up with SET
-//     CALL n STATUS FINISHED);
+//     device accepts with SET CALL n STATUS INPROGRESS), unless it is a
+//     waiting call;
+//   - hanging up ends every call, as the Skype client did (§7.11: the device
+//     hangs up with SET CALL n STATUS FINISHED): a ringing incoming call is
+//     REFUSED, our own call not yet answered CANCELLED, a call in progress
+//     or held FINISHED (§7.4 call status values);
 //   - digits with no call collect a number, and YES or # dials it (§7.11:
 //     the device initiates the call with CALL target); digits during a call
 //     in progress are DTMF (ALTER CALL n DTMF, skype-api-2.0 reference);
 //     '+' is dialable but has no DTMF tone;
 //   - YES answers a ringing call, else dials;
-//   - NO ends or refuses like hanging up, else clears the number;
+//   - NO ends every call like hanging up, else clears the number;
+//   - an incoming call that rings while the handset is off hook, or while
+//     another call goes on, is call waiting (Waiting): the ringer stays
+//     silent and a waiting tone plays in the earpiece (Alerting); lifting
+//     and digits do not take it, YES does: it holds the call in progress
+//     (SET CALL n STATUS ONHOLD, skype-api-2.0 reference: "set first call on
+//     hold ... and make another call"), cancels our own call still ringing
+//     out, and answers the waiting call;
 //   - mute is passed on (§6.1 MUTE ON|OFF).
 package callrules

@@ -72,6 +72,8 @@ const (
 	DTMF
 	// Mute sets the host's mute to On.
 	Mute
+	// Hold puts call Call on hold (to take a waiting call).
+	Hold
 )
 
 func (k ActionKind) String() string {
@@ -86,6 +88,8 @@ func (k ActionKind) String() string {
 		return "dtmf"
 	case Mute:
 		return "mute"
+	case Hold:
+		return "hold"
 	}
 	return "action?"
 }
@@ -123,6 +127,8 @@ func (a Action) String() string {
 			return "mute on"
 		}
 		return "mute off"
+	case Hold:
+		return "hold " + strconv.Itoa(a.Call)
 	}
 	return a.Kind.String()
 }
@@ -147,7 +153,7 @@ func Step(calls phoneapi.Calls, st State, ev Event) (State, []Action) {
 			return st, nil
 		}
 		if ev.OffHook {
-			if r, ok := calls.RingingCall(); ok {
+			if r, ok := calls.RingingCall(); ok && !goingOn(calls) {
 				return st, []Action{{Kind: Answer, Call: r.ID}}
 			}
 			return st, nil
@@ -186,7 +192,7 @@ func key(calls phoneapi.Calls, st State, k string) (State, []Action) {
 		st.Dialled += k
 	case k == "YES":
 		if r, ok := calls.RingingCall(); ok {
-			return st, []Action{{Kind: Answer, Call: r.ID}}
+			return st, take(calls, r)
 		}
 		if st.Dialled != "" && !active && !outgoing {
 			return dial(st)
@@ -206,19 +212,89 @@ func dial(st State) (State, []Action) {
 	return st, []Action{{Kind: Dial, Number: n}}
 }
 
-// hangUp ends what is going on: the connected call, else the ringing
-// incoming call, else our own call still ringing out.
+// hangUp ends every call of the handset, in id order: a ringing incoming
+// call is refused, our own call not yet answered is cancelled, a call in
+// progress or held is finished. The Skype client did so: putting the
+// handset down leaves no call behind, not even one ringing.
 func hangUp(calls phoneapi.Calls) []Action {
-	if c, ok := calls.Active(); ok {
-		return []Action{{Kind: Hangup, Call: c.ID, End: Finished}}
+	var acts []Action
+	for _, c := range calls.All() {
+		switch {
+		case c.Ringing():
+			acts = append(acts, Action{Kind: Hangup, Call: c.ID, End: Refused})
+		case outgoingPending(c):
+			acts = append(acts, Action{Kind: Hangup, Call: c.ID, End: Cancelled})
+		case connected(c):
+			acts = append(acts, Action{Kind: Hangup, Call: c.ID, End: Finished})
+		}
 	}
-	if c, ok := calls.RingingCall(); ok {
-		return []Action{{Kind: Hangup, Call: c.ID, End: Refused}}
+	return acts
+}
+
+// take answers the ringing call r. When r is a waiting call, the call in
+// progress is put on hold first (it stays held until resumed), and our own
+// call still ringing out is cancelled, since it cannot be held (ALTER CALL
+// HOLD needs a call in progress: skype-api-2.0, ERROR 22).
+func take(calls phoneapi.Calls, r phoneapi.Call) []Action {
+	var acts []Action
+	if c, ok := InProgress(calls); ok {
+		acts = append(acts, Action{Kind: Hold, Call: c.ID})
 	}
 	if c, ok := OutgoingPending(calls); ok {
-		return []Action{{Kind: Hangup, Call: c.ID, End: Cancelled}}
+		acts = append(acts, Action{Kind: Hangup, Call: c.ID, End: Cancelled})
 	}
-	return nil
+	return append(acts, Action{Kind: Answer, Call: r.ID})
+}
+
+// goingOn reports whether a call other than a ringing incoming one goes
+// on: one in progress or held, or our own not yet answered.
+func goingOn(calls phoneapi.Calls) bool {
+	_, active := calls.Active()
+	_, outgoing := OutgoingPending(calls)
+	return active || outgoing
+}
+
+// Waiting returns the ringing incoming call when it is offered as call
+// waiting: it arrived while the handset is off hook (dialling, or in a
+// call) or while another call goes on. Lifting does not answer a waiting
+// call, digits do not reach it, and the handset signals it with the
+// call-waiting tone, not the ringer (Alerting). Only YES takes it; hanging
+// up or NO refuses it with the rest.
+func Waiting(calls phoneapi.Calls, offHook bool) (phoneapi.Call, bool) {
+	r, ok := calls.RingingCall()
+	if !ok || !offHook && !goingOn(calls) {
+		return phoneapi.Call{}, false
+	}
+	return r, true
+}
+
+// Alert is how a handset signals a ringing incoming call.
+type Alert int
+
+const (
+	// AlertNone: no signal (nothing rings, or the handset is answering).
+	AlertNone Alert = iota
+	// AlertRinger: the ringer rings (or the ring plays on the speaker).
+	AlertRinger
+	// AlertWaitingTone: the call-waiting tone plays in the earpiece.
+	AlertWaitingTone
+)
+
+// Alerting says how a handset signals a ringing incoming call. On hook it
+// rings. Off hook the ringer stays silent, since the user holds the handset
+// at the ear, and a call-waiting tone plays in the earpiece instead, unless
+// the handset was lifted to answer this very call (answering): the host is
+// then answering it, and the handset stays quiet until it has.
+func Alerting(ringing, offHook, answering bool) Alert {
+	switch {
+	case !ringing:
+		return AlertNone
+	case !offHook:
+		return AlertRinger
+	case answering:
+		return AlertNone
+	}
+	return AlertWaitingTone
 }
 
 // IsDialKey reports whether k can be part of a number: 0-9, *, # and +.
@@ -251,6 +327,15 @@ func OutgoingPending(calls phoneapi.Calls) (phoneapi.Call, bool) {
 		}
 	}
 	return phoneapi.Call{}, false
+}
+
+// connected reports whether c is in progress or held.
+func connected(c phoneapi.Call) bool {
+	switch c.Status {
+	case "INPROGRESS", "ONHOLD", "LOCALHOLD", "REMOTEHOLD":
+		return true
+	}
+	return false
 }
 
 func outgoingPending(c phoneapi.Call) bool {

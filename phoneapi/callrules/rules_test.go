@@ -22,6 +22,12 @@ var (
 	// untyped is a ringing call whose TYPE the device has not learnt yet
 	// (§7.12: the device asks GET CALL n TYPE first).
 	untyped = phoneapi.NewCalls(phoneapi.Call{ID: 1594, Status: "RINGING"})
+	// A second call rings during a call (call waiting), during our own call
+	// ringing out, and with a held call and one in progress.
+	waitTalk = phoneapi.NewCalls(call(6, "INPROGRESS", "OUTGOING_PSTN"), call(9, "RINGING", "INCOMING_P2P"))
+	waitOut  = phoneapi.NewCalls(call(1001, "RINGING", "OUTGOING_PSTN"), call(1002, "RINGING", "INCOMING_P2P"))
+	waitHeld = phoneapi.NewCalls(call(1540, "LOCALHOLD", "OUTGOING_P2P"), call(1545, "INPROGRESS", "OUTGOING_P2P"),
+		call(1546, "RINGING", "INCOMING_PSTN"))
 )
 
 type row struct {
@@ -103,6 +109,32 @@ var rules = []row{
 		nil, State{Hook: HookOff}},
 	{"other keys do nothing", "1.2 §6.1 BTN_PRESSED", idle, State{Hook: HookOff, Dialled: "1"}, KeyEvent("UP"),
 		nil, State{Hook: HookOff, Dialled: "1"}},
+	// Issue 14, the Skype client's rules: hanging up (or NO) ends every
+	// call of the handset; a call ringing during another is call waiting.
+	// Each End status is a §7.4 status value; holding follows the 2.0
+	// reference's SET CALL ONHOLD example (hold the first call, take another).
+	{"hanging up cancels our call and refuses the incoming one", "1.2 §7.4 CANCELLED, REFUSED", waitOut, State{Hook: HookOff}, HookEvent(false),
+		[]string{"hangup 1001 CANCELLED", "hangup 1002 REFUSED"}, State{Hook: HookOn}},
+	{"hanging up finishes the call and refuses the waiting one", "1.2 §7.11, §7.4 REFUSED", waitTalk, State{Hook: HookOff}, HookEvent(false),
+		[]string{"hangup 6 FINISHED", "hangup 9 REFUSED"}, State{Hook: HookOn}},
+	{"hanging up finishes held calls too", "2.0 SET CALL ONHOLD", waitHeld, State{Hook: HookOff}, HookEvent(false),
+		[]string{"hangup 1540 FINISHED", "hangup 1545 FINISHED", "hangup 1546 REFUSED"}, State{Hook: HookOn}},
+	{"NO ends every call", "1.2 §7.4", waitOut, State{Hook: HookOff, Dialled: "3"}, KeyEvent("NO"),
+		[]string{"hangup 1001 CANCELLED", "hangup 1002 REFUSED"}, State{Hook: HookOff, Dialled: "3"}},
+	{"lifting does not take a call waiting behind another", "2.0 SET CALL ONHOLD", waitTalk, State{Hook: HookOn}, HookEvent(true),
+		nil, State{Hook: HookOff}},
+	{"YES holds the call in progress and answers the waiting one", "2.0 SET CALL ONHOLD example", waitTalk, State{Hook: HookOff}, KeyEvent("YES"),
+		[]string{"hold 6", "answer 9"}, State{Hook: HookOff}},
+	{"YES cancels our call ringing out and answers the waiting one", "2.0 ERROR 22 cannot hold", waitOut, State{Hook: HookOff}, KeyEvent("YES"),
+		[]string{"hangup 1001 CANCELLED", "answer 1002"}, State{Hook: HookOff}},
+	{"YES with a held call holds only the one in progress", "2.0 SET CALL ONHOLD", waitHeld, State{Hook: HookOff}, KeyEvent("YES"),
+		[]string{"hold 1545", "answer 1546"}, State{Hook: HookOff}},
+	{"YES off hook with no other call just answers", "1.2 §7.12", ringing, State{Hook: HookOff, Dialled: "12"}, KeyEvent("YES"),
+		[]string{"answer 1594"}, State{Hook: HookOff, Dialled: "12"}},
+	{"a digit during call waiting is DTMF on the call in progress", "2.0 ALTER CALL DTMF", waitTalk, State{Hook: HookOff}, KeyEvent("5"),
+		[]string{"dtmf 6 5"}, State{Hook: HookOff}},
+	{"a digit while a call waits during dialling is not dialled", "1.2 §7.12", ringing, State{Hook: HookOff, Dialled: "12"}, KeyEvent("3"),
+		nil, State{Hook: HookOff, Dialled: "12"}},
 	// §6.1 and §6.2: MUTE ON|OFF goes both ways.
 	{"mute is passed on", "1.2 §6.1 MUTE", talking, State{Hook: HookOff}, MuteEvent(true),
 		[]string{"mute on"}, State{Hook: HookOff}},
@@ -168,5 +200,51 @@ func TestSampleSessions(t *testing.T) {
 	}
 	if _, acts = Step(idle, st, HookEvent(false)); acts != nil {
 		t.Errorf("§7.12 hang up after the far end finished: %v, want nothing", acts)
+	}
+}
+
+// TestWaiting proves which ringing call is call waiting: one that rings
+// while the handset is off hook or while another call goes on (in progress,
+// held, or our own ringing out); alone and on hook it simply rings.
+func TestWaiting(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		calls   phoneapi.Calls
+		offHook bool
+		want    int // the waiting call's id, 0 for none
+	}{
+		{"rings alone, on hook", ringing, false, 0},
+		{"rings alone, off hook (dialling)", ringing, true, 1594},
+		{"rings during a call", waitTalk, false, 9},
+		{"rings while our call rings out", waitOut, true, 1002},
+		{"rings with a held call", waitHeld, false, 1546},
+		{"nothing rings", talking, true, 0},
+		{"our own call ringing out is no waiting call", ringOut, true, 0},
+	} {
+		c, ok := Waiting(tc.calls, tc.offHook)
+		if got := map[bool]int{true: c.ID}[ok]; got != tc.want {
+			t.Errorf("%s: waiting call %d (%v), want %d", tc.name, c.ID, ok, tc.want)
+		}
+	}
+}
+
+// TestAlerting proves how a ringing call is signalled: the ringer on hook;
+// off hook no ringer but the call-waiting tone; nothing while the handset,
+// lifted to answer, waits for the host to connect the call.
+func TestAlerting(t *testing.T) {
+	for _, tc := range []struct {
+		ringing, offHook, answering bool
+		want                        Alert
+	}{
+		{false, false, false, AlertNone},
+		{false, true, false, AlertNone},
+		{true, false, false, AlertRinger},
+		{true, true, false, AlertWaitingTone},
+		{true, true, true, AlertNone},
+	} {
+		if got := Alerting(tc.ringing, tc.offHook, tc.answering); got != tc.want {
+			t.Errorf("Alerting(ringing %v, off hook %v, answering %v) = %v, want %v",
+				tc.ringing, tc.offHook, tc.answering, got, tc.want)
+		}
 	}
 }

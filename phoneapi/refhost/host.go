@@ -493,7 +493,21 @@ func (h *Host) act(a callrules.Action) {
 		h.dtmf += a.Digit
 	case callrules.Mute:
 		h.setMute(a.On)
+	case callrules.Hold:
+		if c := h.calls[a.Call]; c != nil {
+			h.callAction(c, "HOLD")
+		}
 	}
+}
+
+// offHook reports whether any handset is lifted.
+func (h *Host) offHook() bool {
+	for _, cl := range h.clients {
+		if cl.hook == callrules.HookOff {
+			return true
+		}
+	}
+	return false
 }
 
 // snapshot is the live calls as a device would know them, for the rules.
@@ -814,6 +828,9 @@ type CallState struct {
 	Status  string `json:"status"`
 	Type    string `json:"type"`
 	Partner string `json:"partner"`
+	// Waiting is set for a ringing incoming call offered as call waiting
+	// (callrules.Waiting): a handset is off hook or another call goes on.
+	Waiting bool `json:"waiting,omitempty"`
 }
 
 // State returns a snapshot of clients, live calls, dial string and mute.
@@ -833,9 +850,11 @@ func (h *Host) state() State {
 		s.Clients = append(s.Clients, ClientState{Name: cl.name, Protocol: cl.protocol, AudioIn: cl.audioIn,
 			AudioOut: cl.audioOut, Hook: hook, Mute: h.mute})
 	}
+	waiting, isWaiting := callrules.Waiting(h.snapshot(), h.offHook())
 	for _, c := range h.sortedCalls() {
 		if !c.ended() {
-			s.Calls = append(s.Calls, CallState{ID: c.id, Status: c.status, Type: c.typ, Partner: c.partner})
+			s.Calls = append(s.Calls, CallState{ID: c.id, Status: c.status, Type: c.typ, Partner: c.partner,
+				Waiting: isWaiting && waiting.ID == c.id})
 		}
 	}
 	return s
