@@ -52,6 +52,8 @@
 //     headsets with no Ringer usage and phones that ring through the speaker.
 //   - Dial tone: off, North American (350+440 Hz) or European (425 Hz),
 //     continuous, while off-hook with no call and nothing dialled.
+//   - Call waiting: 440 Hz, 300 ms every 10 s, in the earpiece while a
+//     second call rings during a call or while dialling.
 //   - DTMF: the row and column pair of a key (697/770/852/941 Hz ×
 //     1209/1336/1477/1633 Hz), as feedback while dialling.
 //

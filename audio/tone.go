@@ -52,6 +52,19 @@ func Ring() Tone {
 	return Tone{Name: "ring", Freqs: [2]float64{440, 480}, Level: 0.5, On: 2 * time.Second, Off: 4 * time.Second}
 }
 
+// CallWaiting is the call-waiting tone played in the earpiece while a
+// second call rings: a 300 ms burst of 440 Hz, repeated every 10 s. 440 Hz
+// for 0.3 s is the United States call-waiting tone (Silicon Labs AN93,
+// "SAS cadence for supported countries", Table 82); ITU-T E.180 (03/1998)
+// lists call-waiting tones in the 400-450 Hz band with short bursts and a
+// long pause, and the 10 s period is one of them (AN93 gives 425 Hz 0.3 s
+// every 10 s for Vanuatu). Softer than the dial tone: it sounds over a
+// conversation.
+func CallWaiting() Tone {
+	return Tone{Name: "waiting", Freqs: [2]float64{440}, Level: 0.2, On: 300 * time.Millisecond,
+		Off: 10*time.Second - 300*time.Millisecond}
+}
+
 // DialTone selects the dial tone played while off-hook with nothing dialled.
 type DialTone int
 

@@ -246,3 +246,25 @@ func BenchmarkFill(b *testing.B) {
 		g.Fill(buf)
 	}
 }
+
+// TestCallWaitingCadence proves the call-waiting tone is 440 Hz alone,
+// sounding for 300 ms out of every 10 s, with the usual ramp at each edge.
+func TestCallWaitingCadence(t *testing.T) {
+	const rate = 8000
+	r := int64(Ramp.Seconds() * rate)
+	w := CallWaiting()
+	if w.Freqs != [2]float64{440} || w.IsSilent() {
+		t.Fatalf("call-waiting tone %+v, want 440 Hz alone", w)
+	}
+	for _, c := range []struct {
+		n    int64
+		want float64
+	}{
+		{0, 0}, {r, 1}, {rate * 3 / 10 / 2, 1}, {rate*3/10 - r/2, 0.5}, {rate * 3 / 10, 0},
+		{5 * rate, 0}, {10*rate - 1, 0}, {10*rate + r, 1},
+	} {
+		if got := Envelope(w, rate, c.n); math.Abs(got-c.want) > 1e-9 {
+			t.Errorf("Envelope(waiting, n=%d) = %v, want %v", c.n, got, c.want)
+		}
+	}
+}

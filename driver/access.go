@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/callrules"
 )
 
 // Mode is the API the driver speaks to its host.
@@ -37,17 +38,13 @@ func ParseMode(s string) (Mode, error) {
 	return 0, fmt.Errorf("mode %q: want phone or access", s)
 }
 
-// Access turns a handset's Phone API commands into access-API commands, with
-// the meaning the Phone API gives them on the host side:
-//
-//   - lifting the handset answers the ringing incoming call;
-//   - hanging up ends the connected call, else refuses the ringing one, else
-//     cancels our own call still ringing out;
-//   - digits with no call collect a number, and YES or # dials it; digits
-//     during a call in progress are DTMF; NO ends or refuses like hanging up,
-//     or clears the number;
-//   - YES answers a ringing call;
-//   - mute becomes SET MUTE (the host keeps mute only during a call).
+// Access turns what the user does on a handset into access-API commands,
+// with the meaning the Phone API gives them on the host side. The meaning
+// is package callrules, shared with the reference host: lifting answers the
+// ringing call, hanging up ends every call, digits collect a number that
+// YES or # dials, digits in a call are DTMF, NO ends or clears, YES takes a
+// waiting call (holding the one in progress), and mute becomes SET MUTE
+// (the host keeps mute only during a call).
 //
 // The commands depend on the protocol the host agreed to. ALTER CALL came
 // with protocol 5; a host that speaks an older one (Skype for Linux 1.1.0.3
@@ -69,71 +66,28 @@ func (a *Access) Dialled() string { return a.dialled }
 // Reset forgets the collected digits (the host went away).
 func (a *Access) Reset() { a.dialled = "" }
 
-// Translate returns the access-API commands for one command from Handset,
-// given the calls the host has. Commands without an access meaning (key
-// releases, AUDIO_*) give none.
-func (a *Access) Translate(c Command, calls phoneapi.Calls) []Command {
-	m, err := phoneapi.ParseLine(string(c.Line))
-	if err != nil {
-		return nil
+// Translate returns the access-API commands for one thing the user did
+// (Command.Event of a command from Handset), given the calls the host has.
+// Events without an access meaning (key releases, AUDIO_*) give none.
+func (a *Access) Translate(ev callrules.Event, calls phoneapi.Calls) []Command {
+	st := callrules.State{Dialled: a.dialled}
+	if ev.Kind == callrules.EventHook {
+		// Handset reports the hook only when it moves, so before the
+		// event it was in the other position.
+		st.Hook = callrules.HookOff
+		if ev.OffHook {
+			st.Hook = callrules.HookOn
+		}
 	}
-	switch m.Kind {
-	case phoneapi.KindHook:
-		if m.OffHook() {
-			if r, ok := calls.RingingCall(); ok {
-				return a.answer(r.ID)
-			}
-			return nil
+	st, acts := callrules.Step(calls, st, ev)
+	a.dialled = st.Dialled
+	var cmds []Command
+	for _, act := range acts {
+		if c, ok := a.command(act); ok {
+			cmds = append(cmds, c)
 		}
-		a.dialled = ""
-		return a.hangUp(calls)
-	case phoneapi.KindMute:
-		return []Command{{Line: phoneapi.SetMute(m.On), State: "MUTE"}}
-	case phoneapi.KindBtnPressed:
-		return a.key(m.Value, calls)
 	}
-	return nil
-}
-
-func (a *Access) key(k string, calls phoneapi.Calls) []Command {
-	_, ringing := calls.RingingCall()
-	_, active := calls.Active()
-	_, outgoing := outgoingPending(calls)
-	switch {
-	case isDialKey(k):
-		if c, ok := inProgress(calls); ok {
-			if k == "+" {
-				return nil
-			}
-			return a.dtmf(c.ID, k)
-		}
-		if ringing || active || outgoing {
-			return nil
-		}
-		if k == "#" && a.dialled != "" {
-			return a.dial()
-		}
-		a.dialled += k
-	case k == "YES":
-		if r, ok := calls.RingingCall(); ok {
-			return a.answer(r.ID)
-		}
-		if a.dialled != "" && !active && !outgoing {
-			return a.dial()
-		}
-	case k == "NO":
-		if cmds := a.hangUp(calls); cmds != nil {
-			return cmds
-		}
-		a.dialled = ""
-	}
-	return nil
-}
-
-func (a *Access) dial() []Command {
-	n := a.dialled
-	a.dialled = ""
-	return []Command{{Line: phoneapi.Dial(n)}}
+	return cmds
 }
 
 // alterCallProtocol is the first protocol with ALTER CALL.
@@ -142,64 +96,35 @@ const alterCallProtocol = 5
 // legacy reports whether the host predates ALTER CALL.
 func (a *Access) legacy() bool { return a.Protocol > 0 && a.Protocol < alterCallProtocol }
 
-func (a *Access) answer(id int) []Command {
-	if a.legacy() {
-		return []Command{{Line: phoneapi.SetCallStatus(id, "INPROGRESS")}}
-	}
-	return []Command{{Line: phoneapi.AlterCall(id, "ANSWER")}}
-}
-
-func (a *Access) hangUpCall(id int) []Command {
-	if a.legacy() {
-		return []Command{{Line: phoneapi.SetCallStatus(id, "FINISHED")}}
-	}
-	return []Command{{Line: phoneapi.AlterCall(id, "HANGUP")}}
-}
-
-func (a *Access) dtmf(id int, k string) []Command {
-	if a.legacy() {
-		return []Command{{Line: phoneapi.SetCallDTMF(id, k)}}
-	}
-	return []Command{{Line: phoneapi.AlterCallDTMF(id, k)}}
-}
-
-// hangUp ends what is going on: the connected call, else the ringing
-// incoming call, else our own call still ringing out.
-func (a *Access) hangUp(calls phoneapi.Calls) []Command {
-	if c, ok := calls.Active(); ok {
-		return a.hangUpCall(c.ID)
-	}
-	if c, ok := calls.RingingCall(); ok {
-		return a.hangUpCall(c.ID)
-	}
-	if c, ok := outgoingPending(calls); ok {
-		return a.hangUpCall(c.ID)
-	}
-	return nil
-}
-
-func isDialKey(k string) bool {
-	return len(k) == 1 && (k[0] >= '0' && k[0] <= '9' || k[0] == '*' || k[0] == '#' || k[0] == '+')
-}
-
-func inProgress(calls phoneapi.Calls) (phoneapi.Call, bool) {
-	for _, c := range calls.All() {
-		if c.Status == "INPROGRESS" {
-			return c, true
+// command is the access-API line for one action of the call rules; ok is
+// false for an action the access API has no line for.
+func (a *Access) command(act callrules.Action) (c Command, ok bool) {
+	legacy := a.legacy()
+	switch act.Kind {
+	case callrules.Answer:
+		if legacy {
+			return Command{Line: phoneapi.SetCallStatus(act.Call, "INPROGRESS")}, true
 		}
-	}
-	return phoneapi.Call{}, false
-}
-
-// outgoingPending is our own call not yet answered by the far end.
-func outgoingPending(calls phoneapi.Calls) (phoneapi.Call, bool) {
-	for _, c := range calls.All() {
-		if c.TypeKnown && !c.Incoming {
-			switch c.Status {
-			case "ROUTING", "RINGING", "EARLYMEDIA":
-				return c, true
-			}
+		return Command{Line: phoneapi.AlterCall(act.Call, "ANSWER")}, true
+	case callrules.Hangup:
+		if legacy {
+			return Command{Line: phoneapi.SetCallStatus(act.Call, "FINISHED")}, true
 		}
+		return Command{Line: phoneapi.AlterCall(act.Call, "HANGUP")}, true
+	case callrules.DTMF:
+		if legacy {
+			return Command{Line: phoneapi.SetCallDTMF(act.Call, act.Digit)}, true
+		}
+		return Command{Line: phoneapi.AlterCallDTMF(act.Call, act.Digit)}, true
+	case callrules.Hold:
+		if legacy {
+			return Command{Line: phoneapi.SetCallStatus(act.Call, "ONHOLD")}, true
+		}
+		return Command{Line: phoneapi.AlterCall(act.Call, "HOLD")}, true
+	case callrules.Dial:
+		return Command{Line: phoneapi.Dial(act.Number)}, true
+	case callrules.Mute:
+		return Command{Line: phoneapi.SetMute(act.On), State: "MUTE"}, true
 	}
-	return phoneapi.Call{}, false
+	return Command{}, false
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 func call(id int, status, typ string) phoneapi.Call {
@@ -25,7 +26,7 @@ func TestAccessTranslate(t *testing.T) {
 	ringOut := phoneapi.NewCalls(call(8, "RINGING", "OUTGOING_P2P"))
 	waiting := phoneapi.NewCalls(call(6, "INPROGRESS", "OUTGOING_PSTN"), call(9, "RINGING", "INCOMING_P2P"))
 	idle := phoneapi.NewCalls()
-	key := func(k string) Command { return Command{Line: phoneapi.BtnPressed(k)} }
+	key := keyLine
 	tests := []struct {
 		name    string
 		dialled string
@@ -40,7 +41,7 @@ func TestAccessTranslate(t *testing.T) {
 		{"hang up ends a held call", "", hookLine(false), held, []string{"ALTER CALL 7 HANGUP"}, ""},
 		{"hang up refuses a ringing call", "", hookLine(false), ringing, []string{"ALTER CALL 5 HANGUP"}, ""},
 		{"hang up cancels our call ringing out", "", hookLine(false), ringOut, []string{"ALTER CALL 8 HANGUP"}, ""},
-		{"hang up prefers the connected call to a waiting one", "", hookLine(false), waiting, []string{"ALTER CALL 6 HANGUP"}, ""},
+		{"hang up ends the call and refuses the waiting one", "", hookLine(false), waiting, []string{"ALTER CALL 6 HANGUP", "ALTER CALL 9 HANGUP"}, ""},
 		{"hang up idle clears the number", "123", hookLine(false), idle, nil, ""},
 		{"digit idle is collected", "12", key("3"), idle, nil, "123"},
 		{"star and plus are collected", "", key("+"), idle, nil, "+"},
@@ -53,7 +54,8 @@ func TestAccessTranslate(t *testing.T) {
 		{"pound with no number is collected", "", key("#"), idle, nil, "#"},
 		{"YES dials the number", "+4930", key("YES"), idle, []string{"CALL +4930"}, ""},
 		{"YES answers a ringing call", "", key("YES"), ringing, []string{"ALTER CALL 5 ANSWER"}, ""},
-		{"YES answers a waiting call", "", key("YES"), waiting, []string{"ALTER CALL 9 ANSWER"}, ""},
+		{"YES holds the call and answers the waiting one", "", key("YES"), waiting, []string{"ALTER CALL 6 HOLD", "ALTER CALL 9 ANSWER"}, ""},
+		{"lift with a call waiting behind another takes nothing", "", hookLine(true), waiting, nil, ""},
 		{"YES with no number is nothing", "", key("YES"), idle, nil, ""},
 		{"YES during a call does not dial", "12", key("YES"), talking, nil, "12"},
 		{"NO ends the call", "", key("NO"), talking, []string{"ALTER CALL 6 HANGUP"}, ""},
@@ -70,7 +72,7 @@ func TestAccessTranslate(t *testing.T) {
 			t.Run(fmt.Sprintf("protocol %d/%s", proto, tc.name), func(t *testing.T) {
 				a := Access{Protocol: proto, dialled: tc.dialled}
 				var got []string
-				for _, c := range a.Translate(tc.cmd, tc.calls) {
+				for _, c := range a.Translate(tc.cmd.Event, tc.calls) {
 					got = append(got, string(c.Line))
 				}
 				if !reflect.DeepEqual(got, tc.want) {
@@ -94,7 +96,7 @@ func TestAccessTranslateBeforeProtocol5(t *testing.T) {
 	held := phoneapi.NewCalls(call(7, "LOCALHOLD", "INCOMING_P2P"))
 	ringOut := phoneapi.NewCalls(call(8, "RINGING", "OUTGOING_P2P"))
 	idle := phoneapi.NewCalls()
-	key := func(k string) Command { return Command{Line: phoneapi.BtnPressed(k)} }
+	key := keyLine
 	tests := []struct {
 		name    string
 		dialled string
@@ -114,13 +116,16 @@ func TestAccessTranslateBeforeProtocol5(t *testing.T) {
 		{"pound dials the number", "5551234", key("#"), idle, []string{"CALL 5551234"}},
 		{"YES dials the number", "+4930", key("YES"), idle, []string{"CALL +4930"}},
 		{"mute on", "", muteLine(true), talking, []string{"SET MUTE ON"}},
+		{"YES holds the call and answers the waiting one", "", key("YES"),
+			phoneapi.NewCalls(call(6, "INPROGRESS", "OUTGOING_PSTN"), call(9, "RINGING", "INCOMING_P2P")),
+			[]string{"SET CALL 6 STATUS ONHOLD", "SET CALL 9 STATUS INPROGRESS"}},
 	}
 	for _, proto := range []int{4, 3, 1} {
 		for _, tc := range tests {
 			t.Run(fmt.Sprintf("protocol %d/%s", proto, tc.name), func(t *testing.T) {
 				a := Access{Protocol: proto, dialled: tc.dialled}
 				var got []string
-				for _, c := range a.Translate(tc.cmd, tc.calls) {
+				for _, c := range a.Translate(tc.cmd.Event, tc.calls) {
 					got = append(got, string(c.Line))
 				}
 				if !reflect.DeepEqual(got, tc.want) {
@@ -135,7 +140,7 @@ func TestAccessTranslateBeforeProtocol5(t *testing.T) {
 // host's outbox keeps only the newest.
 func TestAccessMuteCoalesces(t *testing.T) {
 	var a Access
-	on := a.Translate(muteLine(true), phoneapi.NewCalls())
+	on := a.Translate(muteLine(true).Event, phoneapi.NewCalls())
 	if len(on) != 1 || on[0].State != "MUTE" {
 		t.Fatalf("SET MUTE = %+v, want a MUTE state command", on)
 	}
@@ -181,7 +186,7 @@ func (p *protocolCap) WriteLine(ctx context.Context, line string) error {
 // hanging up sends SET CALL n STATUS FINISHED; the host acts on each.
 func TestAccessModeProtocol4(t *testing.T) {
 	answers := make(chan string, 256) // what the host sent, once it acted
-	host := phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, dir phoneapi.Direction, line string) {
+	host := refhost.New(refhost.Options{OnLine: func(_ string, dir phoneapi.Direction, line string) {
 		if dir == phoneapi.Sent {
 			select {
 			case answers <- line:
@@ -214,7 +219,11 @@ func TestAccessModeProtocol4(t *testing.T) {
 		t.Fatal(err)
 	}
 	waitSent(t, sent, "SET CALL "+id+" STATUS INPROGRESS")
-	obs.wait(t, "in call", func(o Observation, _ int) bool { return !o.Output.Ringer && o.Output.LEDs.OffHook })
+	// The ringer stops at the lift; the Ring LED stays lit until the host
+	// has connected the call.
+	obs.wait(t, "in call", func(o Observation, _ int) bool {
+		return !o.Output.Ringer && !o.Output.LEDs.Ring && o.Output.LEDs.OffHook
+	})
 	if err := hs.Tap("7"); err != nil {
 		t.Fatal(err)
 	}

@@ -234,6 +234,7 @@ type owner struct {
 
 	audioIn, audioOut string
 	tone              Tone // last tone asked of cfg.Tones
+	wanted            Tone // last tone the handset wanted, played or not
 
 	access Access         // used in ModeAccess
 	calls  phoneapi.Calls // the host's calls as last notified
@@ -454,7 +455,7 @@ func (o *owner) send(log *slog.Logger, c Command) {
 			log.Debug("no host; the device event has no meaning", "command", c.Line)
 			return
 		}
-		for _, a := range o.access.Translate(c, o.calls) {
+		for _, a := range o.access.Translate(c.Event, o.calls) {
 			o.put(log, a)
 		}
 		return
@@ -603,6 +604,19 @@ func (o *owner) onAudioFound(log *slog.Logger, f audioFound) {
 	}
 }
 
+// wantTone logs the tone the handset should play when it changes, even
+// with nothing to play it on (no tone player, no sound device), so the
+// call-progress state can be followed in the log; then asks for it.
+func (o *owner) wantTone(t Tone) {
+	if t != o.wanted {
+		o.wanted = t
+		if o.cfg.Logger != nil {
+			o.cfg.Logger.Debug("tone wanted", "tone", t.String())
+		}
+	}
+	o.setTone(t)
+}
+
 // setTone asks cfg.Tones for tone when it differs from the last one asked.
 func (o *owner) setTone(t Tone) {
 	if o.cfg.Tones == nil || o.audioOut == "" || t == o.tone {
@@ -620,7 +634,7 @@ func (o *owner) apply() error {
 	now := o.clk.Now()
 	o.tick.at(o.clk, o.h.Tick(now))
 	// A talking profile may learn only from the device whether it rings.
-	o.setTone(o.h.Tone(canRing(o.prof)))
+	o.wantTone(o.h.Tone(canRing(o.prof)))
 	out := o.h.Output()
 	if o.fresh || out != o.applied {
 		reports, err := o.prof.Encode(out)

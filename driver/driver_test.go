@@ -14,6 +14,7 @@ import (
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidtest"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 const waitLimit = 5 * time.Second
@@ -26,7 +27,7 @@ type rig struct {
 	sim *firmwaresim.Handset
 
 	mu      sync.Mutex
-	host    *phoneapi.Host
+	host    *refhost.Host
 	conns   []phoneapi.Transport // host ends of the driver's connections
 	down    bool                 // the host refuses connections
 	traffic []string             // "<- LINE" from the driver, "-> LINE" to it
@@ -67,8 +68,8 @@ func newRig(t *testing.T, cfg driver.Config) *rig {
 	return r
 }
 
-func (r *rig) newHost() *phoneapi.Host {
-	return phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, dir phoneapi.Direction, line string) {
+func (r *rig) newHost() *refhost.Host {
+	return refhost.New(refhost.Options{OnLine: func(_ string, dir phoneapi.Direction, line string) {
 		r.mu.Lock()
 		r.traffic = append(r.traffic, dir.String()+" "+line)
 		r.mu.Unlock()
@@ -425,7 +426,7 @@ func TestHungHostNeverStallsTheHandset(t *testing.T) {
 	var last driver.Observation
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	host := phoneapi.NewHost(phoneapi.HostOptions{})
+	host := refhost.New(refhost.Options{})
 	done := make(chan error, 1)
 	go func() {
 		done <- driver.Run(ctx, driver.Config{

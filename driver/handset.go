@@ -7,6 +7,7 @@ import (
 
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/callrules"
 )
 
 // Handset is the pure state machine of one handset: it resolves the device's
@@ -23,6 +24,10 @@ type Handset struct {
 	inCall  bool
 	held    bool
 	lcd     string
+	// answering is set when the handset was lifted while a call rang with
+	// no other call going on: the host is answering that call, so it is no
+	// waiting call (callrules.Alerting).
+	answering bool
 
 	// For a handset with a display (SetDisplay): the number being dialled,
 	// whether the host has any call, and the clock of the connected call.
@@ -53,11 +58,22 @@ type Command struct {
 	// State is set for HOOK and MUTE: only the newest of a kind matters, so a
 	// queued one is replaced rather than queued twice.
 	State string
+	// Event is what the user did, for the call rules of access mode; it is
+	// the zero Event for lines that mean nothing to the calls.
+	Event callrules.Event
 }
 
-func hookLine(offHook bool) Command { return Command{Line: phoneapi.Hook(offHook), State: "HOOK"} }
+func hookLine(offHook bool) Command {
+	return Command{Line: phoneapi.Hook(offHook), State: "HOOK", Event: callrules.HookEvent(offHook)}
+}
 
-func muteLine(on bool) Command { return Command{Line: phoneapi.Mute(on), State: "MUTE"} }
+func muteLine(on bool) Command {
+	return Command{Line: phoneapi.Mute(on), State: "MUTE", Event: callrules.MuteEvent(on)}
+}
+
+func keyLine(key string) Command {
+	return Command{Line: phoneapi.BtnPressed(key), Event: callrules.KeyEvent(key)}
+}
 
 // OffHook reports whether the handset is lifted.
 func (h *Handset) OffHook() bool { return h.offHook }
@@ -79,6 +95,7 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 			return nil
 		}
 		h.offHook = next
+		h.answering = next && h.hostUp && h.ringing && !h.inCall && !h.held
 		if !next {
 			h.digits = ""
 		}
@@ -104,7 +121,7 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 				h.dialled, h.lastKey = true, ev.Key
 				h.presses++
 			}
-			return []Command{{Line: phoneapi.BtnPressed(ev.Key)}}
+			return []Command{keyLine(ev.Key)}
 		}
 		return []Command{{Line: phoneapi.BtnReleased(ev.Key)}}
 	}
@@ -168,6 +185,14 @@ func (h *Handset) HostMute(on bool) { h.muted = on }
 // HostCalls applies the host's view of the calls.
 func (h *Handset) HostCalls(ringing, inCall, held bool, lcd string) {
 	h.ringing, h.inCall, h.held, h.lcd = ringing, inCall, held, lcd
+	if !ringing {
+		h.answering = false
+	}
+	if h.alert() == callrules.AlertWaitingTone {
+		// The waiting tone takes over the earpiece; the last key's
+		// feedback is not played again after it.
+		h.lastKey = ""
+	}
 }
 
 // HostUp records whether a host session is established. "No host" looks
@@ -182,7 +207,7 @@ func (h *Handset) HostUp(up bool) {
 	// off on both sides (seed 1.2 §6: no call, MUTE is always OFF).
 	h.muted = false
 	if !up {
-		h.ringing, h.inCall, h.held, h.lcd = false, false, false, ""
+		h.ringing, h.inCall, h.held, h.lcd, h.answering = false, false, false, "", false
 		h.anyCall, h.callID, h.callStart, h.elapsed = false, 0, time.Time{}, 0
 	}
 }
@@ -192,7 +217,15 @@ func (h *Handset) Resync() []Command {
 	return []Command{hookLine(h.offHook)}
 }
 
-// Output is the full desired state of the device.
+// alert is how the handset signals a ringing call now.
+func (h *Handset) alert() callrules.Alert {
+	return callrules.Alerting(h.hostUp && h.ringing, h.offHook, h.answering)
+}
+
+// Output is the full desired state of the device. The Ring LED shows a
+// ringing call; the ringer rings only while on hook (callrules.Alerting:
+// off hook, a call that rings is waiting, and the earpiece plays the
+// call-waiting tone instead).
 func (h *Handset) Output() keymap.Output {
 	ring := h.hostUp && h.ringing
 	return keymap.Output{
@@ -203,7 +236,7 @@ func (h *Handset) Output() keymap.Output {
 			Hold:       h.hostUp && h.held,
 			Microphone: h.offHook && !h.muted,
 		},
-		Ringer: ring,
+		Ringer: h.alert() == callrules.AlertRinger,
 		LCD:    h.screen(ring),
 	}
 }
@@ -242,15 +275,20 @@ func clockText(d time.Duration) string {
 // Tone is the tone the handset's speaker should play. selfRing says the
 // device rings by itself, so the ring is not played as a tone.
 //
-//   - ring: a call rings and the device cannot ring itself;
+//   - waiting: off-hook, a call rings that the handset was not lifted to
+//     answer (call waiting, callrules.Alerting);
+//   - ring: on hook, a call rings and the device cannot ring itself;
 //   - DTMF: off-hook, the feedback of the last key pressed;
 //   - dial: off-hook, host up, no call (ringing, in progress or held),
 //     nothing dialled yet: lifting to answer a ringing call gives no dial
 //     tone while the host catches up;
 //   - otherwise silence.
 func (h *Handset) Tone(selfRing bool) Tone {
+	alert := h.alert()
 	switch {
-	case h.hostUp && h.ringing && !selfRing:
+	case alert == callrules.AlertWaitingTone:
+		return Tone{Kind: ToneWaiting}
+	case alert == callrules.AlertRinger && !selfRing:
 		return Tone{Kind: ToneRing}
 	case h.offHook && h.lastKey != "":
 		return Tone{Kind: ToneDTMF, Key: h.lastKey, Press: h.presses}

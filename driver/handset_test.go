@@ -52,8 +52,8 @@ func TestHandsetResolvesTheThreeControlShapes(t *testing.T) {
 }
 
 // TestHandsetOutputFollowsHostAndHook proves the output carries the off-hook
-// and mute acknowledgements, rings only while a host is up and says so, and
-// that losing the host silences the handset.
+// and mute acknowledgements, rings only while a host is up and says so and
+// the handset is on hook, and that losing the host silences the handset.
 func TestHandsetOutputFollowsHostAndHook(t *testing.T) {
 	var h Handset
 	h.Event(keymap.Event{Kind: keymap.EventHook, Toggle: true})
@@ -66,9 +66,16 @@ func TestHandsetOutputFollowsHostAndHook(t *testing.T) {
 	}
 	h.HostUp(true)
 	h.HostCalls(true, false, false, "Alice")
+	// Lifted when the call came: it is a waiting call, shown by the Ring
+	// LED; the ringer stays silent off hook (callrules.Alerting).
+	if o := h.Output(); o.Ringer || !o.LEDs.Ring || o.LCD != "Alice" {
+		t.Fatalf("call ringing while off hook: %+v", o)
+	}
+	h.Event(keymap.Event{Kind: keymap.EventHook, Toggle: true})
 	if o := h.Output(); !o.Ringer || !o.LEDs.Ring || o.LCD != "Alice" {
 		t.Fatalf("ringing call: %+v", o)
 	}
+	h.Event(keymap.Event{Kind: keymap.EventHook, Toggle: true})
 	h.HostMute(true)
 	if o := h.Output(); !o.LEDs.Mute {
 		t.Fatal("host MUTE ON did not light the mute LED")

@@ -12,6 +12,7 @@ import (
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/internal/clock"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 const waitLimit = 10 * time.Second
@@ -101,7 +102,7 @@ func startDriver(t *testing.T, cfg Config) (*firmwaresim.Handset, *observer) {
 // beyond the bounded outbox are dropped and counted, HOOK is kept (coalesced),
 // and memory stays bounded while thousands of keys are pressed.
 func TestHungHostNeverStallsDevice(t *testing.T) {
-	host := phoneapi.NewHost(phoneapi.HostOptions{})
+	host := refhost.New(refhost.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	var serving sync.WaitGroup
 	t.Cleanup(func() { cancel(); serving.Wait() }) // runs after the driver's cleanup
@@ -169,7 +170,9 @@ func TestHungHostNeverStallsDevice(t *testing.T) {
 	if got := host.Exec("hangup"); got != "ok" {
 		t.Fatal(got)
 	}
-	obs.wait(t, "ringing stopped", func(o Observation, _ int) bool { return !o.Output.Ringer })
+	// Off hook the ringer is already silent (call waiting rules); the Ring
+	// LED going dark shows the host's hang-up arrived.
+	obs.wait(t, "ringing stopped", func(o Observation, _ int) bool { return !o.Output.Ringer && !o.Output.LEDs.Ring })
 	if st := hs.State(); st.Ringing {
 		t.Errorf("simulated handset still rings: %+v", st)
 	}
@@ -180,7 +183,7 @@ func TestHungHostNeverStallsDevice(t *testing.T) {
 // reply timeout on the injected clock, and the handset shows "no host".
 func TestKeepAliveDropsSilentHost(t *testing.T) {
 	fc := clock.NewFake(time.Unix(0, 0))
-	host := phoneapi.NewHost(phoneapi.HostOptions{})
+	host := refhost.New(refhost.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	var serving sync.WaitGroup
 	t.Cleanup(func() { cancel(); serving.Wait() }) // runs after the driver's cleanup

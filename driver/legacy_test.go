@@ -12,6 +12,7 @@ import (
 	"github.com/handsetd/handsetd/internal/clock"
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // TestHandsetDisplay proves what a handset with a display shows: the
@@ -126,7 +127,7 @@ func (f *faultyDevice) ReadInput(ctx context.Context, p []byte) (int, error) {
 // hostPipe is a reference Host served over an in-memory pipe, recording the
 // lines it receives.
 type hostPipe struct {
-	host  *phoneapi.Host
+	host  *refhost.Host
 	mu    sync.Mutex
 	lines []string
 	grew  chan struct{}
@@ -134,7 +135,7 @@ type hostPipe struct {
 
 func newHostPipe(t *testing.T, ctx context.Context) (*hostPipe, func(context.Context) (Session, error)) {
 	hp := &hostPipe{grew: make(chan struct{})}
-	hp.host = phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, d phoneapi.Direction, line string) {
+	hp.host = refhost.New(refhost.Options{OnLine: func(_ string, d phoneapi.Direction, line string) {
 		if d == phoneapi.Received {
 			hp.mu.Lock()
 			hp.lines = append(hp.lines, line)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // TestNamesNumberInSlotOrder proves the numbering rule: whatever order the
@@ -96,7 +97,7 @@ func TestNamesNumberInSlotOrder(t *testing.T) {
 // client with the plain name only.
 func TestTwoIdenticalHandsetsHaveTheirOwnNames(t *testing.T) {
 	lines := make(chan struct{}, 1) // a token whenever the host processed a line
-	host := phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(string, phoneapi.Direction, string) {
+	host := refhost.New(refhost.Options{OnLine: func(string, phoneapi.Direction, string) {
 		select {
 		case lines <- struct{}{}:
 		default:

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // failingTransport fails the first write of one line with err, and records
@@ -70,7 +71,7 @@ func TestSendFailure(t *testing.T) {
 		{"host gone", fmt.Errorf("invoke: %w", phoneapi.ErrClosed), 2},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			host := phoneapi.NewHost(phoneapi.HostOptions{})
+			host := refhost.New(refhost.Options{})
 			ctx, cancel := context.WithCancel(context.Background())
 			var serving sync.WaitGroup
 			t.Cleanup(func() { cancel(); serving.Wait() }) // runs after the driver's cleanup

@@ -22,6 +22,8 @@ const (
 	ToneDial
 	// ToneDTMF is the feedback of a key pressed while off-hook.
 	ToneDTMF
+	// ToneWaiting is the call-waiting tone: off-hook, another call rings.
+	ToneWaiting
 )
 
 // Tone is the tone a handset should be playing. It is a comparable value:
@@ -45,6 +47,8 @@ func (t Tone) String() string {
 		return "dial"
 	case ToneDTMF:
 		return "dtmf " + t.Key
+	case ToneWaiting:
+		return "waiting"
 	}
 	return fmt.Sprintf("Tone(%d)", int(t.Kind))
 }

@@ -10,6 +10,7 @@ import (
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // fakeTones records what the driver asks to play.
@@ -23,7 +24,7 @@ func (f *fakeTones) Set(device string, t Tone) { f.got <- device + " " + t.Strin
 // over an in-memory pipe, with a fake audio lookup and tone player.
 type toneRig struct {
 	h     *firmwaresim.Handset
-	host  *phoneapi.Host
+	host  *refhost.Host
 	tones *fakeTones
 	lines chan string
 	gone  chan struct{}
@@ -43,7 +44,7 @@ func startToneRigWith(t *testing.T, model string, edit func(*Config)) *toneRig {
 	}
 	t.Cleanup(func() { h.Close() })
 	r := &toneRig{h: h, tones: &fakeTones{got: make(chan string, 64)}, lines: make(chan string, 256), gone: make(chan struct{}, 4)}
-	r.host = phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, d phoneapi.Direction, line string) {
+	r.host = refhost.New(refhost.Options{OnLine: func(_ string, d phoneapi.Direction, line string) {
 		select {
 		case r.lines <- d.String() + " " + line:
 		default:

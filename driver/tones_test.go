@@ -9,7 +9,8 @@ import (
 // TestHandsetTone proves which tone a handset's speaker should play: the
 // ring only for a device that cannot ring itself, the dial tone off-hook
 // with the host up and nothing dialled, DTMF feedback for each key press
-// (a new Press each time), and silence on-hook.
+// (a new Press each time), the call-waiting tone off-hook when a call rings
+// that the handset was not lifted to answer, and silence on-hook.
 func TestHandsetTone(t *testing.T) {
 	lift := keymap.Event{Kind: keymap.EventHook, Active: true}
 	hang := keymap.Event{Kind: keymap.EventHook, Active: false}
@@ -37,6 +38,9 @@ func TestHandsetTone(t *testing.T) {
 		{"a function key is no DTMF", true, false, false, false, []keymap.Event{lift, press("YES")}, Tone{Kind: ToneDial}},
 		{"hanging up silences", true, false, false, false, []keymap.Event{lift, press("1"), hang}, Tone{}},
 		{"lifting again gives the dial tone back", true, false, false, false, []keymap.Event{lift, press("1"), hang, lift}, Tone{Kind: ToneDial}},
+		{"lifted to answer, device cannot ring: silence", true, true, false, false, []keymap.Event{lift}, Tone{}},
+		{"a call rings during a call: the waiting tone", true, true, true, true, []keymap.Event{lift}, Tone{Kind: ToneWaiting}},
+		{"a call waits during a call, ringerless device: the waiting tone", true, true, true, false, []keymap.Event{lift}, Tone{Kind: ToneWaiting}},
 	}
 	for _, tt := range tests {
 		var h Handset
@@ -82,5 +86,33 @@ func TestCanRing(t *testing.T) {
 	}
 	if !canRing(struct{}{}) {
 		t.Error("a profile that does not say must be taken to ring by itself")
+	}
+}
+
+// TestHandsetCallWaitingWhileDialling proves a call arriving while the
+// handset is lifted and dialling is signalled as call waiting: the ringer
+// stays silent, the Ring LED shows it, the earpiece plays the waiting tone;
+// once the host has connected it (YES) the tone stops, and hanging up
+// silences everything.
+func TestHandsetCallWaitingWhileDialling(t *testing.T) {
+	var h Handset
+	h.HostUp(true)
+	h.Event(keymap.Event{Kind: keymap.EventHook, Active: true})
+	h.Event(keymap.Event{Kind: keymap.EventKey, Key: "1", Pressed: true})
+	h.HostCalls(true, false, false, "Bob")
+	if o := h.Output(); o.Ringer || !o.LEDs.Ring {
+		t.Errorf("waiting call while dialling: ringer %v, Ring LED %v; want silent ringer, lit LED", o.Ringer, o.LEDs.Ring)
+	}
+	if got := h.Tone(true); got.Kind != ToneWaiting {
+		t.Errorf("waiting call while dialling: tone %v, want waiting", got)
+	}
+	h.HostCalls(false, true, false, "Bob")
+	if got := h.Tone(true); got != (Tone{}) {
+		t.Errorf("in the call: tone %v, want silence", got)
+	}
+	h.Event(keymap.Event{Kind: keymap.EventHook, Active: false})
+	h.HostCalls(false, false, false, "")
+	if o := h.Output(); o.Ringer || o.LEDs.Ring || h.Tone(false) != (Tone{}) {
+		t.Errorf("after hanging up: %+v, tone %v", o, h.Tone(false))
 	}
 }

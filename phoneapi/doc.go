@@ -18,7 +18,7 @@
 // host copies onto its reply; notifications may arrive between a command and
 // its reply.
 //
-// The package has four parts, each usable alone:
+// The package has three parts, each usable alone:
 //
 //   - ParseLine and Message.String: the pure parser and encoder. A line that
 //     breaks the grammar is a *ProtocolError; a well-formed "ERROR <code> <text>"
@@ -27,6 +27,8 @@
 //     one line per call. Pipe gives an in-memory pair.
 //   - Client: the device side. It runs the handshake, correlates replies, and
 //     keeps the table of calls that decides when the handset rings.
-//   - Host: a reference host that models calls the way the Phone API describes,
-//     used by cmd/phoneapi-host and by tests as the peer.
+//
+// What the hook and keys mean for the calls is package callrules; a
+// reference host is package refhost. Neither is needed to speak the
+// protocol, so a device links neither.
 package phoneapi

@@ -20,34 +20,3 @@ func FuzzParseLine(f *testing.F) {
 		checkRoundTrip(t, line)
 	})
 }
-
-// FuzzHostLine proves the reference host answers any line without panicking
-// and without queueing a line that could not travel.
-func FuzzHostLine(f *testing.F) {
-	for _, tc := range parseCases {
-		f.Add(tc.line)
-	}
-	f.Fuzz(func(t *testing.T, line string) {
-		h := NewHost(HostOptions{})
-		cl := &hostClient{label: "fuzz", protocol: 5, queue: newQueue()}
-		h.clients = append(h.clients, cl)
-		h.mu.Lock()
-		h.exec("call in alice Alice")
-		h.flush()
-		h.handleLine(cl, line)
-		h.mu.Unlock()
-		for {
-			out, ok := cl.queue.pop()
-			if !ok {
-				break
-			}
-			if err := CheckLine(out); err != nil {
-				// The host echoes "#id" and values it received; those were
-				// valid lines, so its output must be too.
-				if CheckLine(line) == nil {
-					t.Fatalf("host queued bad line %q for input %q: %v", out, line, err)
-				}
-			}
-		}
-	})
-}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"sync"
+
+	"github.com/handsetd/handsetd/internal/linequeue"
 )
 
 // Transport carries Phone API lines (without terminator) between a device and
@@ -41,7 +43,7 @@ func (d Direction) String() string {
 // keeps in-process peers free of write-write deadlocks. Closing either end
 // ends both: reads drain what was already written, then return ErrClosed.
 func Pipe() (Transport, Transport) {
-	a, b := newQueue(), newQueue()
+	a, b := linequeue.New(), linequeue.New()
 	var once sync.Once
 	done := make(chan struct{})
 	closeFn := func() { once.Do(func() { close(done) }) }
@@ -49,56 +51,21 @@ func Pipe() (Transport, Transport) {
 		&pipeEnd{in: b, out: a, done: done, close: closeFn}
 }
 
-type lineQueue struct {
-	mu    sync.Mutex
-	lines []string
-	ready chan struct{} // holds a token while lines is non-empty
-}
-
-func newQueue() *lineQueue { return &lineQueue{ready: make(chan struct{}, 1)} }
-
-func (q *lineQueue) push(s string) {
-	q.mu.Lock()
-	q.lines = append(q.lines, s)
-	q.mu.Unlock()
-	select {
-	case q.ready <- struct{}{}:
-	default:
-	}
-}
-
-func (q *lineQueue) pop() (string, bool) {
-	q.mu.Lock()
-	defer q.mu.Unlock()
-	if len(q.lines) == 0 {
-		return "", false
-	}
-	s := q.lines[0]
-	q.lines = q.lines[1:]
-	if len(q.lines) > 0 {
-		select {
-		case q.ready <- struct{}{}:
-		default:
-		}
-	}
-	return s, true
-}
-
 type pipeEnd struct {
-	in, out *lineQueue
+	in, out *linequeue.Queue
 	done    chan struct{}
 	close   func()
 }
 
 func (p *pipeEnd) ReadLine(ctx context.Context) (string, error) {
 	for {
-		if s, ok := p.in.pop(); ok {
+		if s, ok := p.in.Pop(); ok {
 			return s, nil
 		}
 		select {
-		case <-p.in.ready:
+		case <-p.in.Ready():
 		case <-p.done:
-			if s, ok := p.in.pop(); ok {
+			if s, ok := p.in.Pop(); ok {
 				return s, nil
 			}
 			return "", fmt.Errorf("read line: %w", ErrClosed)
@@ -120,7 +87,7 @@ func (p *pipeEnd) WriteLine(ctx context.Context, line string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("write line: %w", err)
 	}
-	p.out.push(line)
+	p.out.Push(line)
 	return nil
 }
 

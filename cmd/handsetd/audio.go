@@ -148,6 +148,8 @@ func (t tonePlayer) Set(device string, tone driver.Tone) {
 		at, _ = audio.Dial(t.dial)
 	case driver.ToneDTMF:
 		at, _ = audio.DTMF(tone.Key)
+	case driver.ToneWaiting:
+		at = audio.CallWaiting()
 	}
 	t.p.Set(device, at)
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/handsetd/handsetd/audio/audiotest"
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
 
@@ -101,7 +102,7 @@ func growth(t *testing.T, dir string) <-chan struct{} {
 // private ALSA PCM that records to a WAV file.
 type audioE2E struct {
 	h        *firmwaresim.Handset
-	host     *phoneapi.Host
+	host     *refhost.Host
 	lines    *lineLog
 	stderr   *syncBuffer
 	wav      string
@@ -177,7 +178,7 @@ func startAudioE2E(t *testing.T, tree audiotest.Tree, extra ...string) *audioE2E
 
 	// The reference host.
 	e.lines = &lineLog{more: make(chan struct{}, 1)}
-	e.host = phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, d phoneapi.Direction, line string) { e.lines.add(d.String() + " " + line) }})
+	e.host = refhost.New(refhost.Options{OnLine: func(_ string, d phoneapi.Direction, line string) { e.lines.add(d.String() + " " + line) }})
 	hostSock := filepath.Join(dir, "host.sock")
 	hostLn, err := stream.Listen("unix:" + hostSock)
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 	"github.com/handsetd/handsetd/internal/dbustest"
 	"github.com/handsetd/handsetd/phoneapi"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // TestHostBusSelection proves which bus each D-Bus host SPEC reaches: the
@@ -19,7 +20,7 @@ import (
 // a bus that does not exist, so reaching the wrong one fails.
 func TestHostBusSelection(t *testing.T) {
 	bus := dbustest.Start(t)
-	host := phoneapi.NewHost(phoneapi.HostOptions{})
+	host := refhost.New(refhost.Options{})
 	ctx, cancel := context.WithCancel(context.Background())
 	ready, served := make(chan struct{}), make(chan error, 1)
 	go func() {

@@ -18,6 +18,7 @@ import (
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 	"golang.org/x/term"
 )
@@ -62,7 +63,7 @@ wait STATUS FINISHED
 // process.
 type demo struct {
 	sim  *firmwaresim.Handset
-	host *phoneapi.Host
+	host *refhost.Host
 
 	mu      sync.Mutex
 	traffic []string     // "-> LINE" (host to driver) and "<- LINE" (driver to host)
@@ -105,7 +106,7 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if !interactive {
 		d.out = stdout // the script echoes the traffic as it happens
 	}
-	d.host = phoneapi.NewHost(phoneapi.HostOptions{Logger: log, OnLine: d.onLine})
+	d.host = refhost.New(refhost.Options{Logger: log, OnLine: d.onLine})
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()

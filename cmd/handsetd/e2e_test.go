@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/internal/dbustest"
-	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // binDir holds phonesim, phoneapi-host and handsetd built once for the
@@ -551,7 +551,7 @@ func TestProcessTwoHandsetsOwnNames(t *testing.T) {
 			sim1.must("hook off")
 			host.waitLine("<- HOOK OFF")
 			st := host.say("state")
-			var hs phoneapi.HostState
+			var hs refhost.State
 			if err := json.Unmarshal([]byte(st), &hs); err != nil {
 				t.Fatal(err)
 			}

@@ -19,6 +19,7 @@ import (
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
 
@@ -55,7 +56,7 @@ func (r *recorder) snapshot() ([]string, <-chan struct{}) {
 type rig struct {
 	t      *testing.T
 	sim    *firmwaresim.Handset
-	host   *phoneapi.Host
+	host   *refhost.Host
 	rec    *recorder
 	cursor int
 	stderr *syncBuffer
@@ -95,7 +96,7 @@ func startRig(t *testing.T, model string, args ...string) *rig {
 	go func() { defer wg.Done(); _ = firmwaresim.Serve(ctx, ln, sim) }()
 
 	rec := newRecorder()
-	host := phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, d phoneapi.Direction, line string) {
+	host := refhost.New(refhost.Options{OnLine: func(_ string, d phoneapi.Direction, line string) {
 		if d == phoneapi.Received {
 			rec.add(line)
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/handsetd/handsetd/hid/hidrec"
 	"github.com/handsetd/handsetd/hid/replay"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
 
@@ -73,7 +74,7 @@ type testHost struct {
 func startHost(t *testing.T, ctx context.Context, path string) *testHost {
 	t.Helper()
 	th := &testHost{addr: "unix:" + path, changed: make(chan struct{}, 1)}
-	host := phoneapi.NewHost(phoneapi.HostOptions{OnLine: func(_ string, dir phoneapi.Direction, line string) {
+	host := refhost.New(refhost.Options{OnLine: func(_ string, dir phoneapi.Direction, line string) {
 		if dir != phoneapi.Received {
 			return
 		}

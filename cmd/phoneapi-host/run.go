@@ -15,6 +15,7 @@ import (
 	"github.com/handsetd/handsetd/internal/control"
 	"github.com/handsetd/handsetd/phoneapi"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
 
@@ -91,7 +92,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	out := &lineWriter{w: stdout}
-	host := phoneapi.NewHost(phoneapi.HostOptions{
+	host := refhost.New(refhost.Options{
 		Logger: log,
 		OnLine: func(_ string, dir phoneapi.Direction, line string) { out.line(dir.String() + " " + line) },
 	})
@@ -125,7 +126,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 }
 
 // serveStream accepts stream connections on spec until ctx ends.
-func serveStream(ctx context.Context, spec string, host *phoneapi.Host, log *slog.Logger, wg *sync.WaitGroup) error {
+func serveStream(ctx context.Context, spec string, host *refhost.Host, log *slog.Logger, wg *sync.WaitGroup) error {
 	if err := removeStaleSocket(ctx, spec); err != nil {
 		return err
 	}
@@ -165,7 +166,7 @@ func serveStream(ctx context.Context, spec string, host *phoneapi.Host, log *slo
 
 // serveControl runs the control language from stdin until it ends, "quit", ctx
 // ends, or the bus connection fails.
-func serveControl(ctx context.Context, stdin io.Reader, out *lineWriter, host *phoneapi.Host, log *slog.Logger, busErr <-chan error) error {
+func serveControl(ctx context.Context, stdin io.Reader, out *lineWriter, host *refhost.Host, log *slog.Logger, busErr <-chan error) error {
 	// Reading stdin cannot be interrupted, so this goroutine is not waited
 	// for; it stops at the next line or EOF.
 	lines := make(chan control.Line)

@@ -18,6 +18,7 @@ import (
 	"github.com/handsetd/handsetd/internal/dbustest"
 	"github.com/handsetd/handsetd/phoneapi"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // observer keeps the driver's newest Observation and wakes waiters.
@@ -141,16 +142,19 @@ func TestHostRestartsMidCall(t *testing.T) {
 		if d := time.Since(ready); d > time.Second {
 			t.Errorf("round %d: handshake and resync took %v after the host appeared; want ≤ 1 s", i, d)
 		}
-		// An incoming call rings the lifted handset; YES answers it.
+		// An incoming call comes to the lifted handset: it waits (the Ring
+		// LED, no ringer off hook); YES answers it.
 		host.must("call in +15550003 Dave")
-		obs.wait(t, "ringing", func(o driver.Observation) bool { return o.Output.Ringer })
+		obs.wait(t, "ringing", func(o driver.Observation) bool { return o.Output.LEDs.Ring && !o.Output.Ringer })
 		if err := hs.Tap("YES"); err != nil {
 			t.Fatal(err)
 		}
-		host.hostState("in call", func(s phoneapi.HostState) bool {
+		host.hostState("in call", func(s refhost.State) bool {
 			return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS" && len(s.Clients) == 1 && s.Clients[0].Hook == "off"
 		})
-		obs.wait(t, "ringing stopped", func(o driver.Observation) bool { return !o.Output.Ringer && o.HostUp })
+		obs.wait(t, "ringing stopped", func(o driver.Observation) bool {
+			return !o.Output.Ringer && !o.Output.LEDs.Ring && o.HostUp
+		})
 
 		g, fds := settle(t, baseG, baseFD, i)
 		if i == 1 {
@@ -160,7 +164,9 @@ func TestHostRestartsMidCall(t *testing.T) {
 		// Kill the host mid-call, then ring it again: the handset must first
 		// show "no host".
 		host.must("call in +15550004 Eve")
-		obs.wait(t, "second call ringing", func(o driver.Observation) bool { return o.Output.Ringer })
+		// The handset is off hook in a call: the second call waits, shown
+		// by the Ring LED, without the ringer.
+		obs.wait(t, "second call ringing", func(o driver.Observation) bool { return o.Output.LEDs.Ring && !o.Output.Ringer })
 		host.kill()
 		ob := obs.wait(t, "no host", func(o driver.Observation) bool { return !o.HostUp })
 		if ob.Output.Ringer || ob.Output.LEDs.Ring || ob.Output.LEDs.Mute || ob.Output.LCD != "" || !ob.Output.LEDs.OffHook {

@@ -6,7 +6,7 @@ import (
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/internal/dbustest"
-	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // TestPhoneModeOverDBus proves the foundation's scenarios across three
@@ -36,7 +36,7 @@ func TestPhoneModeOverDBus(t *testing.T) {
 	host.must("call in +15550001 Bob")
 	sim.simState("ringing", func(s firmwaresim.State) bool { return s.Ringing && s.LEDs.Ring })
 	sim.must("hook off")
-	host.hostState("answered", func(s phoneapi.HostState) bool {
+	host.hostState("answered", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
 	sim.simState("ringing stopped", func(s firmwaresim.State) bool { return !s.Ringing && !s.LEDs.Ring })
@@ -44,7 +44,7 @@ func TestPhoneModeOverDBus(t *testing.T) {
 	// Mute from the handset, then from the host.
 	sim.must("mute")
 	host.expectTraffic("<- MUTE ON")
-	host.hostState("host muted", func(s phoneapi.HostState) bool { return s.Mute })
+	host.hostState("host muted", func(s refhost.State) bool { return s.Mute })
 	host.must("mute off")
 	sim.simState("unmuted by the host", func(s firmwaresim.State) bool { return !s.Muted && !s.LEDs.Mute })
 	host.must("mute on")
@@ -52,7 +52,7 @@ func TestPhoneModeOverDBus(t *testing.T) {
 
 	// Hang up.
 	sim.must("hook on")
-	host.hostState("call ended", func(s phoneapi.HostState) bool { return len(s.Calls) == 0 && !s.Mute })
+	host.hostState("call ended", func(s refhost.State) bool { return len(s.Calls) == 0 && !s.Mute })
 	sim.simState("mute off after the call", func(s firmwaresim.State) bool { return !s.Muted })
 
 	// Outgoing call: ringback does not ring the handset.
@@ -60,7 +60,7 @@ func TestPhoneModeOverDBus(t *testing.T) {
 	for _, k := range []string{"1", "2", "3", "YES"} {
 		sim.must("tap " + k)
 	}
-	st := host.hostState("dialling", func(s phoneapi.HostState) bool {
+	st := host.hostState("dialling", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "RINGING"
 	})
 	if st.Calls[0].Partner != "123" || !strings.HasPrefix(st.Calls[0].Type, "OUTGOING") {
@@ -71,11 +71,11 @@ func TestPhoneModeOverDBus(t *testing.T) {
 		t.Fatalf("the handset rings for our own outgoing call: %+v", s)
 	}
 	host.must("answer")
-	host.hostState("connected", func(s phoneapi.HostState) bool {
+	host.hostState("connected", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
 	sim.must("hook on")
-	host.hostState("ended", func(s phoneapi.HostState) bool { return len(s.Calls) == 0 })
+	host.hostState("ended", func(s refhost.State) bool { return len(s.Calls) == 0 })
 }
 
 // TestAccessModeOverDBus proves --mode access end to end: the driver itself
@@ -93,7 +93,7 @@ func TestAccessModeOverDBus(t *testing.T) {
 	sim.simState("ringing", func(s firmwaresim.State) bool { return s.Ringing })
 	sim.must("hook off")
 	host.expectTraffic("<- ALTER CALL 1001 ANSWER")
-	host.hostState("answered", func(s phoneapi.HostState) bool {
+	host.hostState("answered", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
 	sim.simState("ringing stopped", func(s firmwaresim.State) bool { return !s.Ringing })
@@ -102,12 +102,12 @@ func TestAccessModeOverDBus(t *testing.T) {
 	sim.must("tap 4")
 	sim.must("tap #")
 	host.expectTraffic("<- ALTER CALL 1001 DTMF 4", "<- ALTER CALL 1001 DTMF #")
-	host.hostState("dtmf", func(s phoneapi.HostState) bool { return s.DTMF == "4#" })
+	host.hostState("dtmf", func(s refhost.State) bool { return s.DTMF == "4#" })
 
 	// Mute.
 	sim.must("mute")
 	host.expectTraffic("<- SET MUTE ON")
-	host.hostState("muted", func(s phoneapi.HostState) bool { return s.Mute })
+	host.hostState("muted", func(s refhost.State) bool { return s.Mute })
 
 	sim.simState("muted", func(s firmwaresim.State) bool { return s.Muted })
 
@@ -115,7 +115,7 @@ func TestAccessModeOverDBus(t *testing.T) {
 	// unmuted handset means the driver knows the call is over.
 	sim.must("hook on")
 	host.expectTraffic("<- ALTER CALL 1001 HANGUP")
-	host.hostState("ended", func(s phoneapi.HostState) bool { return len(s.Calls) == 0 })
+	host.hostState("ended", func(s refhost.State) bool { return len(s.Calls) == 0 })
 	sim.simState("the driver saw the end", func(s firmwaresim.State) bool { return !s.Muted })
 
 	// Dial: digits, then YES.
@@ -123,11 +123,11 @@ func TestAccessModeOverDBus(t *testing.T) {
 		sim.must("tap " + k)
 	}
 	host.expectTraffic("<- CALL 555")
-	host.hostState("dialled", func(s phoneapi.HostState) bool {
+	host.hostState("dialled", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Partner == "555"
 	})
 	host.must("answer")
-	host.hostState("connected", func(s phoneapi.HostState) bool {
+	host.hostState("connected", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
 	// The host mutes, so the handset's mute LED tells when the driver has
@@ -136,7 +136,7 @@ func TestAccessModeOverDBus(t *testing.T) {
 	sim.simState("muted by the host", func(s firmwaresim.State) bool { return s.Muted })
 	sim.must("tap NO")
 	host.expectTraffic("<- ALTER CALL 1002 HANGUP")
-	host.hostState("ended", func(s phoneapi.HostState) bool { return len(s.Calls) == 0 })
+	host.hostState("ended", func(s refhost.State) bool { return len(s.Calls) == 0 })
 	sim.simState("the driver saw the end", func(s firmwaresim.State) bool { return !s.Muted })
 
 	// Dial with #, and refuse an incoming call with NO.
@@ -145,7 +145,7 @@ func TestAccessModeOverDBus(t *testing.T) {
 	}
 	host.expectTraffic("<- CALL 7")
 	host.must("hangup")
-	host.hostState("idle", func(s phoneapi.HostState) bool { return len(s.Calls) == 0 })
+	host.hostState("idle", func(s refhost.State) bool { return len(s.Calls) == 0 })
 	host.must("call in alice Alice")
 	sim.simState("ringing", func(s firmwaresim.State) bool { return s.Ringing })
 	sim.must("tap NO")

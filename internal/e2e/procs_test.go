@@ -15,7 +15,7 @@ import (
 	"time"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
-	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // waitLimit bounds every wait; it only turns a hang into a failure.
@@ -249,13 +249,13 @@ func (p *proc) simState(what string, cond func(firmwaresim.State) bool) firmware
 }
 
 // hostState asks phoneapi-host for its state until cond holds.
-func (p *proc) hostState(what string, cond func(phoneapi.HostState) bool) phoneapi.HostState {
+func (p *proc) hostState(what string, cond func(refhost.State) bool) refhost.State {
 	p.t.Helper()
 	tick := time.NewTicker(pollEvery)
 	defer tick.Stop()
 	deadline := time.After(waitLimit)
 	for {
-		var st phoneapi.HostState
+		var st refhost.State
 		if err := json.Unmarshal([]byte(p.ask("state")), &st); err != nil {
 			p.t.Fatalf("phoneapi-host state: %v", err)
 		}

@@ -10,8 +10,8 @@ import (
 	godbus "github.com/godbus/dbus/v5"
 
 	"github.com/handsetd/handsetd/internal/dbustest"
-	"github.com/handsetd/handsetd/phoneapi"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 // debianPython is Debian's interpreter, the one with python3-dbus and gi;
@@ -33,7 +33,7 @@ func TestPythonSkype4PyClient(t *testing.T) {
 	if got := py.next(); got != "READY" {
 		t.Fatalf("python client: %q, want READY", got)
 	}
-	host.hostState("python client attached", func(s phoneapi.HostState) bool {
+	host.hostState("python client attached", func(s refhost.State) bool {
 		return len(s.Clients) == 1 && s.Clients[0].Name == "Skype4Py-style" && s.Clients[0].Protocol == 5
 	})
 	host.must("call in +15550005 Frank")
@@ -42,7 +42,7 @@ func TestPythonSkype4PyClient(t *testing.T) {
 	}
 	host.expectTraffic("<- #1 NAME Skype4Py-style", "-> OK", "<- #2 PROTOCOL 5", "-> #2 PROTOCOL 5",
 		"<- #3 PING", "-> #3 PONG")
-	st := host.hostState("call answered by python", func(s phoneapi.HostState) bool {
+	st := host.hostState("call answered by python", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
 	if !strings.HasPrefix(st.Calls[0].Type, "INCOMING") {

@@ -14,19 +14,20 @@ import (
 
 	"github.com/handsetd/handsetd/internal/dbustest"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 const wait = 10 * time.Second
 
 // serveHost runs Serve with a reference Host on bus until the test ends.
-func serveHost(t *testing.T, addr string) (*phoneapi.Host, context.CancelFunc, chan struct{}) {
+func serveHost(t *testing.T, addr string) (*refhost.Host, context.CancelFunc, chan struct{}) {
 	t.Helper()
 	return serveHostLog(t, addr, nil)
 }
 
-func serveHostLog(t *testing.T, addr string, log *slog.Logger) (*phoneapi.Host, context.CancelFunc, chan struct{}) {
+func serveHostLog(t *testing.T, addr string, log *slog.Logger) (*refhost.Host, context.CancelFunc, chan struct{}) {
 	t.Helper()
-	h := phoneapi.NewHost(phoneapi.HostOptions{Logger: log})
+	h := refhost.New(refhost.Options{Logger: log})
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan struct{})
 	done := make(chan struct{})
@@ -223,7 +224,7 @@ func TestRawInvoke(t *testing.T) {
 	// A second host cannot take the name.
 	ctx, cancel := context.WithTimeout(context.Background(), wait)
 	defer cancel()
-	if err := Serve(ctx, bus.Address, phoneapi.NewHost(phoneapi.HostOptions{}), ServeOptions{}); !errors.Is(err, ErrNameTaken) {
+	if err := Serve(ctx, bus.Address, refhost.New(refhost.Options{}), ServeOptions{}); !errors.Is(err, ErrNameTaken) {
 		t.Errorf("second Serve = %v, want ErrNameTaken", err)
 	}
 }

@@ -23,8 +23,8 @@
 // signal for com.Skype.API: Dial waits for an owner, and a Transport ends
 // (ErrClosed) as soon as the owner it talked to leaves the bus.
 //
-// Serve is the host side: it puts a phoneapi.Host on the bus under
-// com.Skype.API, one Host client per calling unique name.
+// Serve is the host side: it puts a Host (such as refhost.Host) on the bus
+// under com.Skype.API, one Host client per calling unique name.
 //
 // Bus addresses: "" is the session bus, "system" the system bus, anything
 // else a D-Bus address such as "unix:path=/run/phone/bus".

@@ -40,9 +40,18 @@ const introspection = `<!DOCTYPE node PUBLIC "-//freedesktop//DTD D-BUS Object I
 </node>
 `
 
-// server puts one phoneapi.Host on one bus connection.
+// Host is the Phone API host Serve puts on the bus (refhost.Host is one).
+// Attach adds a client named label whose notifications go to notify, in
+// order; notify is called with the host's lock held, so it only queues.
+// invoke applies one command line of that client and returns the reply (""
+// for a command that has none); detach removes the client.
+type Host interface {
+	Attach(label string, notify func(line string)) (invoke func(line string) string, detach func())
+}
+
+// server puts one Host on one bus connection.
 type server struct {
-	host *phoneapi.Host
+	host Host
 	log  *slog.Logger
 	conn *godbus.Conn
 	ctx  context.Context
@@ -60,13 +69,14 @@ type callKey struct {
 
 // busClient is one unique name that has called Invoke.
 type busClient struct {
-	name  string
-	sess  *phoneapi.HostSession
-	named bool // NAME seen: notifications go out from then on
-	mu    sync.Mutex
-	queue []string
-	ready chan struct{}
-	stop  chan struct{}
+	name   string
+	invoke func(line string) string
+	detach func()
+	named  bool // NAME seen: notifications go out from then on
+	mu     sync.Mutex
+	queue  []string
+	ready  chan struct{}
+	stop   chan struct{}
 }
 
 // Serve owns com.Skype.API on the bus at address ("" session, "system", or
@@ -76,7 +86,7 @@ type busClient struct {
 // it leaves the bus. Invoke is served with or without its interface name.
 // The name is requested without allowing replacement: a second host fails
 // with ErrNameTaken.
-func Serve(ctx context.Context, address string, host *phoneapi.Host, opts ServeOptions) error {
+func Serve(ctx context.Context, address string, host Host, opts ServeOptions) error {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -164,7 +174,7 @@ func (s *server) incoming(msg *godbus.Message) {
 			c.named = true
 			c.mu.Unlock()
 		}
-		reply := c.sess.Invoke(line)
+		reply := c.invoke(line)
 		s.mu.Lock()
 		s.replies[callKey{sender, msg.Serial()}] = reply
 		s.mu.Unlock()
@@ -192,7 +202,7 @@ func (s *server) client(name string) *busClient {
 		return nil
 	}
 	c := &busClient{name: name, ready: make(chan struct{}, 1), stop: make(chan struct{})}
-	c.sess = s.host.Attach(name, c.push)
+	c.invoke, c.detach = s.host.Attach(name, c.push)
 	s.clients[name] = c
 	s.wg.Add(1)
 	go func() {
@@ -204,7 +214,7 @@ func (s *server) client(name string) *busClient {
 
 func (s *server) dropLocked(name string, c *busClient) {
 	delete(s.clients, name)
-	c.sess.Detach()
+	c.detach()
 	close(c.stop)
 }
 

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/refhost"
 )
 
 func ctxT(t *testing.T) context.Context {
@@ -197,7 +198,7 @@ func TestDialListen(t *testing.T) {
 // transport end to end: handshake, then a ping.
 func TestClientOverStream(t *testing.T) {
 	a, b := net.Pipe()
-	h := phoneapi.NewHost(phoneapi.HostOptions{})
+	h := refhost.New(refhost.Options{})
 	ctx, cancel := context.WithCancel(ctxT(t))
 	served := make(chan error, 1)
 	go func() { served <- h.Serve(ctx, New(b)) }()

@@ -1,9 +1,11 @@
-package phoneapi
+package refhost
 
 import (
 	"context"
 	"testing"
 	"time"
+
+	"github.com/handsetd/handsetd/phoneapi"
 )
 
 // TestHostServe proves Serve over in-memory transports: two devices both
@@ -13,13 +15,13 @@ func TestHostServe(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	seen := make(chan string, 100)
-	h := NewHost(HostOptions{OnLine: func(client string, dir Direction, line string) {
+	h := New(Options{OnLine: func(client string, dir phoneapi.Direction, line string) {
 		seen <- client + " " + dir.String() + " " + line
 	}})
-	var devs []Transport
+	var devs []phoneapi.Transport
 	served := make(chan error, 2)
 	for i := 0; i < 2; i++ {
-		dev, hostEnd := Pipe()
+		dev, hostEnd := phoneapi.Pipe()
 		devs = append(devs, dev)
 		go func() { served <- h.Serve(ctx, hostEnd) }()
 		if err := dev.WriteLine(ctx, "NAME d"); err != nil {

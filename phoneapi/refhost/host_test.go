@@ -1,4 +1,4 @@
-package phoneapi
+package refhost
 
 import (
 	"fmt"
@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/internal/linequeue"
 )
 
 // runSession plays a script against a Host, with no sockets:
@@ -20,14 +21,14 @@ import (
 func runSession(t *testing.T, script string) {
 	t.Helper()
 	clk := clock.NewFake(time.Unix(1_000_000, 0))
-	h := NewHost(HostOptions{Clock: clk})
+	h := New(Options{Clock: clk})
 	clients := map[string]*hostClient{}
 	var order []string
 	client := func(name string) *hostClient {
 		if c := clients[name]; c != nil {
 			return c
 		}
-		c := &hostClient{label: name, protocol: 1, queue: newQueue()}
+		c := &hostClient{label: name, protocol: 1, queue: linequeue.New()}
 		h.mu.Lock()
 		h.clients = append(h.clients, c)
 		h.mu.Unlock()
@@ -48,7 +49,7 @@ func runSession(t *testing.T, script string) {
 		var got []string
 		for _, name := range order {
 			for {
-				l, ok := clients[name].queue.pop()
+				l, ok := clients[name].queue.Pop()
 				if !ok {
 					break
 				}
@@ -113,11 +114,12 @@ func only(lines []string, name string) []string {
 	return out
 }
 
-// TestHostSessions proves the reference host's semantics as scripted
+// TestSessions proves the reference host's semantics as scripted
 // sessions: handshake and errors, answering and ending with the hook, keypad
 // dialling and DTMF, mute only during a call, the seed sample sessions 7.11
-// and 7.12, #id echo, and broadcast to every client.
-func TestHostSessions(t *testing.T) {
+// and 7.12, #id echo, broadcast to every client, and the Skype client's
+// rules of issue 14: hanging up ends every call, and call waiting.
+func TestSessions(t *testing.T) {
 	sessions := map[string]string{
 		"handshake and errors": `
 a> NAME HandSet 1.0
@@ -194,6 +196,88 @@ a< CALL 1001 DURATION 0
 a< CALL 1001 STATUS FINISHED
 b< CALL 1001 DURATION 0
 b< CALL 1001 STATUS FINISHED
+`,
+		// Issue 14: lift, dial 12#, a call comes in, hang up: both calls end
+		// (the outgoing CANCELLED, the incoming REFUSED) and none is left
+		// for the far end to answer.
+		"hanging up ends every call: ringing out and ringing in": `
+a> HOOK ON
+a> HOOK OFF
+a> BTN_PRESSED 1
+a> BTN_PRESSED 2
+a> BTN_PRESSED #
+a< CALL 1001 STATUS ROUTING
+a< CALL 1001 TYPE OUTGOING_PSTN
+a< CALL 1001 PARTNER_HANDLE 12
+a< CALL 1001 STATUS RINGING
+! call in bob Bob
+= ok 1002
+a< CALL 1002 STATUS RINGING
+a< CALL 1002 TYPE INCOMING_P2P
+a< CALL 1002 PARTNER_HANDLE bob
+a< CALL 1002 PARTNER_DISPNAME Bob
+! state
+= {"clients":[{"name":"","protocol":1,"audio_in":"","audio_out":"","hook":"off","mute":false}],"calls":[{"id":1001,"status":"RINGING","type":"OUTGOING_PSTN","partner":"12"},{"id":1002,"status":"RINGING","type":"INCOMING_P2P","partner":"bob","waiting":true}],"dialled":"","dtmf":"","mute":false}
+a> HOOK ON
+a< CALL 1001 STATUS CANCELLED
+a< CALL 1002 STATUS REFUSED
+! answer 1001
+= error: no live call 1001 (see state)
+! state
+= {"clients":[{"name":"","protocol":1,"audio_in":"","audio_out":"","hook":"on","mute":false}],"calls":[],"dialled":"","dtmf":"","mute":false}
+`,
+		// Call waiting: a call rings during a call. Lifting cannot take it
+		// (the handset is already lifted), digits stay DTMF of the call in
+		// progress; YES holds that call and answers the waiting one; hanging
+		// up then finishes both.
+		"call waiting: YES holds the call and answers; hanging up ends both": `
+a> HOOK ON
+! call in alice
+= ok 1001
+a< CALL 1001 STATUS RINGING
+a< CALL 1001 TYPE INCOMING_P2P
+a< CALL 1001 PARTNER_HANDLE alice
+a< CALL 1001 PARTNER_DISPNAME alice
+a> HOOK OFF
+a< CALL 1001 STATUS INPROGRESS
+! call in bob
+= ok 1002
+a< CALL 1002 STATUS RINGING
+a< CALL 1002 TYPE INCOMING_P2P
+a< CALL 1002 PARTNER_HANDLE bob
+a< CALL 1002 PARTNER_DISPNAME bob
+a> BTN_PRESSED 3
+! state
+= {"clients":[{"name":"","protocol":1,"audio_in":"","audio_out":"","hook":"off","mute":false}],"calls":[{"id":1001,"status":"INPROGRESS","type":"INCOMING_P2P","partner":"alice"},{"id":1002,"status":"RINGING","type":"INCOMING_P2P","partner":"bob","waiting":true}],"dialled":"","dtmf":"3","mute":false}
+a> BTN_PRESSED YES
+a< CALL 1001 STATUS LOCALHOLD
+a< CALL 1002 STATUS INPROGRESS
+~ 2s
+a> HOOK ON
+a< CALL 1001 DURATION 2
+a< CALL 1001 STATUS FINISHED
+a< CALL 1002 DURATION 2
+a< CALL 1002 STATUS FINISHED
+`,
+		// A handset that is lifted and dialling when a call comes in: the
+		// call waits; lifting again is no event, # with digits is not dialled
+		// while it rings, and only YES answers it.
+		"a call arriving while dialling waits for YES": `
+a> HOOK ON
+a> HOOK OFF
+a> BTN_PRESSED 4
+! call in carol
+= ok 1001
+a< CALL 1001 STATUS RINGING
+a< CALL 1001 TYPE INCOMING_P2P
+a< CALL 1001 PARTNER_HANDLE carol
+a< CALL 1001 PARTNER_DISPNAME carol
+a> HOOK OFF
+a> BTN_PRESSED #
+! state
+= {"clients":[{"name":"","protocol":1,"audio_in":"","audio_out":"","hook":"off","mute":false}],"calls":[{"id":1001,"status":"RINGING","type":"INCOMING_P2P","partner":"carol","waiting":true}],"dialled":"4","dtmf":"","mute":false}
+a> BTN_PRESSED YES
+a< CALL 1001 STATUS INPROGRESS
 `,
 		"call out places a call from the desktop, which rings back": `
 a> HOOK ON
@@ -423,7 +507,7 @@ a< ERROR 25 Unknown WHAT
 // TestHostExecQuitAndState proves quit answers ok and State is empty but
 // non-nil for a fresh host (JSON [] rather than null).
 func TestHostExecQuitAndState(t *testing.T) {
-	h := NewHost(HostOptions{})
+	h := New(Options{})
 	if got := h.Exec("quit"); got != "ok" {
 		t.Errorf("quit = %q", got)
 	}

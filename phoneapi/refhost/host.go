@@ -1,4 +1,4 @@
-package phoneapi
+package refhost
 
 import (
 	"context"
@@ -13,16 +13,19 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/internal/clock"
+	"github.com/handsetd/handsetd/internal/linequeue"
 	"github.com/handsetd/handsetd/internal/ratelog"
+	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/callrules"
 )
 
-// HostOptions configure a Host. The zero value is usable.
-type HostOptions struct {
+// Options configure a Host. The zero value is usable.
+type Options struct {
 	Logger *slog.Logger // default: discard
 	// OnLine, if set, sees every line received from or queued for a client,
 	// in the order the Host processed them. It is called with the Host's lock
 	// held: it must be quick and must not call the Host.
-	OnLine func(client string, dir Direction, line string)
+	OnLine func(client string, dir phoneapi.Direction, line string)
 	Clock  clock.Clock // default: clock.Real; used for call durations
 }
 
@@ -32,7 +35,7 @@ type HostOptions struct {
 // every connected client.
 type Host struct {
 	log    *slog.Logger
-	onLine func(string, Direction, string)
+	onLine func(string, phoneapi.Direction, string)
 	clk    clock.Clock
 
 	mu       sync.Mutex
@@ -52,11 +55,10 @@ type hostClient struct {
 	protocol int
 	audioIn  string
 	audioOut string
-	offHook  bool
-	// hookKnown is false until the handset has reported its hook state.
-	hookKnown bool
-	queue     *lineQueue
-	notify    func(string) // set for clients added by Attach, instead of queue
+	// hook is HookUnknown until the handset has reported its hook state.
+	hook   callrules.Hook
+	queue  *linequeue.Queue
+	notify func(string) // set for clients added by Attach, instead of queue
 }
 
 type hostCall struct {
@@ -78,8 +80,8 @@ func (c *hostCall) held() bool {
 // firstCallID is the id of the first call; ids then increase by one.
 const firstCallID = 1001
 
-// NewHost returns a Host with no clients and no calls.
-func NewHost(opts HostOptions) *Host {
+// New returns a Host with no clients and no calls.
+func New(opts Options) *Host {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -87,7 +89,7 @@ func NewHost(opts HostOptions) *Host {
 		opts.Clock = clock.Real{}
 	}
 	if opts.OnLine == nil {
-		opts.OnLine = func(string, Direction, string) {}
+		opts.OnLine = func(string, phoneapi.Direction, string) {}
 	}
 	return &Host{log: opts.Logger, onLine: opts.OnLine, clk: opts.Clock,
 		calls: map[int]*hostCall{}, nextCall: firstCallID}
@@ -96,11 +98,11 @@ func NewHost(opts HostOptions) *Host {
 // Serve talks to one client over t until the client goes away (it returns
 // nil), ctx ends (ctx's error) or the transport fails. Many Serve calls may
 // run at once, one per connection. Serve closes t.
-func (h *Host) Serve(ctx context.Context, t Transport) error {
+func (h *Host) Serve(ctx context.Context, t phoneapi.Transport) error {
 	ctx, cancel := context.WithCancel(ctx)
 	h.mu.Lock()
 	h.nextConn++
-	cl := &hostClient{label: "conn" + strconv.Itoa(h.nextConn), protocol: 1, queue: newQueue()}
+	cl := &hostClient{label: "conn" + strconv.Itoa(h.nextConn), protocol: 1, queue: linequeue.New()}
 	h.clients = append(h.clients, cl)
 	h.mu.Unlock()
 	h.log.Info("client connected", "client", cl.label)
@@ -111,10 +113,10 @@ func (h *Host) Serve(ctx context.Context, t Transport) error {
 	go func() {
 		defer writer.Done()
 		for {
-			line, ok := cl.queue.pop()
+			line, ok := cl.queue.Pop()
 			if !ok {
 				select {
-				case <-cl.queue.ready:
+				case <-cl.queue.Ready():
 					continue
 				case <-ctx.Done():
 					return
@@ -146,7 +148,7 @@ func (h *Host) Serve(ctx context.Context, t Transport) error {
 	for {
 		line, err := t.ReadLine(ctx)
 		if err != nil {
-			var pe *ProtocolError
+			var pe *phoneapi.ProtocolError
 			switch {
 			case errors.As(err, &pe):
 				if ok, suppressed, total := bad.Allow(); ok {
@@ -154,10 +156,10 @@ func (h *Host) Serve(ctx context.Context, t Transport) error {
 						"suppressed_since_last", suppressed, "malformed_total", total)
 				}
 				h.mu.Lock()
-				h.send(cl, fmt.Sprintf("ERROR %d %s", CodeSyntax, pe.Reason))
+				h.send(cl, fmt.Sprintf("ERROR %d %s", phoneapi.CodeSyntax, pe.Reason))
 				h.mu.Unlock()
 				continue
-			case errors.Is(err, ErrClosed):
+			case errors.Is(err, phoneapi.ErrClosed):
 				select {
 				case werr := <-writeErr:
 					return fmt.Errorf("serve %s: %w", cl.label, werr)
@@ -175,7 +177,7 @@ func (h *Host) Serve(ctx context.Context, t Transport) error {
 			return fmt.Errorf("serve %s: %w", cl.label, err)
 		}
 		h.mu.Lock()
-		h.onLine(cl.label, Received, line)
+		h.onLine(cl.label, phoneapi.Received, line)
 		h.handleLine(cl, line)
 		h.mu.Unlock()
 	}
@@ -183,12 +185,12 @@ func (h *Host) Serve(ctx context.Context, t Transport) error {
 
 // send queues line for one client. Call with h.mu held.
 func (h *Host) send(cl *hostClient, line string) {
-	h.onLine(cl.label, Sent, line)
+	h.onLine(cl.label, phoneapi.Sent, line)
 	if cl.notify != nil {
 		cl.notify(line)
 		return
 	}
-	cl.queue.push(line)
+	cl.queue.Push(line)
 }
 
 // broadcast collects a notification for every client; handleLine and Exec
@@ -231,10 +233,10 @@ func (h *Host) handleLine(cl *hostClient, line string) {
 // has none), with its "#id" tag when one is owed. Notifications are left in
 // h.out. Call with h.mu held.
 func (h *Host) reply(cl *hostClient, line string) (reply string, tagged bool) {
-	m, err := ParseLine(line)
+	m, err := phoneapi.ParseLine(line)
 	if err != nil {
-		var pe *ProtocolError
-		code := CodeSyntax
+		var pe *phoneapi.ProtocolError
+		code := phoneapi.CodeSyntax
 		if errors.As(err, &pe) {
 			if pe.Code != 0 {
 				code = pe.Code
@@ -258,73 +260,58 @@ func (h *Host) reply(cl *hostClient, line string) (reply string, tagged bool) {
 	return reply, false
 }
 
-// HostSession is one client of a Host that is not a Transport: a bus peer
-// whose every command is a call that returns its reply (the Skype D-Bus
-// contract). Notifications go to the function given to Attach.
-type HostSession struct {
-	h  *Host
-	cl *hostClient
-}
-
-// Attach adds a client whose commands arrive through HostSession.Invoke.
+// Attach adds a client that is not a Transport: a bus peer whose every
+// command is a call that returns its reply (the Skype D-Bus contract).
 // label names it in logs and OnLine. notify receives the client's
 // notifications in order; it is called with the Host's lock held, so it must
-// only queue the line and return. Detach removes the client.
-func (h *Host) Attach(label string, notify func(line string)) *HostSession {
+// only queue the line and return.
+//
+// invoke applies one command line from the client and returns the reply, ""
+// for a command that has none (HOOK, BTN_PRESSED…). The notifications it
+// causes go to every client; the invoking client does not get a
+// notification that its untagged reply already repeats. detach removes the
+// client; its notifications stop.
+func (h *Host) Attach(label string, notify func(line string)) (invoke func(line string) string, detach func()) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	cl := &hostClient{label: label, protocol: 1, notify: notify}
 	h.clients = append(h.clients, cl)
 	h.log.Info("client connected", "client", label)
-	return &HostSession{h: h, cl: cl}
+	return func(line string) string { return h.invoke(cl, line) }, func() { h.detach(cl) }
 }
 
-// Invoke applies one command line from the client and returns the reply,
-// "" for a command that has none (HOOK, BTN_PRESSED…). The notifications it
-// causes go to every client; the invoking client does not get a
-// notification that its untagged reply already repeats.
-func (s *HostSession) Invoke(line string) string {
-	h := s.h
+func (h *Host) invoke(cl *hostClient, line string) string {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.onLine(s.cl.label, Received, line)
-	reply, tagged := h.reply(s.cl, line)
+	h.onLine(cl.label, phoneapi.Received, line)
+	reply, tagged := h.reply(cl, line)
 	if reply != "" {
-		h.onLine(s.cl.label, Sent, reply)
+		h.onLine(cl.label, phoneapi.Sent, reply)
 	}
 	skip := ""
 	if !tagged {
 		skip = reply
 	}
 	for _, line := range h.out {
-		for _, cl := range h.clients {
-			if cl == s.cl && skip != "" && line == skip {
+		for _, c := range h.clients {
+			if c == cl && skip != "" && line == skip {
 				skip = ""
 				continue
 			}
-			h.send(cl, line)
+			h.send(c, line)
 		}
 	}
 	h.out = h.out[:0]
 	return reply
 }
 
-// Named reports whether the client has sent NAME.
-func (s *HostSession) Named() bool {
-	s.h.mu.Lock()
-	defer s.h.mu.Unlock()
-	return s.cl.name != ""
-}
-
-// Detach removes the client; its notifications stop.
-func (s *HostSession) Detach() {
-	h := s.h
+func (h *Host) detach(cl *hostClient) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	for i, c := range h.clients {
-		if c == s.cl {
+		if c == cl {
 			h.clients = append(h.clients[:i], h.clients[i+1:]...)
-			h.log.Info("client disconnected", "client", s.cl.label)
+			h.log.Info("client disconnected", "client", cl.label)
 			return
 		}
 	}
@@ -332,54 +319,54 @@ func (s *HostSession) Detach() {
 
 // handle applies one parsed client command and returns the reply ("" for
 // the Phone API commands that have none). Call with h.mu held.
-func (h *Host) handle(cl *hostClient, m Message) string {
+func (h *Host) handle(cl *hostClient, m phoneapi.Message) string {
 	switch m.Kind {
-	case KindName:
+	case phoneapi.KindName:
 		cl.name = m.Value
 		return "OK"
-	case KindProtocol:
-		cl.protocol = min(m.Num, MaxProtocol)
+	case phoneapi.KindProtocol:
+		cl.protocol = min(m.Num, phoneapi.MaxProtocol)
 		return "PROTOCOL " + strconv.Itoa(cl.protocol)
-	case KindAudioIn:
+	case phoneapi.KindAudioIn:
 		cl.audioIn = m.Value
-		return m.body()
-	case KindAudioOut:
+		return body(m)
+	case phoneapi.KindAudioOut:
 		cl.audioOut = m.Value
-		return m.body()
-	case KindPing:
+		return body(m)
+	case phoneapi.KindPing:
 		return "PONG"
-	case KindHook:
-		h.hook(cl, m.OffHook())
+	case phoneapi.KindHook:
+		h.device(cl, callrules.HookEvent(m.OffHook()))
 		return ""
-	case KindBtnPressed:
-		h.key(m.Value)
+	case phoneapi.KindBtnPressed:
+		h.device(cl, callrules.KeyEvent(m.Value))
 		return ""
-	case KindBtnReleased:
+	case phoneapi.KindBtnReleased:
 		return ""
-	case KindMute, KindSetMute:
+	case phoneapi.KindMute, phoneapi.KindSetMute:
 		return h.setMute(m.On)
-	case KindGetMute:
+	case phoneapi.KindGetMute:
 		return "MUTE " + onOff(h.mute)
-	case KindGetCall:
+	case phoneapi.KindGetCall:
 		return h.getCall(m)
-	case KindSetCall:
+	case phoneapi.KindSetCall:
 		return h.setCall(m)
-	case KindAlterCall:
+	case phoneapi.KindAlterCall:
 		return h.alterCall(m)
-	case KindDial:
+	case phoneapi.KindDial:
 		if strings.Contains(m.Value, ",") {
-			return errLine(CodeCannotConference, "Cannot create conference (this host has no conferences)")
+			return errLine(phoneapi.CodeCannotConference, "Cannot create conference (this host has no conferences)")
 		}
 		c := h.place(strings.TrimSpace(m.Value))
 		return "CALL " + strconv.Itoa(c.id) + " STATUS ROUTING"
 	}
 	switch word, _ := cut(m.Raw); strings.ToUpper(word) {
 	case "GET":
-		return errLine(CodeGetInvalidWhat, "GET: invalid WHAT")
+		return errLine(phoneapi.CodeGetInvalidWhat, "GET: invalid WHAT")
 	case "SET":
-		return errLine(CodeSetInvalidWhat, "SET: invalid WHAT")
+		return errLine(phoneapi.CodeSetInvalidWhat, "SET: invalid WHAT")
 	}
-	return errLine(CodeUnknownCommand, "Unknown command")
+	return errLine(phoneapi.CodeUnknownCommand, "Unknown command")
 }
 
 func (h *Host) sortedCalls() []*hostCall {
@@ -401,9 +388,6 @@ func (h *Host) find(pred func(*hostCall) bool) *hostCall {
 	return nil
 }
 
-func (h *Host) ringingIncoming() *hostCall {
-	return h.find(func(c *hostCall) bool { return c.status == "RINGING" && c.incoming() })
-}
 func (h *Host) inProgress() *hostCall {
 	return h.find(func(c *hostCall) bool { return c.status == "INPROGRESS" })
 }
@@ -413,10 +397,13 @@ func (h *Host) active() *hostCall {
 	}
 	return h.find((*hostCall).held)
 }
+
+// outgoingPending is our own call not yet answered, as the call rules see it.
 func (h *Host) outgoingPending() *hostCall {
-	return h.find(func(c *hostCall) bool {
-		return !c.incoming() && (c.status == "ROUTING" || c.status == "RINGING" || c.status == "EARLYMEDIA")
-	})
+	if c, ok := callrules.OutgoingPending(h.snapshot()); ok {
+		return h.calls[c.ID]
+	}
+	return nil
 }
 
 func (h *Host) notify(c *hostCall, prop, value string) {
@@ -476,77 +463,64 @@ func (h *Host) place(target string) *hostCall {
 	return c
 }
 
-// hook acts on a change of one handset's hook. A handset announces its hook
-// state after every handshake; that first report only establishes the state
-// (a handset that reconnects on hook must not end a call another handset,
-// or the desktop, is carrying), while lifting answers a ringing call even
-// as the first report.
-func (h *Host) hook(cl *hostClient, offHook bool) {
-	wasOff, known := cl.offHook, cl.hookKnown
-	cl.offHook, cl.hookKnown = offHook, true
-	if known && wasOff == offHook {
-		return
+// device applies one hook or key event of a client with the one set of
+// call rules (package callrules), and performs the actions they give. The
+// dial string is the host's, shared by its handsets; the hook is each
+// client's own.
+func (h *Host) device(cl *hostClient, ev callrules.Event) {
+	st := callrules.State{Dialled: h.dialled, Hook: cl.hook}
+	st, acts := callrules.Step(h.snapshot(), st, ev)
+	h.dialled, cl.hook = st.Dialled, st.Hook
+	for _, a := range acts {
+		h.act(a)
 	}
-	if offHook {
-		if c := h.ringingIncoming(); c != nil {
+}
+
+// act performs one action of the call rules on the host's calls.
+func (h *Host) act(a callrules.Action) {
+	switch a.Kind {
+	case callrules.Answer:
+		if c := h.calls[a.Call]; c != nil {
 			h.answer(c)
 		}
-		return
+	case callrules.Hangup:
+		if c := h.calls[a.Call]; c != nil && !c.ended() {
+			h.end(c, a.End)
+		}
+	case callrules.Dial:
+		h.place(a.Number)
+	case callrules.DTMF:
+		h.dtmf += a.Digit
+	case callrules.Mute:
+		h.setMute(a.On)
+	case callrules.Hold:
+		if c := h.calls[a.Call]; c != nil {
+			h.callAction(c, "HOLD")
+		}
 	}
-	if !known {
-		return
-	}
-	h.dialled = ""
-	h.hangUpLocal()
 }
 
-// hangUpLocal is the device ending whatever is going on: the connected
-// call, else a ringing incoming call, else our own call still ringing.
-func (h *Host) hangUpLocal() bool {
-	if c := h.active(); c != nil {
-		h.end(c, "FINISHED")
-	} else if c := h.ringingIncoming(); c != nil {
-		h.end(c, "REFUSED")
-	} else if c := h.outgoingPending(); c != nil {
-		h.end(c, "CANCELLED")
-	} else {
-		return false
-	}
-	return true
-}
-
-func isDTMF(k string) bool {
-	return len(k) == 1 && (k[0] >= '0' && k[0] <= '9' || k[0] == '*' || k[0] == '#')
-}
-
-func (h *Host) key(k string) {
-	switch {
-	case isDTMF(k) || k == "+":
-		if c := h.inProgress(); c != nil {
-			if k != "+" {
-				h.dtmf += k
-			}
-			return
-		}
-		if h.ringingIncoming() != nil || h.active() != nil || h.outgoingPending() != nil {
-			return
-		}
-		if k == "#" && h.dialled != "" {
-			h.place(h.dialled)
-			return
-		}
-		h.dialled += k
-	case k == "YES":
-		if c := h.ringingIncoming(); c != nil {
-			h.answer(c)
-		} else if h.dialled != "" && h.active() == nil && h.outgoingPending() == nil {
-			h.place(h.dialled)
-		}
-	case k == "NO":
-		if !h.hangUpLocal() {
-			h.dialled = ""
+// offHook reports whether any handset is lifted.
+func (h *Host) offHook() bool {
+	for _, cl := range h.clients {
+		if cl.hook == callrules.HookOff {
+			return true
 		}
 	}
+	return false
+}
+
+// snapshot is the live calls as a device would know them, for the rules.
+func (h *Host) snapshot() phoneapi.Calls {
+	var list []phoneapi.Call
+	for _, c := range h.sortedCalls() {
+		if c.ended() {
+			continue
+		}
+		list = append(list, phoneapi.Call{ID: c.id, Status: c.status, Type: c.typ, Incoming: c.incoming(),
+			TypeKnown: true, PartnerHandle: c.partner, PartnerDispName: c.dispname, Duration: c.duration})
+	}
+	return phoneapi.NewCalls(list...)
 }
 
 // setMute follows the seed: mute exists only while a call is in progress.
@@ -561,10 +535,10 @@ func (h *Host) setMute(on bool) string {
 	return "MUTE " + onOff(on)
 }
 
-func (h *Host) getCall(m Message) string {
+func (h *Host) getCall(m phoneapi.Message) string {
 	c := h.calls[m.Call]
 	if c == nil {
-		return errLine(CodeUnknownCall, "Unknown call")
+		return errLine(phoneapi.CodeUnknownCall, "Unknown call")
 	}
 	var v string
 	switch m.Prop {
@@ -583,7 +557,7 @@ func (h *Host) getCall(m Message) string {
 		}
 		v = strconv.Itoa(d)
 	default:
-		return errLine(CodeInvalidProp, "Invalid PROP")
+		return errLine(phoneapi.CodeInvalidProp, "Invalid PROP")
 	}
 	return joinOpt("CALL "+strconv.Itoa(c.id)+" "+m.Prop, v)
 }
@@ -603,7 +577,7 @@ func (h *Host) callAction(c *hostCall, action string) string {
 		case c.held():
 			h.setStatus(c, "INPROGRESS")
 		default:
-			return errLine(CodeCannotResume, "Cannot resume this call at the moment")
+			return errLine(phoneapi.CodeCannotResume, "Cannot resume this call at the moment")
 		}
 	case "HANGUP":
 		switch {
@@ -614,7 +588,7 @@ func (h *Host) callAction(c *hostCall, action string) string {
 		case !c.ended() && !c.incoming():
 			h.end(c, "CANCELLED")
 		default:
-			return errLine(CodeCannotHangup, "Cannot hangup inactive call")
+			return errLine(phoneapi.CodeCannotHangup, "Cannot hangup inactive call")
 		}
 	case "HOLD":
 		if c.status != "INPROGRESS" {
@@ -631,30 +605,30 @@ func (h *Host) callAction(c *hostCall, action string) string {
 
 func (h *Host) sendDTMF(c *hostCall, digits string) string {
 	if digits == "" {
-		return errLine(CodeInvalidDTMF, "Invalid DTMF code")
+		return errLine(phoneapi.CodeInvalidDTMF, "Invalid DTMF code")
 	}
 	for _, r := range digits {
-		if !isDTMF(string(r)) {
-			return errLine(CodeInvalidDTMF, "Invalid DTMF code")
+		if !callrules.IsDTMF(string(r)) {
+			return errLine(phoneapi.CodeInvalidDTMF, "Invalid DTMF code")
 		}
 	}
 	if c.status != "INPROGRESS" {
-		return errLine(CodeCallNotActive, "Call not active")
+		return errLine(phoneapi.CodeCallNotActive, "Call not active")
 	}
 	h.dtmf += digits
 	return ""
 }
 
-func (h *Host) setCall(m Message) string {
+func (h *Host) setCall(m phoneapi.Message) string {
 	c := h.calls[m.Call]
 	if c == nil {
-		return errLine(CodeSetUnknownCall, "Unknown call")
+		return errLine(phoneapi.CodeSetUnknownCall, "Unknown call")
 	}
 	switch m.Prop {
 	case "STATUS":
 		action := map[string]string{"INPROGRESS": "ANSWER", "FINISHED": "HANGUP", "ONHOLD": "HOLD"}[strings.ToUpper(m.Value)]
 		if action == "" {
-			return errLine(CodeUnknownCallValue, "Unknown/disallowed call prop")
+			return errLine(phoneapi.CodeUnknownCallValue, "Unknown/disallowed call prop")
 		}
 		if e := h.callAction(c, action); e != "" {
 			return e
@@ -666,13 +640,13 @@ func (h *Host) setCall(m Message) string {
 		}
 		return "CALL " + strconv.Itoa(c.id) + " DTMF " + m.Value
 	}
-	return errLine(CodeSetUnknownProp, "Unknown WHAT")
+	return errLine(phoneapi.CodeSetUnknownProp, "Unknown WHAT")
 }
 
-func (h *Host) alterCall(m Message) string {
+func (h *Host) alterCall(m phoneapi.Message) string {
 	c := h.calls[m.Call]
 	if c == nil {
-		return errLine(CodeSetUnknownCall, "Unknown call")
+		return errLine(phoneapi.CodeSetUnknownCall, "Unknown call")
 	}
 	var e string
 	switch m.Prop {
@@ -683,12 +657,12 @@ func (h *Host) alterCall(m Message) string {
 	case "DTMF":
 		e = h.sendDTMF(c, m.Value)
 	default:
-		e = errLine(CodeUnknownCallValue, "Unknown/disallowed call prop")
+		e = errLine(phoneapi.CodeUnknownCallValue, "Unknown/disallowed call prop")
 	}
 	if e != "" {
 		return e
 	}
-	return m.body()
+	return body(m)
 }
 
 // Exec runs one line of the control language, which plays the remote
@@ -701,7 +675,7 @@ func (h *Host) alterCall(m Message) string {
 //	hangup [ID]                  the remote party ends a call (MISSED if it still rang)
 //	mute on|off                  the host mutes (only during a call)
 //	send RAW LINE                the line goes raw to every client
-//	state                        HostState as JSON
+//	state                        State as JSON
 //	quit                         "ok"; leaving is up to the caller
 func (h *Host) Exec(line string) string {
 	h.mu.Lock()
@@ -736,7 +710,7 @@ func (h *Host) exec(line string) string {
 	case "call":
 		dir, rest := cut(arg)
 		rest = strings.TrimSpace(rest)
-		if err := CheckLine(rest); err != nil {
+		if err := phoneapi.CheckLine(rest); err != nil {
 			return "error: " + err.Error()
 		}
 		switch dir {
@@ -810,7 +784,7 @@ func (h *Host) exec(line string) string {
 		h.setMute(on)
 		return "ok"
 	case "send":
-		if err := CheckLine(arg); err != nil || arg == "" {
+		if err := phoneapi.CheckLine(arg); err != nil || arg == "" {
 			return "error: usage: send RAW LINE (one non-empty line)"
 		}
 		h.broadcast(arg)
@@ -829,8 +803,8 @@ func (h *Host) exec(line string) string {
 	return "error: unknown command " + strconv.Quote(word) + " (try: call, answer, hangup, mute, send, state, quit)"
 }
 
-// HostState is a snapshot of the Host, shaped for JSON.
-type HostState struct {
+// State is a snapshot of the Host, shaped for JSON.
+type State struct {
 	Clients []ClientState `json:"clients"`
 	Calls   []CallState   `json:"calls"` // calls not yet ended, by id
 	Dialled string        `json:"dialled"`
@@ -854,28 +828,33 @@ type CallState struct {
 	Status  string `json:"status"`
 	Type    string `json:"type"`
 	Partner string `json:"partner"`
+	// Waiting is set for a ringing incoming call offered as call waiting
+	// (callrules.Waiting): a handset is off hook or another call goes on.
+	Waiting bool `json:"waiting,omitempty"`
 }
 
 // State returns a snapshot of clients, live calls, dial string and mute.
-func (h *Host) State() HostState {
+func (h *Host) State() State {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.state()
 }
 
-func (h *Host) state() HostState {
-	s := HostState{Clients: []ClientState{}, Calls: []CallState{}, Dialled: h.dialled, DTMF: h.dtmf, Mute: h.mute}
+func (h *Host) state() State {
+	s := State{Clients: []ClientState{}, Calls: []CallState{}, Dialled: h.dialled, DTMF: h.dtmf, Mute: h.mute}
 	for _, cl := range h.clients {
 		hook := "on"
-		if cl.offHook {
+		if cl.hook == callrules.HookOff {
 			hook = "off"
 		}
 		s.Clients = append(s.Clients, ClientState{Name: cl.name, Protocol: cl.protocol, AudioIn: cl.audioIn,
 			AudioOut: cl.audioOut, Hook: hook, Mute: h.mute})
 	}
+	waiting, isWaiting := callrules.Waiting(h.snapshot(), h.offHook())
 	for _, c := range h.sortedCalls() {
 		if !c.ended() {
-			s.Calls = append(s.Calls, CallState{ID: c.id, Status: c.status, Type: c.typ, Partner: c.partner})
+			s.Calls = append(s.Calls, CallState{ID: c.id, Status: c.status, Type: c.typ, Partner: c.partner,
+				Waiting: isWaiting && waiting.ID == c.id})
 		}
 	}
 	return s
