@@ -17,7 +17,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden from the corpus")
 
 // corpusFiles returns the corpus recordings, testdata/descriptors/*.hid.
-func corpusFiles(t *testing.T) []string {
+func corpusFiles(t testing.TB) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("testdata", "descriptors", "*.hid"))
 	if err != nil || len(files) < 11 {
@@ -28,7 +28,7 @@ func corpusFiles(t *testing.T) []string {
 
 // loadCorpus reads one corpus recording: its descriptor and its events with
 // the id byte first, as hid.Device delivers them.
-func loadCorpus(t *testing.T, file string) (desc []byte, reports [][]byte) {
+func loadCorpus(t testing.TB, file string) (desc []byte, reports [][]byte) {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {

@@ -138,6 +138,9 @@ type Telephony struct {
 	// levels is the last level of each level-shaped control kind, shared by
 	// every report that carries one (rule 6).
 	levels map[EventKind]bool
+	// down counts, per key name, the controls holding it down, so a key
+	// that two reports (or two usages) carry is pressed once (rule 6).
+	down map[string]int
 }
 
 var _ Profile = (*Telephony)(nil)
@@ -164,7 +167,7 @@ func NewTelephonyKeys(name string, desc []byte, keys map[hid.Usage]string) (*Tel
 		name = DefaultName
 	}
 	inputs, outputs, ignored := build(d, keys)
-	p := &Telephony{name: name, desc: d, inputs: inputs, outputs: outputs, ignored: ignored, levels: map[EventKind]bool{}}
+	p := &Telephony{name: name, desc: d, inputs: inputs, outputs: outputs, ignored: ignored, levels: map[EventKind]bool{}, down: map[string]int{}}
 	for _, in := range inputs {
 		if len(in.controls) > 0 {
 			return p, nil
@@ -324,7 +327,10 @@ func (p *Telephony) Decode(report []byte) ([]Event, error) {
 	var evs []Event
 	for i, c := range in.controls { // releases first
 		if c.kind == EventKey && in.prev[i] != 0 && cur[i] == 0 {
-			evs = append(evs, Event{Kind: EventKey, Key: c.key, Pressed: false})
+			if p.down[c.key]--; p.down[c.key] == 0 {
+				delete(p.down, c.key)
+				evs = append(evs, Event{Kind: EventKey, Key: c.key, Pressed: false})
+			}
 		}
 	}
 	for i, c := range in.controls {
@@ -335,7 +341,9 @@ func (p *Telephony) Decode(report []byte) ([]Event, error) {
 		switch {
 		case c.kind == EventKey:
 			if old == 0 {
-				evs = append(evs, Event{Kind: EventKey, Key: c.key, Pressed: true})
+				if p.down[c.key]++; p.down[c.key] == 1 {
+					evs = append(evs, Event{Kind: EventKey, Key: c.key, Pressed: true})
+				}
 			}
 		case c.shape == shapeToggleSwitch:
 			if on := now != 0; (old != 0) != on && p.levels[c.kind] != on { // rule 6
