@@ -146,18 +146,21 @@ type rawItem struct {
 func (r rawItem) unsigned() uint32 { return udata(r.data) }
 func (r rawItem) signed() int32    { return sdata(r.data) }
 
-// localUsage is a Usage item not yet combined with the usage page: the page
-// applies when the main item arrives (an extended 4-byte usage keeps its own).
+// localUsage is a Usage item with the page it was declared under. An
+// extended 4-byte usage carries its own page; a short one takes the Usage
+// Page in force when it is declared, and a Usage Page item that follows it
+// before the main item may re-page it (see resolvedUsages).
 type localUsage struct {
 	value    uint32
 	extended bool
+	page     uint16
 }
 
-func (l localUsage) resolve(page uint16) Usage {
+func (l localUsage) resolve() Usage {
 	if l.extended {
 		return Usage(l.value)
 	}
-	return NewUsage(page, uint16(l.value))
+	return NewUsage(l.page, uint16(l.value))
 }
 
 type localState struct {
@@ -343,7 +346,7 @@ func (p *parser) global(tag uint8, data []byte) error {
 
 func (p *parser) local(tag uint8, data []byte) error {
 	l := &p.l
-	lu := localUsage{value: udata(data), extended: len(data) == 4}
+	lu := localUsage{value: udata(data), extended: len(data) == 4, page: p.g.usagePage}
 	switch tag {
 	case 0x0: // Usage
 		if l.inDelim && l.delimTaken {
@@ -426,7 +429,7 @@ func (p *parser) addRange() error {
 	}
 	p.total += n
 	for v := lo.value; ; v++ {
-		l.usages = append(l.usages, localUsage{value: v, extended: lo.extended})
+		l.usages = append(l.usages, localUsage{value: v, extended: lo.extended, page: p.g.usagePage})
 		if v == hi.value {
 			break
 		}
@@ -434,13 +437,31 @@ func (p *parser) addRange() error {
 	return nil
 }
 
+// resolvedUsages combines the local usages with their pages, the way Linux
+// (hid-core, hid_concatenate_last_usage_page) and Windows do: a Usage Page
+// item between the usages and the main item re-pages the usages declared
+// before it, walking back from the last one and stopping at the first that
+// already has that page. So "09 07 … 05 09 81 02" is Button 7, while
+// "05 0B 09 20 … 05 07 09 2A 81 00" keeps Hook Switch on the Telephony page
+// and makes only 0x2A a Keyboard usage.
 func (p *parser) resolvedUsages() []Usage {
 	if len(p.l.usages) == 0 {
 		return nil
 	}
+	page := p.g.usagePage
+	for i := len(p.l.usages) - 1; i >= 0; i-- {
+		lu := &p.l.usages[i]
+		if lu.extended {
+			continue
+		}
+		if lu.page == page {
+			break
+		}
+		lu.page = page
+	}
 	us := make([]Usage, len(p.l.usages))
 	for i, lu := range p.l.usages {
-		us[i] = lu.resolve(p.g.usagePage)
+		us[i] = lu.resolve()
 	}
 	return us
 }

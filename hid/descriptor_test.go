@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -28,8 +29,8 @@ func summarize(f *Field) fieldSummary {
 
 // TestParseDescriptor proves that each sample descriptor parses into the
 // expected reports, lengths and fields: ranges expand, Push/Pop restores
-// the global state, extended usages keep their own page, the usage page
-// applies at the main item, long items are skipped and delimiter aliases
+// the global state, extended usages keep their own page, a usage page
+// set before the usages applies at the main item, long items are skipped and delimiter aliases
 // dropped.
 func TestParseDescriptor(t *testing.T) {
 	tests := []struct {
@@ -281,5 +282,34 @@ func TestParseDescriptorErrors(t *testing.T) {
 				t.Errorf("offset %d, want %d (%v)", de.Offset, tt.off, err)
 			}
 		})
+	}
+}
+
+// TestLateUsagePage proves a Usage Page item between the usages and the main
+// item re-pages the usages before it, back to the first that already has
+// that page, as Linux's hid-core does: Jabra's "09 07 … 05 09 … 81 02" is
+// Button 7, and Apple's CarPlay keypad keeps its Telephony usages when only
+// the last usage follows "05 07".
+func TestLateUsagePage(t *testing.T) {
+	tests := []struct {
+		name string
+		desc []byte
+		want []Usage
+	}{
+		{"page after its usage", []byte{0x05, 0x0B, 0x09, 0x07, 0x15, 0x00, 0x25, 0x01, 0x05, 0x09, 0x75, 0x01, 0x95, 0x01, 0x81, 0x02},
+			[]Usage{NewUsage(PageButton, 7)}},
+		{"page before the last usage only", []byte{0x05, 0x0B, 0x09, 0x20, 0x09, 0x2F, 0x05, 0x07, 0x09, 0x2A, 0x15, 0x00, 0x25, 0x02, 0x75, 0x08, 0x95, 0x01, 0x81, 0x00},
+			[]Usage{NewUsage(PageTelephony, 0x20), NewUsage(PageTelephony, 0x2F), NewUsage(PageKeyboard, 0x2A)}},
+		{"extended usage keeps its page", []byte{0x0B, 0x20, 0x00, 0x0B, 0x00, 0x05, 0x09, 0x75, 0x01, 0x95, 0x01, 0x81, 0x02},
+			[]Usage{NewUsage(PageTelephony, 0x20)}},
+	}
+	for _, tt := range tests {
+		d, err := ParseDescriptor(tt.desc)
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if got := d.Reports[0].Fields[0].Usages; !slices.Equal(got, tt.want) {
+			t.Errorf("%s: usages %v, want %v", tt.name, got, tt.want)
+		}
 	}
 }

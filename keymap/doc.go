@@ -60,6 +60,41 @@
 // knows, so the Event says Toggle; a pair of on and off buttons (Relative,
 // Logical Minimum -1) reports +1 for on and -1 for off.
 //
+// # Reading shipping descriptors
+//
+// Shipping headsets do not declare what the HID Usage Tables idealise.
+// rules.go states, in one place, how the profile reads them; each rule comes
+// from a published descriptor in testdata/descriptors (sources in its
+// INDEX.md):
+//
+//   - Const data: a Constant field with a known Telephony usage inside a
+//     Telephony application collection is data (Jabra Link 380c in Chromium's
+//     test_report_descriptors.cc; Google's Floss HFP UHID device; Chrome
+//     WebHID and libhidtelephony read such fields).
+//   - Zero means none: a Null State array of Logical 0..n with n usages
+//     uses 0 for no key, so a Jabra keypad idling at 0 presses nothing
+//     (Jabra Link 380c; a Jabra Engage 50 sends [1, 0] on lift, WICG/webhid#61).
+//   - Hook and mute shapes: Absolute is a level with or without Preferred
+//     State; Relative and array entries are toggle buttons, one toggle per
+//     press sent as 1 then 0 (Poly 3320, google/libhidtelephony#2;
+//     WICG/webhid#72); an Absolute mute is a state (Floss), one MUTE ON or
+//     OFF per change.
+//   - Order, padding and pages: mute before hook and per-LED report ids
+//     (Plantronics Blackwire 3220, Qualcomm ADK), inputs and LEDs in one
+//     report (Airoha), a Usage Page after its usage (hid-core's rule,
+//     applied by package hid).
+//   - Look-alikes act on nothing: vendor pages with telephony numbers
+//     (0xFF30 in the Jabra Link 380c, 0xFFA0 in the Blackwire 3220, Teams
+//     0xFF99), Consumer Mute 0x0C:0xE2 and Button usages are listed as
+//     ignored by Description.
+//   - Hook-only devices are driven (Floss's first HFP device).
+//   - Short reports decode with what they carry (gonicus/gonnect PR #54
+//     missed them); a level reported again, in the same or another report
+//     id, is not a second change (WICG/webhid#61).
+//
+// Description (and DescribeTelephony for a descriptor that gives no profile)
+// prints what the profile found and what it ignored, for bug reports.
+//
 // Encode writes the full desired state into every output report that holds
 // a LED (Off-Hook, Ring, Mute, Hold, Microphone) or the Telephony Ringer.
 // Many headsets wait for the host to echo the Off-Hook and Mute LEDs before

@@ -66,7 +66,8 @@ func TelephonyKeys() map[hid.Usage]string {
 //	                                                   relative 1 is a change)
 //
 // For a control listed in an array item, the value is 1 while the usage is
-// selected by any slot and 0 otherwise, and the same table applies.
+// selected by any slot and 0 otherwise; an array can only report a control
+// while it is held, so such a control is a toggle button (rules.go, rule 3).
 type onOffShape int
 
 const (
@@ -77,6 +78,9 @@ const (
 
 func shapeOf(f *hid.Field) onOffShape {
 	switch {
+	case f.IsArray():
+		// An array slot holds a control only while it is pressed (rule 3).
+		return shapeToggleButton
 	case !f.IsRelative():
 		return shapeToggleSwitch
 	case f.LogicalMin < 0:
@@ -91,6 +95,7 @@ func shapeOf(f *hid.Field) onOffShape {
 type control struct {
 	field *hid.Field
 	index int // value index (variable fields)
+	need  int // report length, id byte included, that holds the control
 	usage hid.Usage
 	kind  EventKind
 	key   string
@@ -104,7 +109,7 @@ func (c *control) value(report []byte) (int32, error) {
 		return c.field.Value(report, c.index)
 	}
 	for i := 0; i < c.field.Count; i++ {
-		if u, ok := c.field.UsageAt(report, i); ok && u == c.usage {
+		if u, ok := arrayUsage(c.field, report, i); ok && u == c.usage {
 			return 1, nil
 		}
 	}
@@ -129,6 +134,13 @@ type Telephony struct {
 	desc    *hid.Descriptor
 	inputs  map[uint8]*inputReport
 	outputs []outputReport
+	ignored []Ignored
+	// levels is the last level of each level-shaped control kind, shared by
+	// every report that carries one (rule 6).
+	levels map[EventKind]bool
+	// down counts, per key name, the controls holding it down, so a key
+	// that two reports (or two usages) carry is pressed once (rule 6).
+	down map[string]int
 }
 
 var _ Profile = (*Telephony)(nil)
@@ -154,51 +166,101 @@ func NewTelephonyKeys(name string, desc []byte, keys map[hid.Usage]string) (*Tel
 	if name == "" {
 		name = DefaultName
 	}
-	p := &Telephony{name: name, desc: d, inputs: map[uint8]*inputReport{}}
-	seen := map[EventKind]bool{}
+	inputs, outputs, ignored := build(d, keys)
+	p := &Telephony{name: name, desc: d, inputs: inputs, outputs: outputs, ignored: ignored, levels: map[EventKind]bool{}, down: map[string]int{}}
+	for _, in := range inputs {
+		if len(in.controls) > 0 {
+			return p, nil
+		}
+	}
+	return nil, fmt.Errorf("keymap: telephony profile: the report descriptor has %w", ErrNoTelephonyControls)
+}
+
+// build finds the controls of every input report, the output reports that
+// hold a LED or the ringer, and what it ignored, by the rules of rules.go.
+func build(d *hid.Descriptor, keys map[hid.Usage]string) (map[uint8]*inputReport, []outputReport, []Ignored) {
+	inputs := map[uint8]*inputReport{}
+	var outputs []outputReport
+	var ignored []Ignored
+	ignore := func(f *hid.Field, u hid.Usage, why string) {
+		ignored = append(ignored, Ignored{Kind: f.Kind, ReportID: f.ReportID, Usage: u, Why: why})
+	}
 	for _, r := range d.Reports {
 		switch r.Kind {
 		case hid.Input:
 			in := &inputReport{report: r}
 			for _, f := range r.Fields {
-				if f.IsConstant() {
+				if f.IsConstant() && !constIsData(f, keys) {
+					if len(f.Usages) > 0 && hasTelephonyControl(f, keys) {
+						ignore(f, f.Usages[0], "Constant, and outside a Telephony application collection")
+					}
 					continue
 				}
-				in.controls = append(in.controls, controlsOf(f, keys)...)
-			}
-			for _, c := range in.controls {
-				seen[c.kind] = true
+				cs := controlsOf(f, keys)
+				in.controls = append(in.controls, cs...)
+				seen := map[hid.Usage]bool{}
+				for _, c := range cs {
+					seen[c.usage] = true
+				}
+				for _, u := range f.Usages {
+					if !seen[u] && u != 0 && !(f.IsArray() && u.ID() == 0) {
+						seen[u] = true
+						ignore(f, u, ignoreReason(u))
+					}
+				}
 			}
 			in.prev = make([]int32, len(in.controls))
-			p.inputs[r.ID] = in
+			inputs[r.ID] = in
 		case hid.Output:
 			var fs []*hid.Field
 			for _, f := range r.Fields {
-				if !f.IsConstant() && drivesAny(f) {
+				if f.IsConstant() {
+					continue
+				}
+				if drivesAny(f) {
 					fs = append(fs, f)
+				}
+				for _, u := range f.Usages {
+					if _, ok := drives(u, Output{}); !ok && u != 0 {
+						ignore(f, u, "an output the driver has no state for")
+					}
 				}
 			}
 			if len(fs) > 0 {
-				p.outputs = append(p.outputs, outputReport{report: r, fields: fs})
+				outputs = append(outputs, outputReport{report: r, fields: fs})
 			}
 		}
 	}
-	if len(seen) == 0 {
-		return nil, fmt.Errorf("keymap: telephony profile: the report descriptor has %w", ErrNoTelephonyControls)
+	return inputs, outputs, ignored
+}
+
+func hasTelephonyControl(f *hid.Field, keys map[hid.Usage]string) bool {
+	for _, u := range f.Usages {
+		if isTelephonyControl(u, keys) {
+			return true
+		}
 	}
-	return p, nil
+	return false
 }
 
 func controlsOf(f *hid.Field, keys map[hid.Usage]string) []control {
 	var cs []control
 	add := func(i int, u hid.Usage) {
 		c := control{field: f, index: i, usage: u}
+		if f.IsArray() {
+			c.need = 1 + (f.BitOffset+f.Count*f.BitSize+7)/8
+		} else {
+			c.need = 1 + (f.BitOffset+(i+1)*f.BitSize+7)/8
+		}
 		switch u {
 		case UsageHookSwitch:
 			c.kind, c.shape = EventHook, shapeOf(f)
 		case UsagePhoneMute:
 			c.kind, c.shape = EventMute, shapeOf(f)
 		default:
+			if u.Page() != hid.PageTelephony {
+				return
+			}
 			k, ok := keys[u]
 			if !ok {
 				return
@@ -250,11 +312,12 @@ func (p *Telephony) Decode(report []byte) ([]Event, error) {
 	if !ok {
 		return nil, fmt.Errorf("keymap: decode: %w: report id %d is not an input report of this device", ErrBadReport, report[0])
 	}
-	if len(report) < in.report.Len() {
-		return nil, fmt.Errorf("keymap: decode: %w: input report %d is %d bytes, the descriptor says %d", ErrBadReport, report[0], len(report), in.report.Len())
-	}
 	cur := make([]int32, len(in.controls))
 	for i := range in.controls {
+		if len(report) < in.controls[i].need { // a short report (rule 5)
+			cur[i] = in.prev[i]
+			continue
+		}
 		v, err := in.controls[i].value(report)
 		if err != nil {
 			return nil, fmt.Errorf("keymap: decode: %w: %w", ErrBadReport, err)
@@ -264,7 +327,10 @@ func (p *Telephony) Decode(report []byte) ([]Event, error) {
 	var evs []Event
 	for i, c := range in.controls { // releases first
 		if c.kind == EventKey && in.prev[i] != 0 && cur[i] == 0 {
-			evs = append(evs, Event{Kind: EventKey, Key: c.key, Pressed: false})
+			if p.down[c.key]--; p.down[c.key] == 0 {
+				delete(p.down, c.key)
+				evs = append(evs, Event{Kind: EventKey, Key: c.key, Pressed: false})
+			}
 		}
 	}
 	for i, c := range in.controls {
@@ -275,16 +341,21 @@ func (p *Telephony) Decode(report []byte) ([]Event, error) {
 		switch {
 		case c.kind == EventKey:
 			if old == 0 {
-				evs = append(evs, Event{Kind: EventKey, Key: c.key, Pressed: true})
+				if p.down[c.key]++; p.down[c.key] == 1 {
+					evs = append(evs, Event{Kind: EventKey, Key: c.key, Pressed: true})
+				}
 			}
 		case c.shape == shapeToggleSwitch:
-			if (old != 0) != (now != 0) {
-				evs = append(evs, Event{Kind: c.kind, Active: now != 0})
+			if on := now != 0; (old != 0) != on && p.levels[c.kind] != on { // rule 6
+				p.levels[c.kind] = on
+				evs = append(evs, Event{Kind: c.kind, Active: on})
 			}
 		case c.shape == shapeTwoButtons:
 			if now > 0 {
+				p.levels[c.kind] = true
 				evs = append(evs, Event{Kind: c.kind, Active: true})
 			} else if now < 0 {
+				p.levels[c.kind] = false
 				evs = append(evs, Event{Kind: c.kind, Active: false})
 			}
 		case c.shape == shapeToggleButton:

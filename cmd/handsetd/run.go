@@ -24,6 +24,7 @@ const usage = `usage:
   handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
                [--dial-tone off|na|eu] [--audio=false] [--cm109-model NAME]
   handsetd monitor --device SPEC [--fast] [--config FILE] [--cm109-model NAME]
+  handsetd describe --device SPEC [--config FILE] [--cm109-model NAME]
   handsetd record --device SPEC [--passive] [--outputs] [--config FILE] [--cm109-model NAME] > FILE.hid
   handsetd demo [--script FILE]
 
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdMonitor(ctx, args[1:], stdout, stderr)
 	case "record":
 		err = cmdRecord(ctx, args[1:], stdout, stderr)
+	case "describe":
+		err = cmdDescribe(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = cmdDemo(ctx, args[1:], stdin, stdout, stderr)
 	case "help", "-h", "--help":

@@ -1,0 +1,9 @@
+report ids: true
+input 1: Hook Switch, level (Telephony(000b):0020; bit 0, Constant but a Telephony control: data)
+output 1: LED Ring (LED(0008):0018)
+output 1: LED Off-Hook (LED(0008):0017)
+ringer: false
+encode off-hook+mute: 01 02
+report 01 00:
+report 01 01: [hook active=true]
+report 01 00: [hook active=false]
