@@ -14,7 +14,7 @@ import (
 	"github.com/handsetd/handsetd/hid/hidrec"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden from the corpus")
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden from the corpus, and the README's supported-handsets table from the device table")
 
 // corpusFiles returns the corpus recordings, testdata/descriptors/*.hid.
 func corpusFiles(t testing.TB) []string {

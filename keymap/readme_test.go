@@ -10,7 +10,12 @@ import (
 	"github.com/handsetd/handsetd/keymap"
 )
 
-var update = flag.Bool("update", false, "rewrite the README's supported-handsets table from the device table")
+// updateReadme is the package's -update flag (declared in corpus_test.go,
+// in the internal test package): one flag rewrites every golden file.
+func updateReadme() bool {
+	f := flag.Lookup("update")
+	return f != nil && f.Value.String() == "true"
+}
 
 const readmePath = "../README.md"
 
@@ -84,7 +89,7 @@ func TestReadmeSupportedHandsets(t *testing.T) {
 	}
 	want := supportedTable(keymap.Devices())
 	if got := readme[start:end]; got != want {
-		if *update {
+		if updateReadme() {
 			if err := os.WriteFile(readmePath, []byte(readme[:start]+want+readme[end:]), 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -33,11 +33,8 @@ func cmdDescribe(ctx context.Context, args []string, stdout, stderr io.Writer) e
 	}
 	fmt.Fprintf(stdout, "device: %s\n", info)
 	fmt.Fprintf(stdout, "report descriptor: %d bytes: % x\n", len(desc), desc)
-	switch {
-	case keymap.IsYealink(info.VendorID, info.ProductID):
-		fmt.Fprintln(stdout, "family: Yealink USB-P1K (chosen by its USB ids; its vendor protocol is not in the descriptor)")
-	case keymap.IsCM109(info.VendorID, info.ProductID):
-		fmt.Fprintln(stdout, "family: CM109 phone (chosen by its USB ids; its vendor protocol is not in the descriptor)")
+	if row, ok := keymap.Lookup(info.VendorID, info.ProductID); ok && !row.ByDescriptor {
+		fmt.Fprintf(stdout, "family: %s (chosen by its USB ids %s; its vendor protocol is not in the descriptor)\n", row.Name, row.IDs())
 	}
 	if prof, err := h.profile.picker(cfg)(info, desc); err != nil {
 		fmt.Fprintf(stdout, "profile: none: %v\n", err)
