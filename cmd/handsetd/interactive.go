@@ -46,14 +46,13 @@ func (d *demo) interactive(ctx context.Context, in *os.File, out io.Writer) erro
 		}
 	}()
 	status := "ready"
-	simChanged := d.sim.Changed()
 	for {
+		changed := d.changes()
 		d.render(out, status)
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-d.changed:
-		case <-simChanged:
+		case <-changed:
 		case k, ok := <-keys:
 			if !ok || k == 'q' || k == 3 /* Ctrl-C */ || k == 4 /* Ctrl-D */ {
 				return nil
@@ -64,7 +63,7 @@ func (d *demo) interactive(ctx context.Context, in *os.File, out io.Writer) erro
 				step = "tap " + string(k)
 			case step == "hook":
 				step = "hook off"
-				if stateField(d.sim.Exec("state"), "hook") == "off" {
+				if d.field("hook") == "off" {
 					step = "hook on"
 				}
 			case !ok:
@@ -84,7 +83,9 @@ const viewHelp = "keys: 0-9 * # keypad | space hook | m mute | y/n YES/NO | c in
 // render draws the whole screen: the handset on the left, the traffic on the
 // right.
 func (d *demo) render(out io.Writer, status string) {
-	st := d.sim.Exec("state")
+	d.mu.Lock()
+	st := d.simState
+	d.mu.Unlock()
 	on := func(key string) string {
 		if stateField(st, key) == "true" {
 			return "●"
