@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -39,7 +40,14 @@ type demo struct {
 	speaker  driver.Tone   // what the driver plays on the handset's speaker
 	events   int           // device events the driver has decoded
 	changed  chan struct{} // closed and replaced at every change of the above
-	out      io.Writer     // script mode: where each traffic line is echoed
+
+	// For the interactive view.
+	hostState hostView       // phoneapi-host's newest state
+	hostDirty chan struct{}  // traffic came: ask the host for its state
+	name      string         // the NAME the driver announced
+	dispnames map[int]string // the PARTNER_DISPNAME of each call
+	logTail   string         // the newest log line
+	out       io.Writer      // script mode: where each traffic line is echoed
 }
 
 // speakerDevice is the sound device the demo's handset announces; the demo
@@ -75,7 +83,15 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	tty, interactive := stdin.(*os.File)
 	interactive = interactive && *script == "" && term.IsTerminal(int(tty.Fd()))
 
-	d := &demo{log: log, model: *model, changed: make(chan struct{}), used: map[int]bool{}}
+	d := &demo{model: *model, changed: make(chan struct{}), used: map[int]bool{},
+		hostDirty: make(chan struct{}, 1), dispnames: map[int]string{}}
+	if interactive {
+		// The screen is the terminal's: log lines are shown in it.
+		if log, err = c.logger(&logTail{d: d}); err != nil {
+			return err
+		}
+	}
+	d.log = log
 	if !interactive {
 		d.out = stdout // the script echoes the traffic as it happens
 		fmt.Fprintln(stdout, trafficLegend)
@@ -187,9 +203,35 @@ func (d *demo) onHostLine(line string) bool {
 	if d.out != nil {
 		fmt.Fprintln(d.out, "  "+line)
 	}
+	if n, ok := strings.CutPrefix(line, "<- NAME "); ok {
+		d.name = n
+	}
+	if rest, ok := strings.CutPrefix(line, "-> CALL "); ok {
+		id, prop, _ := strings.Cut(rest, " ")
+		if n, ok := strings.CutPrefix(prop, "PARTNER_DISPNAME "); ok {
+			if i, err := strconv.Atoi(id); err == nil {
+				d.dispnames[i] = n
+			}
+		}
+	}
 	d.changedLocked()
 	d.mu.Unlock()
+	select {
+	case d.hostDirty <- struct{}{}:
+	default:
+	}
 	return true
+}
+
+// logTail is the interactive view's log: it keeps the newest line.
+type logTail struct{ d *demo }
+
+func (l *logTail) Write(p []byte) (int, error) {
+	l.d.mu.Lock()
+	l.d.logTail = strings.TrimSpace(string(p))
+	l.d.changedLocked()
+	l.d.mu.Unlock()
+	return len(p), nil
 }
 
 // onSimLine takes phonesim's watched states.
