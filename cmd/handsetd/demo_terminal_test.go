@@ -192,7 +192,14 @@ func screenSVG(screen string) string {
 		case strings.HasPrefix(l, "← host"):
 			fill = "#89b4fa"
 		}
-		fmt.Fprintf(&b, `<text x="12" y="%d" fill="%s" xml:space="preserve">%s</text>`+"\n", 28+i*lh, fill, html.EscapeString(l))
+		// One x per character pins every glyph to its column, whatever
+		// font the viewer picks.
+		xs := make([]string, 0, len([]rune(l)))
+		for j := range []rune(l) {
+			xs = append(xs, fmt.Sprintf("%.1f", 12+float64(j)*cw))
+		}
+		fmt.Fprintf(&b, `<text x="%s" y="%d" fill="%s" xml:space="preserve">%s</text>`+"\n",
+			strings.Join(xs, " "), 28+i*lh, fill, html.EscapeString(l))
 	}
 	b.WriteString("</svg>\n")
 	return b.String()

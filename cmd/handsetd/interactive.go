@@ -291,6 +291,16 @@ func led(on bool, name string) string {
 	return dimStyle.Render("○ " + name)
 }
 
+// leds shows the Telephony LEDs, or for a legacy model the ring LED its
+// state shows.
+func leds(v demoView) string {
+	f := func(k string) bool { return stateField(v.sim, k) == "true" }
+	if !v.can.leds {
+		return led(f("leds.ring"), "ring") + dimStyle.Render(" (the model's own LEDs)")
+	}
+	return led(f("leds.offhook"), "off-hook") + "  " + led(f("leds.ring"), "ring") + "  " + led(f("leds.mute"), "mute")
+}
+
 func handsetPanel(v demoView) string {
 	f := func(k string) string { return stateField(v.sim, k) }
 	name := v.name
@@ -327,7 +337,7 @@ func handsetPanel(v demoView) string {
 		"hook     " + hook,
 		"ringer   " + ringer,
 		"speaker  " + speaker,
-		"LEDs     " + led(f("leds.offhook") == "true", "off-hook") + "  " + led(f("leds.ring") == "true", "ring") + "  " + led(f("leds.mute") == "true", "mute"),
+		"LEDs     " + leds(v),
 		"display  " + display(v),
 	}
 	return strings.Join(lines, "\n")
@@ -355,7 +365,7 @@ func display(v demoView) string {
 	if text == "" {
 		text = v.host.Dialled
 	}
-	return "[ " + fmt.Sprintf("%-18s", text) + " ]" + dimStyle.Render(" no LCD: host's view")
+	return "[ " + fmt.Sprintf("%-28s", truncate(text, 28)) + " ]" + dimStyle.Render(" (no LCD)")
 }
 
 func callsPanel(v demoView) string {
@@ -380,7 +390,7 @@ func callsPanel(v demoView) string {
 	case v.host.Mute:
 		mute = alertStyle.Render("ON")
 	case !v.host.inProgress():
-		mute = "off " + dimStyle.Render("(the host mutes only a call in progress)")
+		mute = "off " + dimStyle.Render("(needs a call in progress)")
 	}
 	lines = append(lines, "mute     "+mute)
 	return strings.Join(lines, "\n")
