@@ -20,6 +20,7 @@ import (
 type terminal struct {
 	t    *testing.T
 	sock string
+	dir  string
 
 	mu      sync.Mutex
 	written int           // bytes the demo wrote to the terminal
@@ -43,7 +44,11 @@ func startTerminal(t *testing.T, cols, rows int, args ...string) *terminal {
 	}
 	cmd := []string{filepath.Join(binDir, "handsetd"), "demo"}
 	cmd = append(cmd, args...)
-	tm.tmux("-f", "/dev/null", "new-session", "-d", "-x", fmt.Sprint(cols), "-y", fmt.Sprint(rows), strings.Join(cmd, " "))
+	// The pane signals "exited" when the demo has ended, and keeps its
+	// exit status.
+	tm.tmux("-f", "/dev/null", "new-session", "-d", "-x", fmt.Sprint(cols), "-y", fmt.Sprint(rows),
+		strings.Join(cmd, " ")+" 2>"+filepath.Join(dir, "stderr")+"; echo $? > "+filepath.Join(dir, "status")+"; tmux -S "+tm.sock+" wait-for -S exited")
+	tm.dir = dir
 	t.Cleanup(func() { _ = exec.Command("tmux", "-S", tm.sock, "kill-server").Run() })
 	tm.tmux("pipe-pane", "-o", "cat > "+fifo)
 	go func() {
@@ -116,6 +121,27 @@ func (tm *terminal) waitScreen(what string, want ...string) string {
 	}
 }
 
+// quit types q and waits for the demo to exit; it must exit 0.
+func (tm *terminal) quit() {
+	tm.t.Helper()
+	tm.keys("q")
+	done := make(chan error, 1)
+	go func() { done <- exec.Command("tmux", "-S", tm.sock, "wait-for", "exited").Run() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			tm.t.Fatalf("tmux wait-for: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		tm.t.Fatalf("the demo did not exit after q; screen:\n%s", tm.screen())
+	}
+	status, _ := os.ReadFile(filepath.Join(tm.dir, "status"))
+	stderr, _ := os.ReadFile(filepath.Join(tm.dir, "stderr"))
+	if strings.TrimSpace(string(status)) != "0" {
+		tm.t.Fatalf("the demo exited with status %s; stderr:\n%s", status, stderr)
+	}
+}
+
 func (tm *terminal) bytesWritten() int {
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
@@ -167,7 +193,7 @@ func TestDemoInTerminal(t *testing.T) {
 	tm.waitScreen("mute outside a call", "no calls", "no call is in progress, so the host keeps mute off")
 	tm.keys("PageUp")
 	tm.waitScreen("scrolled back", "lines 1-")
-	tm.keys("q")
+	tm.quit()
 }
 
 // screenSVG draws captured screen text as an SVG terminal.

@@ -62,6 +62,10 @@ func startChild(name string, args []string, log *slog.Logger, notice func(line s
 	}
 	c := &child{name: name, answers: make(chan string, 16), done: make(chan struct{})}
 	c.cmd = exec.Command(path, args...)
+	// A process group of its own: the terminal's signals (a closed window's
+	// SIGHUP) reach the demo, which stops its children in order and cleans
+	// up, instead of killing them behind its back.
+	c.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	c.cmd.Stdout = &lineSplitter{line: func(l string) {
 		if !notice(l) {
 			select {

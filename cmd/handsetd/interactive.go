@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
@@ -72,8 +73,16 @@ func (d *demo) interactive(ctx context.Context, in *os.File, out io.Writer) erro
 	m := &screen{d: d, steps: steps, status: "ready: press a key (q quits)"}
 	p := tea.NewProgram(m, tea.WithInput(in), tea.WithOutput(out), tea.WithAltScreen(),
 		tea.WithFPS(frameRate), tea.WithContext(ctx))
-	go d.watchHost(ctx)
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer cancel()
+	wg.Add(3)
 	go func() {
+		defer wg.Done()
+		d.watchHost(ctx)
+	}()
+	go func() {
+		defer wg.Done()
 		for {
 			changed := d.changes()
 			select {
@@ -85,6 +94,7 @@ func (d *demo) interactive(ctx context.Context, in *os.File, out io.Writer) erro
 		}
 	}()
 	go func() {
+		defer wg.Done()
 		for {
 			select {
 			case <-ctx.Done():
