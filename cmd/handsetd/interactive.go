@@ -22,15 +22,25 @@ import (
 // changes.
 const frameRate = 30
 
-// keyActions maps a keyboard key to a demo step.
-var keyActions = map[string]string{
-	" ": "hook", // resolved against the current hook state
-	"m": "mute",
-	"y": "tap YES",
-	"n": "tap NO",
-	"c": "host call in echo123 Echo Test Service",
-	"a": "host answer",
-	"x": "host hangup",
+// keyAction maps a keyboard key to a demo step.
+func keyAction(k string) (string, bool) {
+	switch k {
+	case " ":
+		return "hook", true // resolved against the current hook state
+	case "m":
+		return "mute", true
+	case "y":
+		return "tap YES", true
+	case "n":
+		return "tap NO", true
+	case "c":
+		return "host call in echo123 Echo Test Service", true
+	case "a":
+		return "host answer", true
+	case "x":
+		return "host hangup", true
+	}
+	return "", false
 }
 
 const viewHelp = "keys: 0-9 * # keypad · space hook · m mute · y/n YES/NO · c someone calls · a far end answers · x far end hangs up · PgUp/PgDn/↑/↓ scroll · q quit"
@@ -196,7 +206,7 @@ func (m *screen) key(k string) tea.Cmd {
 
 // act queues the step of a handset or host key.
 func (m *screen) act(k string) {
-	step, ok := keyActions[k]
+	step, ok := keyAction(k)
 	switch {
 	case len(k) == 1 && strings.Contains("0123456789*#", k):
 		step = "tap " + k
@@ -223,13 +233,18 @@ func (m *screen) act(k string) {
 	}
 }
 
-var (
-	titleStyle = lipgloss.NewStyle().Bold(true)
-	boxStyle   = lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
-	dimStyle   = lipgloss.NewStyle().Faint(true)
-	litStyle   = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("10"))
-	alertStyle = lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("11"))
-)
+// The screen's styles.
+func titleStyle() lipgloss.Style { return lipgloss.NewStyle().Bold(true) }
+func boxStyle() lipgloss.Style {
+	return lipgloss.NewStyle().Border(lipgloss.RoundedBorder()).Padding(0, 1)
+}
+func dimStyle() lipgloss.Style { return lipgloss.NewStyle().Faint(true) }
+func litStyle() lipgloss.Style {
+	return lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("10"))
+}
+func alertStyle() lipgloss.Style {
+	return lipgloss.NewStyle().Bold(true).Foreground(lipgloss.Color("11"))
+}
 
 // topRows is the height of the handset and calls boxes.
 const topRows = 10
@@ -249,17 +264,17 @@ func (m *screen) View() string {
 	if width == 0 {
 		width = 120
 	}
-	left := boxStyle.Width(max(40, width/2-2)).Height(topRows - 2).Render(handsetPanel(v))
-	right := boxStyle.Width(max(30, width-lipgloss.Width(left)-2)).Height(topRows - 2).Render(callsPanel(v))
+	left := boxStyle().Width(max(40, width/2-2)).Height(topRows - 2).Render(handsetPanel(v))
+	right := boxStyle().Width(max(30, width-lipgloss.Width(left)-2)).Height(topRows - 2).Render(callsPanel(v))
 	top := lipgloss.JoinHorizontal(lipgloss.Top, left, right)
 
 	rows := m.trafficRows()
 	end := len(v.traffic) - min(m.back, max(0, len(v.traffic)-rows))
 	start := max(0, end-rows)
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s   %s   %s   %s\n", titleStyle.Render("Phone API traffic"),
+	fmt.Fprintf(&b, "%s   %s   %s   %s\n", titleStyle().Render("Phone API traffic"),
 		"→ host: handset to host", "← host: host to handset",
-		dimStyle.Render(fmt.Sprintf("lines %d-%d of %d · PgUp/PgDn scroll · End follows", start+1, end, len(v.traffic))))
+		dimStyle().Render(fmt.Sprintf("lines %d-%d of %d · PgUp/PgDn scroll · End follows", start+1, end, len(v.traffic))))
 	for i := start; i < end; i++ {
 		b.WriteString(trafficLine(v.traffic[i], width))
 		b.WriteByte('\n')
@@ -267,10 +282,10 @@ func (m *screen) View() string {
 	for i := end - start; i < rows; i++ {
 		b.WriteByte('\n')
 	}
-	b.WriteString(dimStyle.Render(truncate(viewHelp, width)) + "\n")
+	b.WriteString(dimStyle().Render(truncate(viewHelp, width)) + "\n")
 	b.WriteString(truncate("> "+m.status, width))
 	if v.logTail != "" {
-		b.WriteString("\n" + dimStyle.Render(truncate("log: "+v.logTail, width)))
+		b.WriteString("\n" + dimStyle().Render(truncate("log: "+v.logTail, width)))
 	}
 	return top + "\n" + b.String()
 }
@@ -296,9 +311,9 @@ func truncate(s string, width int) string {
 
 func led(on bool, name string) string {
 	if on {
-		return litStyle.Render("● " + name)
+		return litStyle().Render("● " + name)
 	}
-	return dimStyle.Render("○ " + name)
+	return dimStyle().Render("○ " + name)
 }
 
 // leds shows the Telephony LEDs, or for a legacy model the ring LED its
@@ -306,7 +321,7 @@ func led(on bool, name string) string {
 func leds(v demoView) string {
 	f := func(k string) bool { return stateField(v.sim, k) == "true" }
 	if !v.can.leds {
-		return led(f("leds.ring"), "ring") + dimStyle.Render(" (the model's own LEDs)")
+		return led(f("leds.ring"), "ring") + dimStyle().Render(" (the model's own LEDs)")
 	}
 	return led(f("leds.offhook"), "off-hook") + "  " + led(f("leds.ring"), "ring") + "  " + led(f("leds.mute"), "mute")
 }
@@ -322,16 +337,16 @@ func handsetPanel(v demoView) string {
 	case !v.can.hookSwitch:
 		hook = "no hook switch: YES picks up, NO hangs up"
 	case f("hook") == "off":
-		hook = alertStyle.Render("OFF HOOK (lifted)")
+		hook = alertStyle().Render("OFF HOOK (lifted)")
 	}
 	ringer := "silent"
 	if f("ringing") == "true" {
-		ringer = alertStyle.Render("((( RINGING )))")
+		ringer = alertStyle().Render("((( RINGING )))")
 	}
 	speaker := "silent"
 	switch v.speaker.Kind {
 	case driver.ToneRing:
-		speaker = alertStyle.Render("((( ring tone )))") + " (no ringer of its own)"
+		speaker = alertStyle().Render("((( ring tone )))") + " (no ringer of its own)"
 	case driver.ToneDial:
 		speaker = "dial tone"
 	case driver.ToneDTMF:
@@ -339,10 +354,10 @@ func handsetPanel(v demoView) string {
 	}
 	plugged := ""
 	if f("plugged") != "true" {
-		plugged = alertStyle.Render("  UNPLUGGED")
+		plugged = alertStyle().Render("  UNPLUGGED")
 	}
 	lines := []string{
-		titleStyle.Render("Handset") + dimStyle.Render(" ("+f("model")+")") + plugged,
+		titleStyle().Render("Handset") + dimStyle().Render(" ("+f("model")+")") + plugged,
 		"name     " + name,
 		"hook     " + hook,
 		"ringer   " + ringer,
@@ -375,13 +390,13 @@ func display(v demoView) string {
 	if text == "" {
 		text = v.host.Dialled
 	}
-	return "[ " + fmt.Sprintf("%-28s", truncate(text, 28)) + " ]" + dimStyle.Render(" (no LCD)")
+	return "[ " + fmt.Sprintf("%-28s", truncate(text, 28)) + " ]" + dimStyle().Render(" (no LCD)")
 }
 
 func callsPanel(v demoView) string {
-	lines := []string{titleStyle.Render("Calls at the host") + dimStyle.Render(" (phoneapi-host state)")}
+	lines := []string{titleStyle().Render("Calls at the host") + dimStyle().Render(" (phoneapi-host state)")}
 	if len(v.host.Calls) == 0 {
-		lines = append(lines, dimStyle.Render("no calls: lift and dial, or press c"))
+		lines = append(lines, dimStyle().Render("no calls: lift and dial, or press c"))
 	}
 	for _, c := range v.host.Calls {
 		dir := "outgoing"
@@ -392,15 +407,15 @@ func callsPanel(v demoView) string {
 		if n := v.dispnames[c.ID]; n != "" {
 			who = n
 		}
-		lines = append(lines, fmt.Sprintf("%d  %-8s  %-20s  %s", c.ID, dir, who, alertStyle.Render(c.Status)))
+		lines = append(lines, fmt.Sprintf("%d  %-8s  %-20s  %s", c.ID, dir, who, alertStyle().Render(c.Status)))
 	}
 	lines = append(lines, "", "dialled  "+v.host.Dialled)
 	mute := "off"
 	switch {
 	case v.host.Mute:
-		mute = alertStyle.Render("ON")
+		mute = alertStyle().Render("ON")
 	case !v.host.inProgress():
-		mute = "off " + dimStyle.Render("(needs a call in progress)")
+		mute = "off " + dimStyle().Render("(needs a call in progress)")
 	}
 	lines = append(lines, "mute     "+mute)
 	return strings.Join(lines, "\n")
