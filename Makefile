@@ -10,10 +10,11 @@ export GOFLAGS
 # Debian packages the build and the tests need. Later capabilities add theirs
 # here (libusb, PortAudio, dbus, jackd, qemu...). `make deps` installs only the
 # ones missing, so it is cheap to run every time. D-Bus tests: dbus-daemon (a
-# private bus), python3-dbus and python3-gi (the Skype4Py-style client).
+# private bus), python3-dbus and python3-gi (the Skype4Py-style client). tmux:
+# the demo's terminal test (a real terminal to type into and read).
 DEB_PACKAGES := qemu-system-x86 busybox-static usbip kmod \
                 pkg-config portaudio19-dev jackd2 \
-                dbus-daemon python3-dbus python3-gi
+                dbus-daemon python3-dbus python3-gi tmux
 
 # The Debian kernel the in-VM tests boot, unpacked (not installed) here.
 KERNEL_CACHE := .cache/kernel
@@ -40,6 +41,11 @@ build: deps ## Build handsetd, phonesim and phoneapi-host into bin/.
 .PHONY: run
 run: build ## Run the driver; with no handset plugged in, the simulated one (interactive demo).
 	$(BIN)/handsetd demo
+
+.PHONY: screenshots
+screenshots: deps ## Draw the interactive demo's screen (in tmux, mid-call) as docs/demo.svg for the README.
+	@mkdir -p docs
+	HANDSETD_SCREENSHOT=$(CURDIR)/docs/demo.svg $(GO) test -count=1 -run '^TestDemoInTerminal$$' ./cmd/handsetd
 
 .PHONY: lint
 lint: ## gofmt and go vet.

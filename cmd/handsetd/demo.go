@@ -8,69 +8,51 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/handsetd/handsetd/driver"
-	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
-	"github.com/handsetd/handsetd/phoneapi"
-	"github.com/handsetd/handsetd/phoneapi/refhost"
-	"github.com/handsetd/handsetd/phoneapi/stream"
+	"github.com/handsetd/handsetd/keymap"
 	"golang.org/x/term"
 )
 
-// builtinScript is what `handsetd demo` runs without a terminal: a whole
-// tour of the Phone API, checked as it goes.
-const builtinScript = `# The driver announces the simulated handset to the host.
-wait -> PROTOCOL
-wait <- HOOK ON
-# Lift the handset, dial 123 and press YES: the host places a call.
-hook off
-wait <- HOOK OFF
-expect leds.offhook=true
-tap 1
-tap 2
-tap 3
-tap YES
-wait <- BTN_RELEASED YES
-wait STATUS RINGING
-# The far end answers; mute, unmute, hang up.
-host answer
-wait STATUS INPROGRESS
-mute
-wait <- MUTE ON
-expect leds.mute=true
-mute
-wait <- MUTE OFF
-hook on
-wait STATUS FINISHED
-# Someone calls: the handset rings until it is lifted.
-host call in echo123 Echo Test Service
-wait STATUS RINGING
-expect ringing=true
-hook off
-wait STATUS INPROGRESS
-expect ringing=false
-hook on
-wait STATUS FINISHED
-`
-
-// demo is the simulated handset, the driver and the reference host in one
-// process.
+// demo is `handsetd demo`: phonesim and phoneapi-host as child processes on
+// private sockets, and the driver in this process between them, connected
+// with the same SPECs `handsetd run` takes. Script steps and keys become
+// control lines for the children; what they print comes back here.
 type demo struct {
-	sim  *firmwaresim.Handset
-	host *refhost.Host
+	log   *slog.Logger
+	model string
+	sim   *child // phonesim, watching: every state change is a line
+	host  *child // phoneapi-host: every Phone API line is a line
+	can   abilities
 
-	mu      sync.Mutex
-	traffic []string     // "-> LINE" (host to driver) and "<- LINE" (driver to host)
-	used    map[int]bool // traffic lines a `wait` has matched
-	changed chan struct{}
-	out     io.Writer // script mode: where each traffic line is echoed
+	mu       sync.Mutex
+	traffic  []string      // "-> LINE" (host to driver) and "<- LINE" (driver to host)
+	used     map[int]bool  // traffic lines a `wait` has matched
+	simState string        // phonesim's newest state JSON
+	speaker  driver.Tone   // what the driver plays on the handset's speaker
+	events   int           // device events the driver has decoded
+	changed  chan struct{} // closed and replaced at every change of the above
+
+	// For the interactive view.
+	hostState hostView       // phoneapi-host's newest state
+	hostDirty chan struct{}  // traffic came: ask the host for its state
+	name      string         // the NAME the driver announced
+	dispnames map[int]string // the PARTNER_DISPNAME of each call
+	logTail   string         // the newest log line
+	out       io.Writer      // script mode: where each traffic line is echoed
 }
+
+// speakerDevice is the sound device the demo's handset announces; the demo
+// shows the tones the driver would play on it instead of playing them.
+const speakerDevice = "demo speaker"
 
 func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlagSet("handsetd demo", stderr)
@@ -79,7 +61,7 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	fs.Lookup("log-level").DefValue = "warn"
 	c.logLevel = "warn"
 	script := fs.String("script", "", "run the steps in FILE instead of the interactive view")
-	model := fs.String("model", "generic-telephony", "simulated handset model")
+	model := fs.String("model", "generic-telephony", "simulated handset model (phonesim --models lists them)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -87,7 +69,7 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return err
 	}
-	steps := builtinScript
+	var steps string
 	if *script != "" {
 		b, err := os.ReadFile(*script)
 		if err != nil {
@@ -95,21 +77,60 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 		steps = string(b)
 	}
-	sim, err := firmwaresim.New(*model, firmwaresim.Options{})
+	if err := checkModel(ctx, *model); err != nil {
+		return err
+	}
+	tty, interactive := stdin.(*os.File)
+	interactive = interactive && *script == "" && term.IsTerminal(int(tty.Fd()))
+
+	d := &demo{model: *model, changed: make(chan struct{}), used: map[int]bool{},
+		hostDirty: make(chan struct{}, 1), dispnames: map[int]string{}}
+	if interactive {
+		// The screen is the terminal's: log lines are shown in it.
+		if log, err = c.logger(&logTail{d: d}); err != nil {
+			return err
+		}
+	}
+	d.log = log
+	if !interactive {
+		d.out = stdout // the script echoes the traffic as it happens
+		fmt.Fprintln(stdout, trafficLegend)
+	}
+	dir, err := os.MkdirTemp("", "handsetd-demo-")
+	if err != nil {
+		return fmt.Errorf("make the demo's socket directory: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	simSock, hostSock := filepath.Join(dir, "phone.sock"), filepath.Join(dir, "host.sock")
+
+	if d.host, err = startChild("phoneapi-host", []string{"--listen", "unix:" + hostSock}, log, d.onHostLine); err != nil {
+		return err
+	}
+	defer d.host.stop()
+	if d.sim, err = startChild("phonesim", []string{"--model", *model, "--listen", "unix:" + simSock}, log, d.onSimLine); err != nil {
+		return err
+	}
+	defer d.sim.stop()
+	// Each answers its first command once it listens.
+	if _, err := d.host.exec(ctx, "state"); err != nil {
+		return err
+	}
+	if d.can, err = probe(ctx, d.sim); err != nil {
+		return err
+	}
+	if _, err := d.sim.exec(ctx, "watch"); err != nil {
+		return err
+	}
+
+	open, err := parseDevice("sim:unix:"+simSock, deviceOptions{log: log})
 	if err != nil {
 		return err
 	}
-	defer sim.Close()
-	tty, interactive := stdin.(*os.File)
-	interactive = interactive && *script == "" && term.IsTerminal(int(tty.Fd()))
-	d := &demo{sim: sim, changed: make(chan struct{}, 1), used: map[int]bool{}}
-	if !interactive {
-		d.out = stdout // the script echoes the traffic as it happens
+	hs, err := parseHost("stream:unix:"+hostSock, log)
+	if err != nil {
+		return err
 	}
-	d.host = refhost.New(refhost.Options{Logger: log, OnLine: d.onLine})
-
 	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
 	var wg sync.WaitGroup
 	defer wg.Wait()
 	defer cancel()
@@ -117,54 +138,134 @@ func cmdDemo(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	go func() {
 		defer wg.Done()
 		_ = driver.Run(ctx, driver.Config{
-			Open:   func(ctx context.Context) (hid.Device, error) { return sim.Open(ctx) },
-			Dial:   d.dial(ctx, &wg, log),
-			Logger: log,
+			Open:     open,
+			Profile:  profileFor(*model),
+			Dial:     hs.dial,
+			AudioOut: speakerDevice,
+			Tones:    d,
+			Logger:   log,
 		})
 	}()
 
 	if interactive {
 		return d.interactive(ctx, tty, stdout)
 	}
+	if steps == "" {
+		steps = builtinScript(d.model, d.can)
+	}
 	return d.runScript(ctx, steps, stdout)
 }
 
-// dial connects the driver to the in-process host through a socket pair, as
-// a host in another process would be reached.
-func (d *demo) dial(ctx context.Context, wg *sync.WaitGroup, log *slog.Logger) func(context.Context) (driver.Session, error) {
-	return func(context.Context) (driver.Session, error) {
-		a, b := net.Pipe()
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			t := stream.New(b)
-			defer t.Close()
-			_ = d.host.Serve(ctx, t)
-		}()
-		return driver.NewClientSession(stream.New(a), phoneapi.ClientOptions{Logger: log}), nil
+// checkModel refuses a model phonesim does not have, with the list.
+func checkModel(ctx context.Context, model string) error {
+	path, err := findProgram("phonesim")
+	if err != nil {
+		return err
+	}
+	out, err := exec.CommandContext(ctx, path, "--models").Output()
+	if err != nil {
+		return fmt.Errorf("list the simulated models (%s --models): %w", path, err)
+	}
+	var names []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		name, _, _ := strings.Cut(l, "\t")
+		if name == model {
+			return nil
+		}
+		names = append(names, name)
+	}
+	return fmt.Errorf("%w: --model %q: phonesim has no such model (it has: %s)", errUsage, model, strings.Join(names, ", "))
+}
+
+// profileFor picks the keymap as `handsetd run --cm109-model` would for the
+// simulated model: a CM109 phone cannot tell its keymap by its USB identity.
+func profileFor(model string) func(hid.Info, []byte) (keymap.Profile, error) {
+	cm, ok := strings.CutPrefix(model, "cm109-")
+	if !ok {
+		return nil
+	}
+	return func(info hid.Info, desc []byte) (keymap.Profile, error) {
+		return keymap.ForDeviceWith(info, desc, keymap.Options{CM109Model: cm})
 	}
 }
 
-func (d *demo) onLine(client string, dir phoneapi.Direction, line string) {
-	arrow := "<-"
-	if dir == phoneapi.Sent {
-		arrow = "->"
+// trafficLegend explains the arrows of the traffic lines.
+const trafficLegend = "# Phone API traffic: \"<- LINE\" goes from the handset (the driver) to the host, \"-> LINE\" from the host to the handset."
+
+// onHostLine takes phoneapi-host's traffic lines; its answers go back to
+// the command that asked.
+func (d *demo) onHostLine(line string) bool {
+	if !strings.HasPrefix(line, "-> ") && !strings.HasPrefix(line, "<- ") {
+		return false
 	}
-	entry := arrow + " " + line
 	d.mu.Lock()
-	d.traffic = append(d.traffic, entry)
+	d.traffic = append(d.traffic, line)
 	if d.out != nil {
-		fmt.Fprintln(d.out, "  "+entry)
+		fmt.Fprintln(d.out, "  "+line)
 	}
+	if n, ok := strings.CutPrefix(line, "<- NAME "); ok {
+		d.name = n
+	}
+	if rest, ok := strings.CutPrefix(line, "-> CALL "); ok {
+		id, prop, _ := strings.Cut(rest, " ")
+		if n, ok := strings.CutPrefix(prop, "PARTNER_DISPNAME "); ok {
+			if i, err := strconv.Atoi(id); err == nil {
+				d.dispnames[i] = n
+			}
+		}
+	}
+	d.changedLocked()
 	d.mu.Unlock()
-	d.poke()
-}
-
-func (d *demo) poke() {
 	select {
-	case d.changed <- struct{}{}:
+	case d.hostDirty <- struct{}{}:
 	default:
 	}
+	return true
+}
+
+// logTail is the interactive view's log: it keeps the newest line.
+type logTail struct{ d *demo }
+
+func (l *logTail) Write(p []byte) (int, error) {
+	l.d.mu.Lock()
+	l.d.logTail = strings.TrimSpace(string(p))
+	l.d.changedLocked()
+	l.d.mu.Unlock()
+	return len(p), nil
+}
+
+// onSimLine takes phonesim's watched states.
+func (d *demo) onSimLine(line string) bool {
+	st, ok := strings.CutPrefix(line, "state ")
+	if !ok {
+		return false
+	}
+	d.mu.Lock()
+	d.simState = st
+	d.changedLocked()
+	d.mu.Unlock()
+	return true
+}
+
+// Set implements driver.Tones: the demo shows the tone instead of playing it.
+func (d *demo) Set(_ string, t driver.Tone) {
+	d.mu.Lock()
+	d.speaker = t
+	d.changedLocked()
+	d.mu.Unlock()
+}
+
+// changedLocked wakes everything waiting for a change. Call with d.mu held.
+func (d *demo) changedLocked() {
+	close(d.changed)
+	d.changed = make(chan struct{})
+}
+
+// changes returns the channel closed at the next change.
+func (d *demo) changes() <-chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.changed
 }
 
 // runScript runs the demo steps one by one and stops at the first failure.
@@ -187,6 +288,7 @@ func (d *demo) runScript(ctx context.Context, script string, w io.Writer) error 
 	return nil
 }
 
+// print writes a script line in order with the traffic echoed by onHostLine.
 func (d *demo) print(w io.Writer, s string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -195,14 +297,20 @@ func (d *demo) print(w io.Writer, s string) {
 
 const stepTimeout = 5 * time.Second
 
+// tapHold is how long a tap holds its key at most: until the driver has
+// decoded the press (a polled model reports it only when asked), or this
+// long, the time a finger takes.
+const tapHold = time.Second
+
 func (d *demo) step(ctx context.Context, line string) error {
 	verb, rest, _ := strings.Cut(line, " ")
 	rest = strings.TrimSpace(rest)
 	switch verb {
 	case "host":
-		return reply(d.host.Exec(rest))
+		_, err := d.host.exec(ctx, rest)
+		return err
 	case "wait":
-		return d.waitFor(ctx, func() bool { return d.consume(rest) }, func() string {
+		return d.waitFor(ctx, stepTimeout, func() bool { return d.consume(rest) }, func() string {
 			return fmt.Sprintf("a Phone API line containing %q", rest)
 		})
 	case "expect":
@@ -211,10 +319,12 @@ func (d *demo) step(ctx context.Context, line string) error {
 			return errors.New("expect wants KEY=VALUE, e.g. expect ringing=true")
 		}
 		var got string
-		return d.waitFor(ctx, func() bool {
-			got = stateField(d.sim.Exec("state"), key)
+		return d.waitFor(ctx, stepTimeout, func() bool {
+			got = d.field(key)
 			return got == want
 		}, func() string { return fmt.Sprintf("the handset's %s to be %s (it is %s)", key, want, got) })
+	case "tap":
+		return d.tap(ctx, rest)
 	case "sleep":
 		dur, err := time.ParseDuration(rest)
 		if err != nil {
@@ -229,15 +339,56 @@ func (d *demo) step(ctx context.Context, line string) error {
 			return nil
 		}
 	}
-	return reply(d.sim.Exec(line))
+	_, err := d.sim.exec(ctx, line)
+	return err
 }
 
-// reply turns a control-language answer into an error.
-func reply(s string) error {
-	if r, ok := strings.CutPrefix(s, "error: "); ok {
-		return errors.New(r)
+// tap presses a key and releases it once the driver has reported the press
+// to the host (or after tapHold, for a key it reports otherwise or not at
+// all): a driver that polls the handset would miss a key pressed and
+// released in one instant, and so would one still busy with earlier keys.
+func (d *demo) tap(ctx context.Context, key string) error {
+	d.mu.Lock()
+	mark := len(d.traffic)
+	d.mu.Unlock()
+	if _, err := d.sim.exec(ctx, "press "+key); err != nil {
+		return err
 	}
-	return nil
+	want := "<- BTN_PRESSED " + strings.ToUpper(key)
+	err := d.waitFor(ctx, tapHold, func() bool {
+		d.mu.Lock()
+		defer d.mu.Unlock()
+		for _, l := range d.traffic[mark:] {
+			if l == want {
+				return true
+			}
+		}
+		return false
+	}, func() string { return want })
+	if err != nil && ctx.Err() != nil {
+		return err
+	}
+	_, err = d.sim.exec(ctx, "release "+key)
+	return err
+}
+
+// field reads a dotted key ("leds.offhook") of the handset's state, or one
+// of the demo's own: speaker (the tone the driver plays on the handset's
+// speaker: none, ring, dial, dtmf KEY) and ring (on while the handset rings,
+// by its ringer or, without one, on its speaker).
+func (d *demo) field(key string) string {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	switch key {
+	case "speaker":
+		return d.speaker.String()
+	case "ring":
+		if stateField(d.simState, "ringing") == "true" || d.speaker.Kind == driver.ToneRing {
+			return "on"
+		}
+		return "off"
+	}
+	return stateField(d.simState, key)
 }
 
 // consume finds the first traffic line containing text that no earlier wait
@@ -255,23 +406,24 @@ func (d *demo) consume(text string) bool {
 	return false
 }
 
-// waitFor re-checks cond whenever the traffic or the handset changes, for up
-// to stepTimeout.
-func (d *demo) waitFor(ctx context.Context, cond func() bool, what func() string) error {
-	t := time.NewTimer(stepTimeout)
+// waitFor re-checks cond at every change of the traffic, the handset or the
+// driver, for up to limit.
+func (d *demo) waitFor(ctx context.Context, limit time.Duration, cond func() bool, what func() string) error {
+	t := time.NewTimer(limit)
 	defer t.Stop()
-	simChanged := d.sim.Changed()
-	for !cond() {
+	for {
+		changed := d.changes() // before cond: no change is missed
+		if cond() {
+			return nil
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-t.C:
-			return fmt.Errorf("timed out after %v waiting for %s", stepTimeout, what())
-		case <-d.changed:
-		case <-simChanged:
+			return fmt.Errorf("timed out after %v waiting for %s", limit, what())
+		case <-changed:
 		}
 	}
-	return nil
 }
 
 // stateField reads a dotted key ("leds.offhook") from phonesim's state JSON.

@@ -40,6 +40,9 @@ func TestMain(m *testing.M) {
 			return 1
 		}
 		binDir = dir
+		// handsetd demo, also run in this process, finds phonesim and
+		// phoneapi-host on PATH.
+		os.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
 		return m.Run()
 	}()
 	os.Exit(code)

@@ -99,3 +99,28 @@ func TestDemoScriptFailsOnUnmetWait(t *testing.T) {
 		t.Fatalf("err = %v, want a timeout at script line 2", err)
 	}
 }
+
+// TestDemoScriptOutputOrder proves the demo without a terminal explains the
+// arrows first and prints each step before the traffic it causes.
+func TestDemoScriptOutputOrder(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	var stdout, stderr bytes.Buffer
+	if err := run(ctx, []string{"demo"}, strings.NewReader(""), &stdout, &stderr); err != nil {
+		t.Fatalf("demo: %v\nstderr:\n%s", err, stderr.String())
+	}
+	out := stdout.String()
+	if first, _, _ := strings.Cut(out, "\n"); !strings.Contains(first, `"<- LINE" goes from the handset`) || !strings.Contains(first, `"-> LINE" from the host`) {
+		t.Errorf("first line %q is not the legend", first)
+	}
+	for _, pair := range [][2]string{
+		{"> tap YES", "<- BTN_PRESSED YES"},
+		{"> host answer", "-> CALL 1001 STATUS INPROGRESS"},
+		{"> host call in echo123", "-> CALL 1002 STATUS RINGING"},
+	} {
+		step, traffic := strings.Index(out, pair[0]), strings.Index(out, pair[1])
+		if step < 0 || traffic < 0 || traffic < step {
+			t.Errorf("%q (at %d) should come before %q (at %d):\n%s", pair[0], step, pair[1], traffic, out)
+		}
+	}
+}

@@ -26,11 +26,14 @@
 //	mute                      press the mute button
 //	unplug | plug             pull the handset out or put it back
 //	state                     the handset's state as one JSON line
+//	watch                     "ok", then "state {json}" now and after every change
 //	quit                      stop
 //
 // Legacy models add their own commands ("pstn ring on|off" on the B2K,
 // "speaker-mute" on the CM109 phones) and show their LCD in state as text.
-// The answer is "ok", "error: <reason>" or the JSON state.
+// The answer is "ok", "error: <reason>" or the JSON state. After watch, the
+// lines starting "state " are the changes, printed as they happen between
+// the answers (handsetd demo redraws from them instead of polling).
 //
 // With --replay it serves a hid-recorder recording instead of a model (see
 // firmwaresim.ServeReplay): every client that opens the device gets the

@@ -2,7 +2,9 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -12,6 +14,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -200,12 +203,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	return err
 }
 
-// loop answers command lines until EOF, quit or ctx.
 // maxControlLine bounds a control line; no command comes near it.
 const maxControlLine = 4096
 
+// loop answers command lines until EOF, quit or ctx. After "watch" it also
+// prints "state {json}" at once and after every change of the handset.
 func loop(ctx context.Context, h *firmwaresim.Handset, lines <-chan control.Line, stdout io.Writer, serveDone <-chan struct{}) error {
-	w := bufio.NewWriter(stdout)
+	out := &lineOut{w: bufio.NewWriter(stdout)}
+	ctx, cancel := context.WithCancel(ctx)
+	var watching sync.WaitGroup
+	defer watching.Wait()
+	defer cancel()
+	watched := false
 	for {
 		select {
 		case <-ctx.Done():
@@ -219,22 +228,76 @@ func loop(ctx context.Context, h *firmwaresim.Handset, lines <-chan control.Line
 			if !ok {
 				return nil // EOF
 			}
+			f := strings.Fields(l.Text)
+			var err error
 			switch {
 			case l.Err != nil:
-				fmt.Fprintln(w, "error: "+l.Err.Error())
-			case strings.TrimSpace(l.Text) == "":
+				err = out.line("error: " + l.Err.Error())
+			case len(f) == 0:
 				continue
+			case strings.EqualFold(f[0], "watch"):
+				if len(f) != 1 {
+					err = out.line("error: watch takes no argument")
+					break
+				}
+				// "ok" first, then the states: the watch starts after it.
+				if err = out.line("ok"); err == nil && !watched {
+					watched = true
+					watching.Add(1)
+					go func() {
+						defer watching.Done()
+						watch(ctx, h, out)
+					}()
+				}
 			default:
-				fmt.Fprintln(w, h.Exec(l.Text))
+				err = out.line(h.Exec(l.Text))
 			}
-			if err := w.Flush(); err != nil {
+			if err != nil {
 				return fmt.Errorf("write answer: %w", err)
 			}
-			if f := strings.Fields(l.Text); len(f) == 1 && strings.EqualFold(f[0], "quit") {
+			if len(f) == 1 && strings.EqualFold(f[0], "quit") {
 				return nil
 			}
 		}
 	}
+}
+
+// watch prints the handset's state as "state {json}" at once and after
+// every change, until ctx ends or stdout fails.
+func watch(ctx context.Context, h *firmwaresim.Handset, out *lineOut) {
+	var last []byte
+	for {
+		changed := h.Changed() // before State: no change is missed
+		b, err := json.Marshal(h.State())
+		if err != nil {
+			return
+		}
+		if !bytes.Equal(b, last) {
+			if out.line("state "+string(b)) != nil {
+				return
+			}
+			last = b
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-changed:
+		}
+	}
+}
+
+// lineOut writes whole lines to stdout for the command loop and the watch.
+type lineOut struct {
+	mu sync.Mutex
+	w  *bufio.Writer
+}
+
+func (o *lineOut) line(s string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.w.WriteString(s)
+	o.w.WriteByte('\n')
+	return o.w.Flush()
 }
 
 // listenUnix listens at path, first removing a stale socket file that

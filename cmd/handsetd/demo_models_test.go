@@ -1,0 +1,98 @@
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestDemoEveryModel proves `handsetd demo --model M </dev/null` runs its
+// built-in tour to the end for every model `phonesim --models` lists: the
+// script takes the steps each model can (YES and NO without a hook switch,
+// # without a YES key, no mute without a mute button, the speaker ring
+// without a ringer).
+func TestDemoEveryModel(t *testing.T) {
+	out, err := exec.Command(filepath.Join(binDir, "phonesim"), "--models").Output()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var models []string
+	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
+		name, _, _ := strings.Cut(l, "\t")
+		models = append(models, name)
+	}
+	if len(models) < 2 {
+		t.Fatalf("phonesim --models listed %q", out)
+	}
+	for _, m := range models {
+		t.Run(m, func(t *testing.T) {
+			t.Parallel()
+			stdout, stderr := runDemoProcess(t, "--model", m)
+			for _, want := range []string{"<- NAME ", "STATUS INPROGRESS", "> expect ring=on", "-> CALL 1002 STATUS FINISHED"} {
+				if !strings.Contains(stdout, want) {
+					t.Errorf("the tour lacks %q\nstdout:\n%s\nstderr:\n%s", want, stdout, stderr)
+				}
+			}
+		})
+	}
+}
+
+// runDemoProcess runs handsetd demo ARGS with stdin from /dev/null and fails
+// the test unless it exits 0 within a minute.
+func runDemoProcess(t *testing.T, args ...string) (stdout, stderr string) {
+	t.Helper()
+	devnull, err := os.Open(os.DevNull)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer devnull.Close()
+	cmd := exec.Command(filepath.Join(binDir, "handsetd"), append([]string{"demo"}, args...)...)
+	cmd.Stdin = devnull
+	var out, errb strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("demo %v exited with %v\nstdout:\n%s\nstderr:\n%s", args, err, out.String(), errb.String())
+		}
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		<-done
+		t.Fatalf("demo %v did not finish; stdout so far:\n%s", args, out.String())
+	}
+	return out.String(), errb.String()
+}
+
+// TestDemoWithoutItsPrograms proves a handsetd with neither phonesim nor
+// phoneapi-host beside it or on PATH says to run make build, and an
+// unknown --model is refused with the models phonesim has.
+func TestDemoWithoutItsPrograms(t *testing.T) {
+	alone := t.TempDir()
+	b, err := os.ReadFile(filepath.Join(binDir, "handsetd"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(alone, "handsetd"), b, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(filepath.Join(alone, "handsetd"), "demo")
+	cmd.Env = append(os.Environ(), "PATH="+alone)
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "make build") {
+		t.Fatalf("err = %v, output %s; want a failure naming make build", err, out)
+	}
+
+	cmd = exec.Command(filepath.Join(binDir, "handsetd"), "demo", "--model", "rotary-1950")
+	out, err = cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "generic-telephony") {
+		t.Fatalf("err = %v, output %s; want a refusal listing the models", err, out)
+	}
+}
