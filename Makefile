@@ -13,7 +13,7 @@ export GOFLAGS
 # private bus), python3-dbus and python3-gi (the Skype4Py-style client).
 DEB_PACKAGES := qemu-system-x86 busybox-static usbip kmod \
                 pkg-config portaudio19-dev jackd2 \
-                dbus-daemon python3-dbus python3-gi
+                dbus-daemon python3-dbus python3-gi baresip-core
 
 # The Debian kernel the in-VM tests boot, unpacked (not installed) here.
 KERNEL_CACHE := .cache/kernel
