@@ -181,7 +181,9 @@ func (in *instance) stop() {
 	in.cmd = nil
 }
 
-func (in *instance) uri(user string) string { return fmt.Sprintf("sip:%s@127.0.0.1:%d", user, in.sipPort) }
+func (in *instance) uri(user string) string {
+	return fmt.Sprintf("sip:%s@127.0.0.1:%d", user, in.sipPort)
+}
 
 // far is the other party, driven over its own ctrl_tcp.
 type far struct {
