@@ -276,7 +276,13 @@ type phone struct {
 
 func runPhone(t *testing.T, ours *instance, dialURI string) *phone {
 	t.Helper()
-	hs, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
+	return runModel(t, "generic-telephony", ours, dialURI)
+}
+
+// runModel is runPhone with a simulator model.
+func runModel(t *testing.T, model string, ours *instance, dialURI string) *phone {
+	t.Helper()
+	hs, err := firmwaresim.New(model, firmwaresim.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -463,4 +469,30 @@ func TestRealBaresipRestart(t *testing.T) {
 	f.command("dial", ours.uri("100"))
 	p.line("CALL 1 STATUS RINGING")
 	p.observe("ringing", func(o driver.Observation) bool { return o.Output.Ringer })
+}
+
+// TestRealCallerOnP1K proves the caller of a real SIP call shows on a
+// Yealink P1K's LCD while it rings, and its pickup key (YES) answers.
+func TestRealCallerOnP1K(t *testing.T) {
+	ours, _, f := pair(t)
+	p := runModel(t, "yealink-p1k", ours, "{digits}")
+
+	f.command("dial", ours.uri("100"))
+	p.line("CALL 1 STATUS RINGING")
+	deadline := time.After(waitLimit)
+	for {
+		changed := p.hs.Changed() // before State: no change slips between
+		st := p.hs.State()
+		if strings.Contains(st.LCD, "200") && st.Ringing {
+			break
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			t.Fatalf("the P1K shows %q (ringing %v); want the caller 200, ringing", st.LCD, st.Ringing)
+		}
+	}
+	p.do("tap YES", func() error { return p.hs.Tap("YES") })
+	f.wait("CALL_ESTABLISHED", "")
+	p.line("CALL 1 STATUS INPROGRESS")
 }
