@@ -160,6 +160,11 @@ func dialFake(t *testing.T, f *fakeBaresip, opts Options) device {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { tr.Close() })
+	select { // the fake has accepted the connection: events can go out
+	case <-f.conns:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the fake baresip accepted no connection")
+	}
 	d := device{t: t, tr: tr}
 	d.send("NAME Test Phone", "PROTOCOL 5")
 	d.want("OK", "PROTOCOL 5")
