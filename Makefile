@@ -14,7 +14,7 @@ export GOFLAGS
 # the demo's terminal test (a real terminal to type into and read).
 DEB_PACKAGES := qemu-system-x86 busybox-static usbip kmod \
                 pkg-config portaudio19-dev jackd2 \
-                dbus-daemon python3-dbus python3-gi tmux
+                dbus-daemon python3-dbus python3-gi tmux baresip-core
 
 # The Debian kernel the in-VM tests boot, unpacked (not installed) here.
 KERNEL_CACHE := .cache/kernel

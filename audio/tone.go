@@ -65,6 +65,20 @@ func CallWaiting() Tone {
 		Off: 10*time.Second - 300*time.Millisecond}
 }
 
+// Ringback is the tone a caller hears while the far end rings: 440+480 Hz,
+// 2 s on and 4 s off, the North American ringback (ITU-T E.180 Supplement
+// 2 lists it for the United States), softer than the dial tone since it
+// plays at the ear.
+func Ringback() Tone {
+	return Tone{Name: "ringback", Freqs: [2]float64{440, 480}, Level: 0.2, On: 2 * time.Second, Off: 4 * time.Second}
+}
+
+// Busy is the busy tone: 480+620 Hz, 0.5 s on and 0.5 s off, the North
+// American busy signal (ITU-T E.180 Supplement 2, United States).
+func Busy() Tone {
+	return Tone{Name: "busy", Freqs: [2]float64{480, 620}, Level: 0.3, On: 500 * time.Millisecond, Off: 500 * time.Millisecond}
+}
+
 // DialTone selects the dial tone played while off-hook with nothing dialled.
 type DialTone int
 

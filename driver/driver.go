@@ -14,6 +14,7 @@ import (
 	"github.com/handsetd/handsetd/internal/ratelog"
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/callrules"
 )
 
 // Session is the driver's view of one connection to a Phone API host, as
@@ -565,6 +566,8 @@ func (o *owner) onUpdate(u phoneapi.Update) {
 		lcd = partner(all[0]) // an outgoing call being set up
 	}
 	o.h.HostCalls(ringing, inCall && !held, held, lcd)
+	out, pending := callrules.OutgoingPending(u.Calls)
+	o.h.HostRingback(pending && out.Status == "RINGING")
 	id, secs := 0, 0
 	if inCall {
 		id, secs = active.ID, active.Duration

@@ -42,6 +42,12 @@ type Handset struct {
 	dialled bool
 	lastKey string
 	presses int
+	// ringback: our own call rings at the far end. busy: a call ended
+	// while the handset was off hook, and not by the handset (the far end
+	// hung up, or the call failed); it lasts until the hook moves or a key
+	// is pressed. hungUp: the handset pressed NO during a call, so the end
+	// that follows is its own.
+	ringback, busy, hungUp bool
 }
 
 // maxDialled bounds the digits kept for the display.
@@ -95,6 +101,7 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 			return nil
 		}
 		h.offHook = next
+		h.busy = false
 		h.answering = next && h.hostUp && h.ringing && !h.inCall && !h.held
 		if !next {
 			h.digits = ""
@@ -116,6 +123,8 @@ func (h *Handset) Event(ev keymap.Event) []Command {
 			return nil
 		}
 		if ev.Pressed {
+			h.busy = false
+			h.hungUp = h.hungUp || ev.Key == "NO" && h.anyCall
 			h.dial(ev.Key)
 			if h.offHook && isDTMFKey(ev.Key) {
 				h.dialled, h.lastKey = true, ev.Key
@@ -154,6 +163,14 @@ func (h *Handset) dial(k string) {
 // clock starts when a call connects, and moves forward to the host's
 // DURATION when the host is ahead.
 func (h *Handset) HostCallClock(anyCall bool, activeID, durationSecs int, now time.Time) {
+	if h.anyCall && !anyCall && h.offHook && h.hostUp && !h.hungUp {
+		h.busy, h.lastKey = true, ""
+	}
+	if anyCall {
+		h.busy = false
+	} else {
+		h.hungUp = false
+	}
 	h.anyCall = anyCall
 	if anyCall {
 		h.digits = ""
@@ -177,6 +194,16 @@ func (h *Handset) Tick(now time.Time) time.Time {
 	}
 	h.elapsed = now.Sub(h.callStart).Truncate(time.Second)
 	return h.callStart.Add(h.elapsed + time.Second)
+}
+
+// HostRingback says whether our own call rings at the far end (an outgoing
+// call in status RINGING): the earpiece plays the ringback tone, never the
+// ringer.
+func (h *Handset) HostRingback(on bool) {
+	if on && !h.ringback {
+		h.lastKey = "" // the dialled number's last key is not played again after it
+	}
+	h.ringback = on
 }
 
 // HostMute applies the host's MUTE ON|OFF.
@@ -208,6 +235,7 @@ func (h *Handset) HostUp(up bool) {
 	h.muted = false
 	if !up {
 		h.ringing, h.inCall, h.held, h.lcd, h.answering = false, false, false, "", false
+		h.ringback, h.busy, h.hungUp = false, false, false
 		h.anyCall, h.callID, h.callStart, h.elapsed = false, 0, time.Time{}, 0
 	}
 }
@@ -278,6 +306,8 @@ func clockText(d time.Duration) string {
 //   - waiting: off-hook, a call rings that the handset was not lifted to
 //     answer (call waiting, callrules.Alerting);
 //   - ring: on hook, a call rings and the device cannot ring itself;
+//   - busy: off-hook, the far end ended the call or it failed;
+//   - ringback: our own call rings at the far end;
 //   - DTMF: off-hook, the feedback of the last key pressed;
 //   - dial: off-hook, host up, no call (ringing, in progress or held),
 //     nothing dialled yet: lifting to answer a ringing call gives no dial
@@ -290,6 +320,10 @@ func (h *Handset) Tone(selfRing bool) Tone {
 		return Tone{Kind: ToneWaiting}
 	case alert == callrules.AlertRinger && !selfRing:
 		return Tone{Kind: ToneRing}
+	case h.busy && h.offHook && h.hostUp:
+		return Tone{Kind: ToneBusy}
+	case h.ringback && h.hostUp:
+		return Tone{Kind: ToneRingback}
 	case h.offHook && h.lastKey != "":
 		return Tone{Kind: ToneDTMF, Key: h.lastKey, Press: h.presses}
 	case h.offHook && h.hostUp && !h.ringing && !h.inCall && !h.held && !h.dialled:

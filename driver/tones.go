@@ -24,6 +24,11 @@ const (
 	ToneDTMF
 	// ToneWaiting is the call-waiting tone: off-hook, another call rings.
 	ToneWaiting
+	// ToneRingback is the ringback tone: our own call rings at the far end.
+	ToneRingback
+	// ToneBusy is the busy tone: off-hook, the far end ended the call, or
+	// the call failed.
+	ToneBusy
 )
 
 // Tone is the tone a handset should be playing. It is a comparable value:
@@ -49,6 +54,10 @@ func (t Tone) String() string {
 		return "dtmf " + t.Key
 	case ToneWaiting:
 		return "waiting"
+	case ToneRingback:
+		return "ringback"
+	case ToneBusy:
+		return "busy"
 	}
 	return fmt.Sprintf("Tone(%d)", int(t.Kind))
 }

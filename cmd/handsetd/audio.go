@@ -150,6 +150,10 @@ func (t tonePlayer) Set(device string, tone driver.Tone) {
 		at, _ = audio.DTMF(tone.Key)
 	case driver.ToneWaiting:
 		at = audio.CallWaiting()
+	case driver.ToneRingback:
+		at = audio.Ringback()
+	case driver.ToneBusy:
+		at = audio.Busy()
 	}
 	t.p.Set(device, at)
 }

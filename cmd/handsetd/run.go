@@ -18,6 +18,7 @@ import (
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/baresip"
 )
 
 const usage = `usage:
@@ -188,7 +189,10 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	c.register(fs)
 	fs.Var(&devices, "device", "handset to drive (repeatable): "+deviceKinds)
 	fast := fs.Bool("fast", false, "replay recordings as fast as the driver takes them instead of at their recorded pace")
-	host := fs.String("host", "", "Phone API host: dbus | dbus:system | dbus:ADDRESS | stream:unix:PATH | stream:tcp:HOST:PORT")
+	host := fs.String("host", "", "Phone API host: dbus | dbus:system | dbus:ADDRESS | stream:unix:PATH | stream:tcp:HOST:PORT | baresip:HOST:PORT")
+	var bo baresip.Options
+	fs.StringVar(&bo.DialURI, "dial-uri", "{digits}", "with --host baresip: the URI a dialled number becomes, e.g. sip:{digits}@pbx.example ({digits} alone: baresip adds its account's domain)")
+	fs.DurationVar(&bo.DialTimeout, "dial-timeout", 0, "with --host baresip: dial the number this long after the last digit, off hook, as if YES were pressed (0 = only YES or # dial)")
 	name := fs.String("name", "", "announce the handsets with this NAME instead of their product names (several handsets with one NAME are numbered in --device order: NAME, NAME #2, ...)")
 	modeFlag := fs.String("mode", "phone", "API spoken to the host: phone (Phone API) or access (the driver answers, dials and hangs up itself)")
 	ping := fs.Duration("ping-interval", 10*time.Second, "PING the host this often and treat a silent host as gone (0 = never; at least 5s)")
@@ -225,7 +229,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	hs, err := parseHost(*host, log)
+	hs, err := parseHostWith(*host, log, bo)
 	if err != nil {
 		return err
 	}

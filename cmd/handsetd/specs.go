@@ -16,6 +16,7 @@ import (
 	"github.com/handsetd/handsetd/hid/hidraw"
 	"github.com/handsetd/handsetd/hid/replay"
 	"github.com/handsetd/handsetd/phoneapi"
+	"github.com/handsetd/handsetd/phoneapi/baresip"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
@@ -126,8 +127,32 @@ type hostSpec struct {
 
 // parseHost turns a host SPEC into the function that connects to it.
 func parseHost(spec string, log *slog.Logger) (hostSpec, error) {
+	return parseHostWith(spec, log, baresip.Options{})
+}
+
+// parseHostWith is parseHost with the bridge's options for baresip:HOST:PORT
+// (--dial-uri, --dial-timeout).
+func parseHostWith(spec string, log *slog.Logger, bo baresip.Options) (hostSpec, error) {
 	kind, rest, _ := strings.Cut(spec, ":")
 	switch kind {
+	case "baresip":
+		if err := baresip.CheckAddr(rest); err != nil {
+			return hostSpec{}, fmt.Errorf("%w: host %q: %v", errUsage, spec, err)
+		}
+		if bo.DialURI != "" {
+			if err := baresip.CheckDialURI(bo.DialURI); err != nil {
+				return hostSpec{}, fmt.Errorf("%w: --dial-uri: %v", errUsage, err)
+			}
+		}
+		bo.Logger = log.With("host", "baresip")
+		// Dial waits for baresip's ctrl_tcp with its own backoff.
+		return hostSpec{transport: "baresip", waits: true, dial: func(ctx context.Context) (driver.Session, error) {
+			t, err := baresip.Dial(ctx, rest, bo)
+			if err != nil {
+				return nil, err
+			}
+			return driver.NewClientSession(t, phoneapi.ClientOptions{Logger: log}), nil
+		}}, nil
 	case "dbus":
 		// dbus → session bus; dbus:system; dbus:session; dbus:ADDRESS.
 		return hostSpec{transport: "dbus", waits: true, dial: func(ctx context.Context) (driver.Session, error) {
@@ -149,7 +174,7 @@ func parseHost(spec string, log *slog.Logger) (hostSpec, error) {
 			return driver.NewClientSession(t, phoneapi.ClientOptions{Logger: log}), nil
 		}}, nil
 	}
-	return hostSpec{}, fmt.Errorf("%w: host %q: unknown kind %q (supported: dbus[:system|:ADDRESS], stream:unix:PATH, stream:tcp:HOST:PORT)", errUsage, spec, kind)
+	return hostSpec{}, fmt.Errorf("%w: host %q: unknown kind %q (supported: dbus[:system|:ADDRESS], stream:unix:PATH, stream:tcp:HOST:PORT, baresip:HOST:PORT)", errUsage, spec, kind)
 }
 
 // checkStreamAddr refuses at start an address stream.Dial could never reach,
