@@ -18,7 +18,7 @@
 // A Handset is driven by typed methods (HookOff, Press, Tap, Unplug, …) or by
 // the one-line control language of Exec, which cmd/phonesim reads on stdin.
 // A host reaches it as a hid.Device, either in-process with Open or over a
-// unix socket with Serve and Dial. The socket speaks the Linux UHID event ABI
+// unix socket with Serve (the client is hid/simsock). The socket speaks the Linux UHID event ABI
 // (package uhid): the simulator is the user-space device and the client plays
 // the kernel, so the same bytes could be fed to a real /dev/uhid.
 //

@@ -10,9 +10,9 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/handsetd/handsetd/firmware-sim/uhid"
 	"github.com/handsetd/handsetd/hid/hidrec"
 	"github.com/handsetd/handsetd/hid/replay"
+	"github.com/handsetd/handsetd/hid/uhid"
 	"github.com/handsetd/handsetd/internal/clock"
 )
 

@@ -9,8 +9,8 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/handsetd/handsetd/firmware-sim/uhid"
 	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/hid/uhid"
 )
 
 // Serve accepts connections on ln and serves the handset on each, speaking

@@ -13,9 +13,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/handsetd/handsetd/firmware-sim/uhid"
+	"github.com/handsetd/handsetd/hid/simsock"
+
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidtest"
+	"github.com/handsetd/handsetd/hid/uhid"
 )
 
 // serve starts Serve for h on a fresh unix socket and returns its address.
@@ -28,7 +30,7 @@ func dial(t *testing.T, addr string) hid.Device {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
-	d, err := Dial(ctx, addr)
+	d, err := simsock.Dial(ctx, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +121,7 @@ func TestSocketUnplug(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, err := Dial(ctx, addr); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := simsock.Dial(ctx, addr); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Dial while unplugged: %v, want to wait until the deadline", err)
 	}
 
@@ -127,7 +129,7 @@ func TestSocketUnplug(t *testing.T) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 		defer cancel()
-		d, err := Dial(ctx, addr)
+		d, err := simsock.Dial(ctx, addr)
 		if err != nil {
 			t.Error(err)
 		}
@@ -225,7 +227,7 @@ func TestDialErrors(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	for _, addr := range []string{"", "tcp:1.2.3.4:5", "unix:", "unix:" + filepath.Join(t.TempDir(), "none")} {
-		if _, err := Dial(ctx, addr); err == nil {
+		if _, err := simsock.Dial(ctx, addr); err == nil {
 			t.Errorf("Dial(%q) succeeded", addr)
 		}
 	}

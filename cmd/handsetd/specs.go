@@ -8,8 +8,9 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/handsetd/handsetd/hid/simsock"
+
 	"github.com/handsetd/handsetd/driver"
-	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidraw"
 	"github.com/handsetd/handsetd/hid/replay"
@@ -42,7 +43,7 @@ func parseDevice(spec string, o deviceOptions) (func(context.Context) (hid.Devic
 			return nil, fmt.Errorf("%w: device %q: want sim:unix:PATH", errUsage, spec)
 		}
 		return func(ctx context.Context) (hid.Device, error) {
-			return firmwaresim.Dial(ctx, rest)
+			return simsock.Dial(ctx, rest)
 		}, nil
 	case "replay":
 		return parseReplay(spec, rest, o)
