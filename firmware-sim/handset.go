@@ -92,18 +92,6 @@ var ErrUnplugged = errors.New("the handset is unplugged (plug it first)")
 // ErrHandsetClosed is returned after Close.
 var ErrHandsetClosed = errors.New("the simulated handset is switched off")
 
-// host is one reader of input reports: an open in-process Device or a socket
-// connection that sent UHID_OPEN.
-type host interface {
-	deliver(report []byte)
-}
-
-// session is one plugged-in period. It ends at unplug, and every Device and
-// connection of that period is then disconnected for good.
-type session struct {
-	gone chan struct{}
-}
-
 // Handset is one simulated handset. All its methods are safe for concurrent
 // use.
 type Handset struct {
@@ -114,19 +102,19 @@ type Handset struct {
 	mu       sync.Mutex
 	fw       firmware
 	plugged  bool
-	sess     *session
+	sess     *Session
 	plugWait chan struct{} // closed when plugged
-	hosts    map[host]struct{}
+	hosts    map[Host]struct{}
 	held     []byte // the newest report no host has read (see inputHolder)
 
-	id        identity      // the model's, fixed at New
-	desc      []byte        // its report descriptor, fixed at New
-	usb       USBDevice     // its USB layout, fixed at New
-	changed   chan struct{} // closed at the next state change
-	last      State
-	closed    bool
-	usbipBusy bool          // a USB/IP client has the device imported
-	done      chan struct{} // closed by Close
+	id      identity      // the model's, fixed at New
+	desc    []byte        // its report descriptor, fixed at New
+	usb     USBDevice     // its USB layout, fixed at New
+	changed chan struct{} // closed at the next state change
+	last    State
+	closed  bool
+	claimed bool          // a transport has put the device on its bus (Claim)
+	done    chan struct{} // closed by Close
 }
 
 // New returns a handset running the named model's firmware, plugged in
@@ -150,7 +138,7 @@ func New(model string, opts Options) (*Handset, error) {
 		opts:     opts,
 		serial:   opts.Serial,
 		plugWait: make(chan struct{}),
-		hosts:    map[host]struct{}{},
+		hosts:    map[Host]struct{}{},
 		changed:  make(chan struct{}),
 		done:     make(chan struct{}),
 	}
@@ -191,7 +179,7 @@ func (e handsetEnv) emit(report []byte) {
 	for c := range e.h.hosts {
 		r := make([]byte, len(report))
 		copy(r, report)
-		c.deliver(r)
+		c.Deliver(r)
 	}
 }
 
@@ -360,7 +348,7 @@ func (h *Handset) plugLocked() {
 	}
 	h.fw.powerOn()
 	h.plugged = true
-	h.sess = &session{gone: make(chan struct{})}
+	h.sess = &Session{h: h, gone: make(chan struct{})}
 	close(h.plugWait)
 }
 
@@ -377,57 +365,6 @@ func (h *Handset) Close() error {
 	close(h.done)
 	h.noteChangeLocked()
 	return nil
-}
-
-// waitPlugged blocks until the handset is plugged and returns the current
-// session.
-func (h *Handset) waitPlugged(ctx context.Context) (*session, error) {
-	for {
-		h.lock()
-		if h.closed {
-			h.unlock()
-			return nil, ErrHandsetClosed
-		}
-		if h.plugged {
-			s := h.sess
-			h.unlock()
-			return s, nil
-		}
-		w := h.plugWait
-		h.unlock()
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("waiting for the handset to be plugged: %w", ctx.Err())
-		case <-w:
-		case <-h.done:
-		}
-	}
-}
-
-// attach makes c a polling host of session s. It fails if s has ended.
-func (h *Handset) attach(s *session, c host) bool {
-	h.lock()
-	defer h.unlock()
-	if h.sess != s || !h.plugged {
-		return false
-	}
-	h.hosts[c] = struct{}{}
-	if h.held != nil {
-		c.deliver(h.held)
-		h.held = nil
-	}
-	h.noteChangeLocked()
-	return true
-}
-
-// detach stops c polling.
-func (h *Handset) detach(c host) {
-	h.lock()
-	defer h.unlock()
-	if _, ok := h.hosts[c]; ok {
-		delete(h.hosts, c)
-		h.noteChangeLocked()
-	}
 }
 
 // WaitHosts blocks until at least n hosts poll the device. Tests use it to
@@ -447,41 +384,4 @@ func (h *Handset) WaitHosts(ctx context.Context, n int) error {
 		case <-ch:
 		}
 	}
-}
-
-// forSession runs a host request against the firmware if s is current.
-func (h *Handset) forSession(s *session, f func() error) error {
-	h.lock()
-	defer h.unlock()
-	if h.sess != s || !h.plugged {
-		return errGone
-	}
-	err := f()
-	h.noteChangeLocked()
-	return err
-}
-
-var errGone = errors.New("session ended")
-
-func (h *Handset) output(s *session, report []byte) error {
-	return h.forSession(s, func() error {
-		if h.opts.OnOutput != nil {
-			h.opts.OnOutput(append([]byte(nil), report...))
-		}
-		return h.fw.output(report)
-	})
-}
-
-func (h *Handset) setFeature(s *session, report []byte) error {
-	return h.forSession(s, func() error { return h.fw.setFeature(report) })
-}
-
-func (h *Handset) getFeature(s *session, id byte) ([]byte, error) {
-	var out []byte
-	err := h.forSession(s, func() error {
-		var err error
-		out, err = h.fw.getFeature(id)
-		return err
-	})
-	return out, err
 }

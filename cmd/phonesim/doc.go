@@ -33,7 +33,7 @@
 // The answer is "ok", "error: <reason>" or the JSON state.
 //
 // With --replay it serves a hid-recorder recording instead of a model (see
-// firmwaresim.ServeReplay): every client that opens the device gets the
+// uhidserve.ServeReplay): every client that opens the device gets the
 // recorded reports from the first, once "play" is typed (or at once with
 // --autoplay); its control lines are play, state and quit. Output reports
 // are accepted and ignored: a replay cannot react.

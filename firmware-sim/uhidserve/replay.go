@@ -1,4 +1,4 @@
-package firmwaresim
+package uhidserve
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"sync"
 	"syscall"
 
+	"github.com/handsetd/handsetd/firmware-sim/internal/accept"
 	"github.com/handsetd/handsetd/hid/hidrec"
 	"github.com/handsetd/handsetd/hid/replay"
 	"github.com/handsetd/handsetd/hid/uhid"
@@ -30,7 +31,7 @@ type ReplayOptions struct {
 }
 
 // ServeReplay serves a recorded device on ln, over the same UHID socket
-// protocol as Serve, so Dial (and handsetd's sim:unix:PATH) opens it like a
+// protocol as Serve, so simsock.Dial (and handsetd's sim:unix:PATH) opens it like a
 // simulated handset. A recording is not a firmware model, so it is served
 // by its own loop:
 //
@@ -59,7 +60,7 @@ func ServeReplay(ctx context.Context, ln net.Listener, rec *hidrec.Device, opts 
 		ln.Close()
 		return fmt.Errorf("serve recording %q: %w", rec.Name, err)
 	}
-	return acceptLoop(ctx, ln, nil, "serve recording", func(ctx context.Context, c net.Conn) {
+	return accept.Loop(ctx, ln, nil, "serve recording", func(ctx context.Context, c net.Conn) {
 		if err := serveReplayConn(ctx, c, rec, opts); err != nil {
 			opts.Logger.Warn("replay connection ended", "err", err)
 		}
