@@ -119,3 +119,35 @@ func lookupModel(name string) (modelDef, error) {
 	sort.Strings(names)
 	return modelDef{}, fmt.Errorf("unknown model %q (known models: %s)", name, strings.Join(names, ", "))
 }
+
+// requestDriven is implemented by firmware that speaks only when asked: each
+// report it sends answers the host's last request and starts with that
+// request's command byte (the first Yealink generation).
+type requestDriven interface {
+	answersOnlyWhenAsked() bool
+}
+
+// AnswersRequests reports whether the device vendor:product is, as this
+// simulator models it, request-driven: some model with that VID:PID sends a
+// report only as the answer to a request, whose command byte it repeats.
+// Serving a recording of such a device, the simulator holds each recorded
+// reply until the host asks for it (package hid/replay, SameCommand). It is
+// derived from the firmware models, not from the driver's device table, so
+// that the simulator does not depend on the driver.
+func AnswersRequests(vendor, product uint16) bool {
+	for _, m := range models() {
+		fw := m.new(nopEnv{}, Options{})
+		id := fw.identity()
+		if r, ok := fw.(requestDriven); ok && id.vendor == vendor && id.product == product && r.answersOnlyWhenAsked() {
+			return true
+		}
+	}
+	return false
+}
+
+// nopEnv is an env that delivers nothing and runs no timer: enough to ask a
+// model about itself.
+type nopEnv struct{}
+
+func (nopEnv) emit([]byte)                               {}
+func (nopEnv) after(time.Duration, func()) (stop func()) { return func() {} }

@@ -582,3 +582,7 @@ func (y *yealink) g2RingTone() string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// answersOnlyWhenAsked implements requestDriven: the first generation
+// answers requests and nothing else; the P1KH reports its keys unasked.
+func (y *yealink) answersOnlyWhenAsked() bool { return !y.v.g2 }

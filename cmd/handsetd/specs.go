@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/handsetd/handsetd/hid/simsock"
+	"github.com/handsetd/handsetd/keymap"
 
 	"github.com/handsetd/handsetd/driver"
 	"github.com/handsetd/handsetd/hid"
@@ -90,12 +91,18 @@ func parseReplay(spec, path string, o deviceOptions) (func(context.Context) (hid
 			<-ctx.Done()
 			return nil, fmt.Errorf("replay %s: played once already: %w", path, ctx.Err())
 		}
-		d, err := replay.New(rec, replay.Options{Fast: o.fast, Hold: o.hold, Start: o.start, Path: spec,
+		ropts := replay.Options{Fast: o.fast, Hold: o.hold, Start: o.start, Path: spec,
 			OnOutput: func(kind string, r []byte) {
 				if o.log != nil {
 					o.log.Debug("replayed handset ignores an output (a replay cannot react)", "kind", kind, "report", fmt.Sprintf("% x", r))
 				}
-			}})
+			}}
+		if keymap.AnswersRequests(rec.VendorID, rec.ProductID) {
+			// The device speaks only when asked: each recorded reply
+			// waits for the driver's request (package replay).
+			ropts.Answers = replay.SameCommand
+		}
+		d, err := replay.New(rec, ropts)
 		if err != nil {
 			return nil, err
 		}
