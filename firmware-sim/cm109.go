@@ -127,6 +127,9 @@ type cm109 struct {
 	held    []cmKey
 	volume  byte // held volume bits
 	started bool
+
+	tapKey  cmKey  // the key a Tap holds (see watchTap)
+	tapSeen func() // called once tapKey has been reported
 }
 
 func newCM109(e env, v cm109Variant) *cm109 {
@@ -146,15 +149,45 @@ func (c *cm109) powerOn() { *c = cm109{env: c.env, v: c.v} }
 // report sends the registers, with extra pulse bits in byte 0.
 func (c *cm109) report(pulse byte) {
 	var rows byte
-	if c.mode == 0 {
-		drive := c.gpo & c.dir & 0x0f
-		for _, k := range c.held {
-			if k.col&drive != 0 {
-				rows |= k.row
-			}
+	for _, k := range c.held {
+		if k.col&drive(c) != 0 {
+			rows |= k.row
 		}
 	}
 	c.env.emit([]byte{0, c.volume | pulse, rows | c.gpo&0x0f, 0, 0})
+	if c.tapSeen != nil && rows&c.tapKey.row != 0 && c.tapKey.col&drive(c) != 0 {
+		f := c.tapSeen
+		c.tapSeen = nil
+		f()
+	}
+}
+
+// drive is the set of keypad columns the host drives: the GPIO pins it made
+// outputs (dir) and set high (gpo), in register mode 0 only.
+func drive(c *cm109) byte {
+	if c.mode != 0 {
+		return 0
+	}
+	return c.gpo & c.dir & 0x0f
+}
+
+// watchTap implements tapWatcher: the CM109 has reported a key once it sent
+// its registers with the key's row while the host drove the key's column.
+// A volume button is a register bit of its own, reported with the press.
+func (c *cm109) watchTap(key string, seen func()) {
+	c.tapSeen = nil
+	if seen == nil {
+		return
+	}
+	if volumeBit(key) != 0 {
+		seen()
+		return
+	}
+	k, err := c.lookup(key)
+	if err != nil {
+		return
+	}
+	c.tapKey, c.tapSeen = k, seen
 }
 
 func (c *cm109) lookup(name string) (cmKey, error) {

@@ -290,14 +290,68 @@ func (h *Handset) Press(key string) error { return h.act(func() error { return h
 // Release lets a held key go.
 func (h *Handset) Release(key string) error { return h.act(func() error { return h.fw.release(key) }) }
 
-// Tap presses and releases a key.
+// TapHoldMax bounds how long Tap holds a key down on a polled model while
+// it waits for the host to see it.
+const TapHoldMax = time.Second
+
+// Tap presses and releases a key, the way a finger does: long enough for
+// the host to see it.
+//
+// A HID-class model sends its press and its release as two input reports,
+// and every transport queues them for the host in order (a USB interrupt
+// endpoint, the UHID socket, the in-process Device): the host sees both, so
+// the release follows the press at once.
+//
+// A polled model (the Yealink and CM109 phones) only shows a key while it
+// is down, to a host that asks: pressed and released in the same instant,
+// it would never be seen. So Tap holds the key until the firmware has
+// reported it to the host (a first-generation Yealink answered a SCANCODE
+// request with the press; a CM109 sent its registers with the key's row
+// while the host drove its column; a P1KH's unasked report went out), or
+// for TapHoldMax at most on the handset's clock, so a host that never polls
+// does not hang the tap. With no host polling at all, nobody can see the
+// key and the tap completes at once. If the handset is unplugged while the
+// key is held, the key goes with the power and Tap returns nil.
 func (h *Handset) Tap(key string) error {
-	return h.act(func() error {
+	seen := make(chan struct{})
+	var (
+		sess *Session
+		w    tapWatcher
+	)
+	err := h.act(func() error {
 		if err := h.fw.press(key); err != nil {
 			return err
 		}
-		return h.fw.release(key)
+		var ok bool
+		if w, ok = h.fw.(tapWatcher); !ok || len(h.hosts) == 0 {
+			w = nil
+			return h.fw.release(key)
+		}
+		sess = h.sess
+		var once sync.Once
+		w.watchTap(key, func() { once.Do(func() { close(seen) }) })
+		return nil
 	})
+	if err != nil || w == nil {
+		return err
+	}
+	t := h.opts.Clock.NewTimer(TapHoldMax)
+	defer t.Stop()
+	select {
+	case <-seen:
+	case <-t.C():
+	case <-sess.gone:
+	case <-h.done:
+	}
+	h.lock()
+	defer h.unlock()
+	if h.closed || h.sess != sess || !h.plugged {
+		return nil
+	}
+	w.watchTap(key, nil)
+	err = h.fw.release(key)
+	h.noteChangeLocked()
+	return err
 }
 
 // Mute presses and releases the mute button.

@@ -57,6 +57,15 @@ type firmware interface {
 	state(s *State)
 }
 
+// tapWatcher is implemented by firmware that a host polls, where a key shows
+// only while it is down and the host asks (see Handset.Tap).
+type tapWatcher interface {
+	// watchTap arranges for seen to be called, with the Handset locked,
+	// once the firmware has reported key (pressed) to the host; a nil seen
+	// cancels. It runs with the Handset locked, right after press(key).
+	watchTap(key string, seen func())
+}
+
 // commander is implemented by firmware with control commands of its own
 // (such as a B2K's landline ringing); Exec offers it the commands it does not
 // know. It runs with the Handset's lock held.
