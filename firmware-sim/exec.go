@@ -30,7 +30,8 @@ import (
 //
 // tap answers once the key is released. On a polled model (yealink-*,
 // cm109-*) it holds the key until the firmware has reported it to a polling
-// host, at most TapHoldMax (1 s); a HID-class model sends the press and the
+// host, and after the release waits until the host has read that too, each
+// at most TapHoldMax (1 s); a HID-class model sends the press and the
 // release reports back to back (see Handset.Tap).
 func (h *Handset) Exec(line string) string {
 	f := strings.Fields(line)

@@ -307,9 +307,12 @@ const TapHoldMax = time.Second
 // it would never be seen. So Tap holds the key until the firmware has
 // reported it to the host (a first-generation Yealink answered a SCANCODE
 // request with the press; a CM109 sent its registers with the key's row
-// while the host drove its column; a P1KH's unasked report went out), or
+// while the host drove that key's column alone, and the host then ended
+// its scan, so it read them; a P1KH's unasked report went out), or
 // for TapHoldMax at most on the handset's clock, so a host that never polls
-// does not hang the tap. With no host polling at all, nobody can see the
+// does not hang the tap. Then it releases the key and, the same way, waits
+// until the host has read the release (a CM109 host scanned again), so that
+// the next tap is not folded into this one. With no host polling at all, nobody can see the
 // key and the tap completes at once. If the handset is unplugged while the
 // key is held, the key goes with the power and Tap returns nil.
 func (h *Handset) Tap(key string) error {
@@ -343,15 +346,34 @@ func (h *Handset) Tap(key string) error {
 	case <-sess.gone:
 	case <-h.done:
 	}
+	released := make(chan struct{})
 	h.lock()
-	defer h.unlock()
 	if h.closed || h.sess != sess || !h.plugged {
+		h.unlock()
 		return nil
 	}
 	w.watchTap(key, nil)
 	err = h.fw.release(key)
+	if err == nil {
+		var once sync.Once
+		w.watchRelease(key, func() { once.Do(func() { close(released) }) })
+	}
 	h.noteChangeLocked()
-	return err
+	h.unlock()
+	if err != nil {
+		return err
+	}
+	t.Reset(TapHoldMax)
+	select {
+	case <-released:
+	case <-t.C():
+	case <-sess.gone:
+	case <-h.done:
+	}
+	h.lock()
+	defer h.unlock()
+	w.watchRelease(key, nil)
+	return nil
 }
 
 // Mute presses and releases the mute button.

@@ -64,6 +64,9 @@ type tapWatcher interface {
 	// once the firmware has reported key (pressed) to the host; a nil seen
 	// cancels. It runs with the Handset locked, right after press(key).
 	watchTap(key string, seen func())
+	// watchRelease is watchTap for the release that follows: seen is
+	// called once the host has certainly read that the key is up.
+	watchRelease(key string, seen func())
 }
 
 // commander is implemented by firmware with control commands of its own

@@ -39,8 +39,10 @@ func expectDone(t *testing.T, done <-chan error, what string) {
 // until the firmware has reported it to the host, then releases it: a
 // Yealink P1K until it answered SCANCODE with the key's code (a KEYPRESS
 // poll alone is not enough), a CM109 until it sent its registers with the
-// key's row while the host drove the key's column (driving another column
-// is not enough); and that a host that never looks gets the release after
+// key's row while the host drove the key's column alone and the host then
+// ended its scan (driving another column, or all of them before, is not
+// enough), and then until the host scanned again and so read the release;
+// and that a host that never looks gets the release after
 // TapHoldMax on the handset's clock.
 func TestTapHoldsUntilReported(t *testing.T) {
 	held := func(key string) func(State) bool {
@@ -77,9 +79,19 @@ func TestTapHoldsUntilReported(t *testing.T) {
 		waitState(t, h, "1 held", held("1"))
 		drive(0x01)
 		expectPending(t, done, "while another column was driven")
+		drive(0x0f)
+		expectPending(t, done, "while every column was driven (the host cannot tell the key yet)")
+		drive(0x01)
 		drive(0x04)
-		expectDone(t, done, "once its column was driven")
+		expectPending(t, done, "before the host read the registers showing it")
+		drive(0x08)
+		expectPending(t, done, "before the host ended its scan")
+		drive(0x0f) // the scan is over: it read them
 		waitState(t, h, "1 released", released)
+		expectPending(t, done, "before the host scanned after the release")
+		drive(0x01)
+		drive(0x0f) // the scan that reads the release
+		expectDone(t, done, "once the host scanned after the release")
 	})
 
 	t.Run("nobody looks", func(t *testing.T) {

@@ -613,3 +613,11 @@ func (y *yealink) watchTap(key string, seen func()) {
 	}
 	y.tapCode, y.tapSeen = k.code, seen
 }
+
+// watchRelease implements tapWatcher: the release is one more event in the
+// ring, which the host fetches in order after the press: nothing to wait for.
+func (y *yealink) watchRelease(_ string, seen func()) {
+	if seen != nil {
+		seen()
+	}
+}
