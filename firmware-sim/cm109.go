@@ -127,6 +127,13 @@ type cm109 struct {
 	held    []cmKey
 	volume  byte // held volume bits
 	started bool
+
+	tapKey   cmKey  // the key a Tap holds (see watchTap)
+	tapVol   byte   // or the volume button it holds
+	tapShown bool   // a report has shown it since
+	tapSeen  func() // called once the host has read such a report
+	relSeen  func() // called once the host has scanned after the release
+	relScan  bool   // it has driven a single column since the release
 }
 
 func newCM109(e env, v cm109Variant) *cm109 {
@@ -146,15 +153,82 @@ func (c *cm109) powerOn() { *c = cm109{env: c.env, v: c.v} }
 // report sends the registers, with extra pulse bits in byte 0.
 func (c *cm109) report(pulse byte) {
 	var rows byte
-	if c.mode == 0 {
-		drive := c.gpo & c.dir & 0x0f
-		for _, k := range c.held {
-			if k.col&drive != 0 {
-				rows |= k.row
-			}
+	for _, k := range c.held {
+		if k.col&drive(c) != 0 {
+			rows |= k.row
 		}
 	}
 	c.env.emit([]byte{0, c.volume | pulse, rows | c.gpo&0x0f, 0, 0})
+	if c.tapSeen != nil && (c.tapVol != 0 && c.volume&c.tapVol != 0 || c.tapVol == 0 && rows&c.tapKey.row != 0 && drive(c) == c.tapKey.col) {
+		c.tapShown = true
+	}
+}
+
+// drive is the set of keypad columns the host drives: the GPIO pins it made
+// outputs (dir) and set high (gpo), in register mode 0 only.
+func drive(c *cm109) byte {
+	if c.mode != 0 {
+		return 0
+	}
+	return c.gpo & c.dir & 0x0f
+}
+
+// watchTap implements tapWatcher: the CM109 has reported a key once it sent
+// its registers with the key's row while the host drove the key's column
+// alone, the reading that tells the host which key it is (a volume button:
+// with its bit, in any report), and the host has since ended its scan
+// (a volume button: written again); see tapRead. A USB endpoint that keeps
+// only the newest state would otherwise let the release replace the press
+// unread.
+func (c *cm109) watchTap(key string, seen func()) {
+	c.tapSeen, c.tapShown, c.tapVol = nil, false, 0
+	if seen == nil {
+		return
+	}
+	if b := volumeBit(key); b != 0 {
+		c.tapVol, c.tapSeen = b, seen
+		return
+	}
+	k, err := c.lookup(key)
+	if err != nil {
+		return
+	}
+	c.tapKey, c.tapSeen = k, seen
+}
+
+// watchRelease implements tapWatcher: a host that found a key scans again
+// when its row falls, and reads the release in that scan: the release is
+// seen once the host has driven a single column and then all of them again
+// (a volume button: once the host has written again).
+func (c *cm109) watchRelease(key string, seen func()) {
+	c.relSeen, c.relScan = seen, false
+	if seen != nil {
+		c.tapVol = volumeBit(key)
+	}
+}
+
+// tapRead calls tapSeen, after an output report, if the host has read a
+// report that showed the tapped key: it has since finished its scan and
+// drives every column again (a volume button: it has written at all since).
+// The end of the scan, not the next column: a report the firmware sends
+// unasked (the release itself) completes whichever poll is waiting, so a
+// host's readings may trail its columns by one.
+func (c *cm109) tapRead() {
+	if c.relSeen != nil {
+		d := drive(c)
+		if c.tapVol != 0 || c.relScan && d == 0x0f {
+			f := c.relSeen
+			c.relSeen, c.relScan = nil, false
+			f()
+		} else if d != 0x0f && d != 0 {
+			c.relScan = true
+		}
+	}
+	if c.tapSeen != nil && c.tapShown && (c.tapVol != 0 || drive(c) == 0x0f) {
+		f := c.tapSeen
+		c.tapSeen, c.tapShown = nil, false
+		f()
+	}
 }
 
 func (c *cm109) lookup(name string) (cmKey, error) {
@@ -258,6 +332,7 @@ func (c *cm109) output(report []byte) error {
 	c.buzzer = c.mode == 0 && report[1]&cmBuzzer != 0
 	c.gpo, c.dir = report[2], report[3]
 	c.started = true
+	c.tapRead()
 	c.report(0)
 	return nil
 }

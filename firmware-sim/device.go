@@ -20,12 +20,12 @@ const queueLen = 64
 // reports from then on are queued for it (the oldest dropped past 64).
 func (h *Handset) Open(ctx context.Context) (hid.Device, error) {
 	for {
-		s, err := h.waitPlugged(ctx)
+		s, err := h.WaitPlugged(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("open simulated %s: %w", h.model.Name, err)
 		}
 		d := &simDevice{h: h, sess: s, queue: make(chan []byte, queueLen), closed: make(chan struct{})}
-		if h.attach(s, d) {
+		if s.Attach(d) {
 			return d, nil
 		}
 		// Unplugged between the wait and the attach: wait again.
@@ -49,7 +49,7 @@ func (h *Handset) info(path string) hid.Info {
 // simDevice is an in-process host of a Handset.
 type simDevice struct {
 	h         *Handset
-	sess      *session
+	sess      *Session
 	queue     chan []byte
 	closed    chan struct{}
 	closeOnce sync.Once
@@ -57,9 +57,9 @@ type simDevice struct {
 
 var _ hid.Device = (*simDevice)(nil)
 
-// deliver queues a report; it runs with the Handset locked, so it is the only
+// Deliver queues a report; it runs with the Handset locked, so it is the only
 // sender and may drop the oldest report to make room.
-func (d *simDevice) deliver(report []byte) {
+func (d *simDevice) Deliver(report []byte) {
 	for {
 		select {
 		case d.queue <- report:
@@ -128,7 +128,7 @@ func (d *simDevice) request(op string, f func() error) error {
 		return err
 	}
 	if err := f(); err != nil {
-		if err == errGone {
+		if err == ErrSessionEnded {
 			return fmt.Errorf("%s: %w", op, hid.ErrDisconnected)
 		}
 		return fmt.Errorf("%s: %w", op, err)
@@ -137,7 +137,7 @@ func (d *simDevice) request(op string, f func() error) error {
 }
 
 func (d *simDevice) WriteOutput(report []byte) error {
-	return d.request("write output report", func() error { return d.h.output(d.sess, report) })
+	return d.request("write output report", func() error { return d.sess.Output(report) })
 }
 
 func (d *simDevice) GetFeature(report []byte) (int, error) {
@@ -146,7 +146,7 @@ func (d *simDevice) GetFeature(report []byte) (int, error) {
 	}
 	var n int
 	err := d.request("get feature report", func() error {
-		r, err := d.h.getFeature(d.sess, report[0])
+		r, err := d.sess.GetFeature(report[0])
 		n = copy(report, r)
 		return err
 	})
@@ -154,7 +154,7 @@ func (d *simDevice) GetFeature(report []byte) (int, error) {
 }
 
 func (d *simDevice) SetFeature(report []byte) error {
-	return d.request("set feature report", func() error { return d.h.setFeature(d.sess, report) })
+	return d.request("set feature report", func() error { return d.sess.SetFeature(report) })
 }
 
 func (d *simDevice) ReportDescriptor() ([]byte, error) {
@@ -169,7 +169,7 @@ func (d *simDevice) Info() hid.Info { return d.h.info("sim:" + d.h.model.Name) }
 func (d *simDevice) Close() error {
 	d.closeOnce.Do(func() {
 		close(d.closed)
-		d.h.detach(d)
+		d.sess.Detach(d)
 	})
 	return nil
 }

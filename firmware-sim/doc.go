@@ -17,18 +17,16 @@
 //
 // A Handset is driven by typed methods (HookOff, Press, Tap, Unplug, …) or by
 // the one-line control language of Exec, which cmd/phonesim reads on stdin.
-// A host reaches it as a hid.Device, either in-process with Open or over a
-// unix socket with Serve and Dial. The socket speaks the Linux UHID event ABI
-// (package uhid): the simulator is the user-space device and the client plays
-// the kernel, so the same bytes could be fed to a real /dev/uhid.
 //
-// A real kernel reaches it as a USB device: ServeUSBIP and ServeUSBIPConn
-// speak the Linux USB/IP protocol (package usbip), so `usbip attach` on a
-// Linux machine plugs the simulated handset into that kernel's USB stack.
-// Each model supplies its USB layout (VID:PID, interfaces, the number of its
-// HID interface) through USBDevice; the simulator builds every descriptor
-// from it and maps EP0 report requests and the interrupt endpoints to the
-// firmware.
+// This package holds the models and nothing of the transports. A host
+// reaches a model in-process with Open, or through a server that attaches
+// to the Handset's transport side (Session, Host, Claim: transport.go):
+// package uhidserve puts it on a unix socket in the Linux UHID event ABI
+// (handsetd's sim:unix: devices, client hid/simsock), and package
+// usbipserve on a real kernel's USB bus over USB/IP. Each model supplies its
+// USB layout (USBDevice: VID:PID, interfaces, the number of its HID
+// interface, and the descriptors built from it), as a real device's firmware
+// holds its descriptors.
 //
 // Each model is a firmware implementation behind one internal interface;
 // Models lists them and New builds one by name. Besides generic-telephony

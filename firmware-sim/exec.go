@@ -12,7 +12,7 @@ import (
 //
 //	hook off | hook on         lift or hang up the handset
 //	press KEY | release KEY    hold a key down or let it go
-//	tap KEY                    press and release
+//	tap KEY                    press and release, held until the host saw it
 //	mute                       press and release the mute button
 //	unplug | plug              pull the handset out or put it back
 //	state                      the State as JSON
@@ -27,6 +27,12 @@ import (
 //
 //	pstn ring on|off           yealink-b2k: the landline rings (or stops)
 //	speaker-mute               cm109-*: press the playback-mute button
+//
+// tap answers once the key is released. On a polled model (yealink-*,
+// cm109-*) it holds the key until the firmware has reported it to a polling
+// host, and after the release waits until the host has read that too, each
+// at most TapHoldMax (1 s); a HID-class model sends the press and the
+// release reports back to back (see Handset.Tap).
 func (h *Handset) Exec(line string) string {
 	f := strings.Fields(line)
 	if len(f) == 0 {

@@ -92,18 +92,6 @@ var ErrUnplugged = errors.New("the handset is unplugged (plug it first)")
 // ErrHandsetClosed is returned after Close.
 var ErrHandsetClosed = errors.New("the simulated handset is switched off")
 
-// host is one reader of input reports: an open in-process Device or a socket
-// connection that sent UHID_OPEN.
-type host interface {
-	deliver(report []byte)
-}
-
-// session is one plugged-in period. It ends at unplug, and every Device and
-// connection of that period is then disconnected for good.
-type session struct {
-	gone chan struct{}
-}
-
 // Handset is one simulated handset. All its methods are safe for concurrent
 // use.
 type Handset struct {
@@ -114,19 +102,19 @@ type Handset struct {
 	mu       sync.Mutex
 	fw       firmware
 	plugged  bool
-	sess     *session
+	sess     *Session
 	plugWait chan struct{} // closed when plugged
-	hosts    map[host]struct{}
+	hosts    map[Host]struct{}
 	held     []byte // the newest report no host has read (see inputHolder)
 
-	id        identity      // the model's, fixed at New
-	desc      []byte        // its report descriptor, fixed at New
-	usb       USBDevice     // its USB layout, fixed at New
-	changed   chan struct{} // closed at the next state change
-	last      State
-	closed    bool
-	usbipBusy bool          // a USB/IP client has the device imported
-	done      chan struct{} // closed by Close
+	id      identity      // the model's, fixed at New
+	desc    []byte        // its report descriptor, fixed at New
+	usb     USBDevice     // its USB layout, fixed at New
+	changed chan struct{} // closed at the next state change
+	last    State
+	closed  bool
+	claimed bool          // a transport has put the device on its bus (Claim)
+	done    chan struct{} // closed by Close
 }
 
 // New returns a handset running the named model's firmware, plugged in
@@ -150,7 +138,7 @@ func New(model string, opts Options) (*Handset, error) {
 		opts:     opts,
 		serial:   opts.Serial,
 		plugWait: make(chan struct{}),
-		hosts:    map[host]struct{}{},
+		hosts:    map[Host]struct{}{},
 		changed:  make(chan struct{}),
 		done:     make(chan struct{}),
 	}
@@ -191,7 +179,7 @@ func (e handsetEnv) emit(report []byte) {
 	for c := range e.h.hosts {
 		r := make([]byte, len(report))
 		copy(r, report)
-		c.deliver(r)
+		c.Deliver(r)
 	}
 }
 
@@ -302,14 +290,90 @@ func (h *Handset) Press(key string) error { return h.act(func() error { return h
 // Release lets a held key go.
 func (h *Handset) Release(key string) error { return h.act(func() error { return h.fw.release(key) }) }
 
-// Tap presses and releases a key.
+// TapHoldMax bounds how long Tap holds a key down on a polled model while
+// it waits for the host to see it.
+const TapHoldMax = time.Second
+
+// Tap presses and releases a key, the way a finger does: long enough for
+// the host to see it.
+//
+// A HID-class model sends its press and its release as two input reports,
+// and every transport queues them for the host in order (a USB interrupt
+// endpoint, the UHID socket, the in-process Device): the host sees both, so
+// the release follows the press at once.
+//
+// A polled model (the Yealink and CM109 phones) only shows a key while it
+// is down, to a host that asks: pressed and released in the same instant,
+// it would never be seen. So Tap holds the key until the firmware has
+// reported it to the host (a first-generation Yealink answered a SCANCODE
+// request with the press; a CM109 sent its registers with the key's row
+// while the host drove that key's column alone, and the host then ended
+// its scan, so it read them; a P1KH's unasked report went out), or
+// for TapHoldMax at most on the handset's clock, so a host that never polls
+// does not hang the tap. Then it releases the key and, the same way, waits
+// until the host has read the release (a CM109 host scanned again), so that
+// the next tap is not folded into this one. With no host polling at all, nobody can see the
+// key and the tap completes at once. If the handset is unplugged while the
+// key is held, the key goes with the power and Tap returns nil.
 func (h *Handset) Tap(key string) error {
-	return h.act(func() error {
+	seen := make(chan struct{})
+	var (
+		sess *Session
+		w    tapWatcher
+	)
+	err := h.act(func() error {
 		if err := h.fw.press(key); err != nil {
 			return err
 		}
-		return h.fw.release(key)
+		var ok bool
+		if w, ok = h.fw.(tapWatcher); !ok || len(h.hosts) == 0 {
+			w = nil
+			return h.fw.release(key)
+		}
+		sess = h.sess
+		var once sync.Once
+		w.watchTap(key, func() { once.Do(func() { close(seen) }) })
+		return nil
 	})
+	if err != nil || w == nil {
+		return err
+	}
+	t := h.opts.Clock.NewTimer(TapHoldMax)
+	defer t.Stop()
+	select {
+	case <-seen:
+	case <-t.C():
+	case <-sess.gone:
+	case <-h.done:
+	}
+	released := make(chan struct{})
+	h.lock()
+	if h.closed || h.sess != sess || !h.plugged {
+		h.unlock()
+		return nil
+	}
+	w.watchTap(key, nil)
+	err = h.fw.release(key)
+	if err == nil {
+		var once sync.Once
+		w.watchRelease(key, func() { once.Do(func() { close(released) }) })
+	}
+	h.noteChangeLocked()
+	h.unlock()
+	if err != nil {
+		return err
+	}
+	t.Reset(TapHoldMax)
+	select {
+	case <-released:
+	case <-t.C():
+	case <-sess.gone:
+	case <-h.done:
+	}
+	h.lock()
+	defer h.unlock()
+	w.watchRelease(key, nil)
+	return nil
 }
 
 // Mute presses and releases the mute button.
@@ -360,7 +424,7 @@ func (h *Handset) plugLocked() {
 	}
 	h.fw.powerOn()
 	h.plugged = true
-	h.sess = &session{gone: make(chan struct{})}
+	h.sess = &Session{h: h, gone: make(chan struct{})}
 	close(h.plugWait)
 }
 
@@ -377,57 +441,6 @@ func (h *Handset) Close() error {
 	close(h.done)
 	h.noteChangeLocked()
 	return nil
-}
-
-// waitPlugged blocks until the handset is plugged and returns the current
-// session.
-func (h *Handset) waitPlugged(ctx context.Context) (*session, error) {
-	for {
-		h.lock()
-		if h.closed {
-			h.unlock()
-			return nil, ErrHandsetClosed
-		}
-		if h.plugged {
-			s := h.sess
-			h.unlock()
-			return s, nil
-		}
-		w := h.plugWait
-		h.unlock()
-		select {
-		case <-ctx.Done():
-			return nil, fmt.Errorf("waiting for the handset to be plugged: %w", ctx.Err())
-		case <-w:
-		case <-h.done:
-		}
-	}
-}
-
-// attach makes c a polling host of session s. It fails if s has ended.
-func (h *Handset) attach(s *session, c host) bool {
-	h.lock()
-	defer h.unlock()
-	if h.sess != s || !h.plugged {
-		return false
-	}
-	h.hosts[c] = struct{}{}
-	if h.held != nil {
-		c.deliver(h.held)
-		h.held = nil
-	}
-	h.noteChangeLocked()
-	return true
-}
-
-// detach stops c polling.
-func (h *Handset) detach(c host) {
-	h.lock()
-	defer h.unlock()
-	if _, ok := h.hosts[c]; ok {
-		delete(h.hosts, c)
-		h.noteChangeLocked()
-	}
 }
 
 // WaitHosts blocks until at least n hosts poll the device. Tests use it to
@@ -447,41 +460,4 @@ func (h *Handset) WaitHosts(ctx context.Context, n int) error {
 		case <-ch:
 		}
 	}
-}
-
-// forSession runs a host request against the firmware if s is current.
-func (h *Handset) forSession(s *session, f func() error) error {
-	h.lock()
-	defer h.unlock()
-	if h.sess != s || !h.plugged {
-		return errGone
-	}
-	err := f()
-	h.noteChangeLocked()
-	return err
-}
-
-var errGone = errors.New("session ended")
-
-func (h *Handset) output(s *session, report []byte) error {
-	return h.forSession(s, func() error {
-		if h.opts.OnOutput != nil {
-			h.opts.OnOutput(append([]byte(nil), report...))
-		}
-		return h.fw.output(report)
-	})
-}
-
-func (h *Handset) setFeature(s *session, report []byte) error {
-	return h.forSession(s, func() error { return h.fw.setFeature(report) })
-}
-
-func (h *Handset) getFeature(s *session, id byte) ([]byte, error) {
-	var out []byte
-	err := h.forSession(s, func() error {
-		var err error
-		out, err = h.fw.getFeature(id)
-		return err
-	})
-	return out, err
 }

@@ -270,6 +270,6 @@ func TestConformanceInProcess(t *testing.T) {
 	hidtest.Conformance(t, func(t *testing.T) hidtest.Backend {
 		h, _ := newFake(t, Options{})
 		d := open(t, h)
-		return hidtest.Backend{Dev: d, Push: h.inject, Unplug: func() { h.Unplug() }}
+		return hidtest.Backend{Dev: d, Push: h.InjectReport, Unplug: func() { h.Unplug() }}
 	})
 }

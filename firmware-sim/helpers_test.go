@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -105,46 +102,4 @@ func mustOK(t *testing.T, err error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-}
-
-// inject sends a raw input report as if the firmware had, for transport
-// tests that need reports the model itself never makes.
-func (h *Handset) inject(report []byte) {
-	h.lock()
-	defer h.unlock()
-	handsetEnv{h}.emit(report)
-}
-
-// serveUnix runs serve on a fresh unix socket (in a new temporary directory
-// named after prefix: short, as unix socket paths are limited to 108 bytes)
-// until the test ends, and returns the socket's address. At the end it
-// cancels serve's ctx and fails the test unless serve, named name, returns
-// nil within waitLimit.
-func serveUnix(t *testing.T, prefix, name string, serve func(context.Context, net.Listener) error) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", prefix)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	path := filepath.Join(dir, "s")
-	ln, err := net.Listen("unix", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("%s: %v", name, err)
-			}
-		case <-time.After(waitLimit):
-			t.Errorf("%s did not return after cancel", name)
-		}
-	})
-	return "unix:" + path
 }

@@ -3,6 +3,7 @@ package firmwaresim_test
 import (
 	"testing"
 
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/keymap"
 )
 
@@ -78,5 +79,29 @@ func TestKeymapProfileDrivesModel(t *testing.T) {
 	s := h.State()
 	if s.Hook != "off" || s.HookPending || !s.LEDs.OffHook || !s.Muted || !s.Ringing {
 		t.Fatalf("after the profile's Output the handset shows %+v", s)
+	}
+}
+
+// TestAnswersRequestsAgreesWithKeymap proves the simulator's knowledge of
+// which devices speak only when asked, derived from its firmware models,
+// agrees with the driver's (keymap) for every model's VID:PID, without the
+// simulator importing keymap.
+func TestAnswersRequestsAgreesWithKeymap(t *testing.T) {
+	for _, tc := range []struct {
+		vendor, product uint16
+		want            bool
+	}{
+		{0x6993, 0xb001, true},  // Yealink P1K, P4K, B2K: replies to requests only
+		{0x6993, 0xb700, false}, // Yealink P1KH: keys come unasked
+		{0x0d8c, 0x000e, false}, // CM109: registers on every poll
+		{0x1209, 0x0001, false}, // generic telephony
+		{0x1234, 0x5678, false}, // no model
+	} {
+		if got := firmwaresim.AnswersRequests(tc.vendor, tc.product); got != tc.want {
+			t.Errorf("firmwaresim.AnswersRequests(%04x:%04x) = %v, want %v", tc.vendor, tc.product, got, tc.want)
+		}
+		if got := keymap.AnswersRequests(tc.vendor, tc.product); got != tc.want {
+			t.Errorf("keymap.AnswersRequests(%04x:%04x) = %v, want %v", tc.vendor, tc.product, got, tc.want)
+		}
 	}
 }

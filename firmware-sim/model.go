@@ -57,6 +57,18 @@ type firmware interface {
 	state(s *State)
 }
 
+// tapWatcher is implemented by firmware that a host polls, where a key shows
+// only while it is down and the host asks (see Handset.Tap).
+type tapWatcher interface {
+	// watchTap arranges for seen to be called, with the Handset locked,
+	// once the firmware has reported key (pressed) to the host; a nil seen
+	// cancels. It runs with the Handset locked, right after press(key).
+	watchTap(key string, seen func())
+	// watchRelease is watchTap for the release that follows: seen is
+	// called once the host has certainly read that the key is up.
+	watchRelease(key string, seen func())
+}
+
 // commander is implemented by firmware with control commands of its own
 // (such as a B2K's landline ringing); Exec offers it the commands it does not
 // know. It runs with the Handset's lock held.
@@ -119,3 +131,35 @@ func lookupModel(name string) (modelDef, error) {
 	sort.Strings(names)
 	return modelDef{}, fmt.Errorf("unknown model %q (known models: %s)", name, strings.Join(names, ", "))
 }
+
+// requestDriven is implemented by firmware that speaks only when asked: each
+// report it sends answers the host's last request and starts with that
+// request's command byte (the first Yealink generation).
+type requestDriven interface {
+	answersOnlyWhenAsked() bool
+}
+
+// AnswersRequests reports whether the device vendor:product is, as this
+// simulator models it, request-driven: some model with that VID:PID sends a
+// report only as the answer to a request, whose command byte it repeats.
+// Serving a recording of such a device, the simulator holds each recorded
+// reply until the host asks for it (package hid/replay, SameCommand). It is
+// derived from the firmware models, not from the driver's device table, so
+// that the simulator does not depend on the driver.
+func AnswersRequests(vendor, product uint16) bool {
+	for _, m := range models() {
+		fw := m.new(nopEnv{}, Options{})
+		id := fw.identity()
+		if r, ok := fw.(requestDriven); ok && id.vendor == vendor && id.product == product && r.answersOnlyWhenAsked() {
+			return true
+		}
+	}
+	return false
+}
+
+// nopEnv is an env that delivers nothing and runs no timer: enough to ask a
+// model about itself.
+type nopEnv struct{}
+
+func (nopEnv) emit([]byte)                               {}
+func (nopEnv) after(time.Duration, func()) (stop func()) { return func() {} }

@@ -91,13 +91,14 @@ const (
 	USBClassAudio = 0x01
 	USBClassHID   = 0x03
 
-	usbDescDevice    = 0x01
-	usbDescConfig    = 0x02
-	usbDescString    = 0x03
-	usbDescInterface = 0x04
-	usbDescEndpoint  = 0x05
-	usbDescHID       = 0x21
-	usbDescReport    = 0x22
+	// Descriptor types (USB 2.0 §9.4, HID 1.11 §7.1).
+	USBDescDevice    = 0x01
+	USBDescConfig    = 0x02
+	USBDescString    = 0x03
+	USBDescInterface = 0x04
+	USBDescEndpoint  = 0x05
+	USBDescHID       = 0x21
+	USBDescReport    = 0x22
 
 	usbTransferInterrupt = 0x03
 )
@@ -183,14 +184,14 @@ func (u USBDevice) Validate() error {
 			seen[ep.Address] = true
 		}
 	}
-	if _, ok := u.hidEndpoint(true); !ok {
+	if _, ok := u.HIDEndpoint(true); !ok {
 		return fmt.Errorf("USB layout: HID interface %d has no interrupt IN endpoint", u.HIDInterface)
 	}
 	return nil
 }
 
-// numInterfaces counts interfaces, not settings.
-func (u USBDevice) numInterfaces() int {
+// NumInterfaces counts interfaces, not settings.
+func (u USBDevice) NumInterfaces() int {
 	n := 0
 	for i, it := range u.Interfaces {
 		if i == 0 || it.Number != u.Interfaces[i-1].Number {
@@ -200,8 +201,8 @@ func (u USBDevice) numInterfaces() int {
 	return n
 }
 
-// setting returns the interface setting, if it exists.
-func (u USBDevice) setting(number, alt uint8) (USBInterface, bool) {
+// Setting returns the interface setting, if it exists.
+func (u USBDevice) Setting(number, alt uint8) (USBInterface, bool) {
 	for _, it := range u.Interfaces {
 		if it.Number == number && it.Alternate == alt {
 			return it, true
@@ -210,10 +211,10 @@ func (u USBDevice) setting(number, alt uint8) (USBInterface, bool) {
 	return USBInterface{}, false
 }
 
-// hidEndpoint returns the HID interface's first interrupt endpoint in that
+// HIDEndpoint returns the HID interface's first interrupt endpoint in that
 // direction.
-func (u USBDevice) hidEndpoint(in bool) (USBEndpoint, bool) {
-	it, ok := u.setting(u.HIDInterface, 0)
+func (u USBDevice) HIDEndpoint(in bool) (USBEndpoint, bool) {
+	it, ok := u.Setting(u.HIDInterface, 0)
 	if !ok {
 		return USBEndpoint{}, false
 	}
@@ -236,7 +237,7 @@ const (
 // defined per interface, 64-byte EP0, one configuration.
 func (u USBDevice) DeviceDescriptor() []byte {
 	return []byte{
-		18, usbDescDevice,
+		18, USBDescDevice,
 		0x00, 0x02, // bcdUSB 2.00
 		0, 0, 0, // class per interface
 		64, // bMaxPacketSize0
@@ -251,7 +252,7 @@ func (u USBDevice) DeviceDescriptor() []byte {
 // HIDDescriptor returns the 9-byte HID class descriptor (HID 1.11 §6.2.1)
 // for a report descriptor of that length.
 func (u USBDevice) HIDDescriptor(reportLen int) []byte {
-	return []byte{9, usbDescHID, 0x11, 0x01, u.Country, 1, usbDescReport, byte(reportLen), byte(reportLen >> 8)}
+	return []byte{9, USBDescHID, 0x11, 0x01, u.Country, 1, USBDescReport, byte(reportLen), byte(reportLen >> 8)}
 }
 
 // ConfigDescriptor returns configuration 1 with all its interface, HID,
@@ -259,14 +260,14 @@ func (u USBDevice) HIDDescriptor(reportLen int) []byte {
 func (u USBDevice) ConfigDescriptor(reportLen int) []byte {
 	var body []byte
 	for _, it := range u.Interfaces {
-		body = append(body, 9, usbDescInterface, it.Number, it.Alternate, byte(len(it.Endpoints)),
+		body = append(body, 9, USBDescInterface, it.Number, it.Alternate, byte(len(it.Endpoints)),
 			it.Class, it.SubClass, it.Protocol, 0)
 		body = append(body, it.Extra...)
 		if it.Number == u.HIDInterface && it.Alternate == 0 {
 			body = append(body, u.HIDDescriptor(reportLen)...)
 		}
 		for _, ep := range it.Endpoints {
-			body = append(body, byte(7+len(ep.Tail)), usbDescEndpoint, ep.Address, ep.Attributes,
+			body = append(body, byte(7+len(ep.Tail)), USBDescEndpoint, ep.Address, ep.Attributes,
 				byte(ep.MaxPacketSize), byte(ep.MaxPacketSize>>8), ep.Interval)
 			body = append(body, ep.Tail...)
 			body = append(body, ep.Extra...)
@@ -277,7 +278,7 @@ func (u USBDevice) ConfigDescriptor(reportLen int) []byte {
 	if power > 250 {
 		power = 250
 	}
-	head := []byte{9, usbDescConfig, byte(total), byte(total >> 8), byte(u.numInterfaces()), 1, 0,
+	head := []byte{9, USBDescConfig, byte(total), byte(total >> 8), byte(u.NumInterfaces()), 1, 0,
 		0x80, // bus powered
 		byte(power)}
 	return append(head, body...)
@@ -289,7 +290,7 @@ func (u USBDevice) StringDescriptor(i uint8, serial string) ([]byte, bool) {
 	var s string
 	switch i {
 	case 0:
-		return []byte{4, usbDescString, 0x09, 0x04}, true // en-US
+		return []byte{4, USBDescString, 0x09, 0x04}, true // en-US
 	case usbStrManufacturer:
 		s = u.Manufacturer
 	case usbStrProduct:
@@ -303,7 +304,7 @@ func (u USBDevice) StringDescriptor(i uint8, serial string) ([]byte, bool) {
 	if len(units) > 126 {
 		units = units[:126]
 	}
-	b := []byte{byte(2 + 2*len(units)), usbDescString}
+	b := []byte{byte(2 + 2*len(units)), USBDescString}
 	for _, c := range units {
 		b = append(b, byte(c), byte(c>>8))
 	}

@@ -153,6 +153,9 @@ type yealink struct {
 	pstn      byte
 	bad       int
 	notesAt   int // where the next G2 ring-note chunk goes
+
+	tapCode byte   // the key code a Tap holds (see watchTap)
+	tapSeen func() // called once tapCode has been reported
 }
 
 func newYealink(e env, v yealinkVariant, _ Options) *yealink {
@@ -415,6 +418,11 @@ func (y *yealink) output(report []byte) error {
 	case cmd == ylScanCode:
 		i := offset % ylKeyRing
 		y.reply(ylScanCode, 1, uint16(offset), y.events[i])
+		if y.tapSeen != nil && y.events[i] == y.tapCode {
+			f := y.tapSeen
+			y.tapSeen = nil
+			f()
+		}
 	case cmd == ylLED:
 		n := 1
 		if y.has(ylHandset) {
@@ -581,4 +589,35 @@ func (y *yealink) g2RingTone() string {
 		parts = append(parts, fmt.Sprintf("%#02x/%dms", y.notes[i], int(y.notes[i+1])*10))
 	}
 	return strings.Join(parts, " ")
+}
+
+// answersOnlyWhenAsked implements requestDriven: the first generation
+// answers requests and nothing else; the P1KH reports its keys unasked.
+func (y *yealink) answersOnlyWhenAsked() bool { return !y.v.g2 }
+
+// watchTap implements tapWatcher. The first generation has reported a key
+// once it answered a SCANCODE request with the key's code; the P1KH sent
+// its report unasked with the press, so it has reported it already.
+func (y *yealink) watchTap(key string, seen func()) {
+	y.tapSeen = nil
+	if seen == nil {
+		return
+	}
+	if y.v.g2 {
+		seen()
+		return
+	}
+	k, err := y.lookup(key)
+	if err != nil {
+		return
+	}
+	y.tapCode, y.tapSeen = k.code, seen
+}
+
+// watchRelease implements tapWatcher: the release is one more event in the
+// ring, which the host fetches in order after the press: nothing to wait for.
+func (y *yealink) watchRelease(_ string, seen func()) {
+	if seen != nil {
+		seen()
+	}
 }

@@ -6,8 +6,10 @@
 // what is declared by the device's report descriptor, a little byte-coded
 // program of Main, Global and Local items. This package has two jobs:
 //
-//   - the Device interface, which every backend (the firmware simulator,
-//     hidraw, libusb) implements with the same semantics;
+//   - the Device interface, which every backend (hidraw, the simulator's
+//     socket, libusb) implements with the same semantics, and the Backend
+//     interface through which a driver finds devices (Enumerate), follows
+//     them coming and going (Watch) and opens them (Open);
 //   - the report-descriptor parser and the field extraction that turn the
 //     descriptor into Reports and Fields, so that keymap can decode a handset
 //     it has never seen from its descriptor alone.

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/firmware-sim/uhidserve"
+
 	"golang.org/x/sys/unix"
 
 	"github.com/handsetd/handsetd/audio/audiotest"
@@ -174,7 +176,7 @@ func startAudioE2E(t *testing.T, tree audiotest.Tree, extra ...string) *audioE2E
 		t.Fatal(err)
 	}
 	wg.Add(1)
-	go func() { defer wg.Done(); _ = firmwaresim.Serve(ctx, simLn, e.h) }()
+	go func() { defer wg.Done(); _ = uhidserve.Serve(ctx, simLn, e.h) }()
 
 	// The reference host.
 	e.lines = &lineLog{more: make(chan struct{}, 1)}

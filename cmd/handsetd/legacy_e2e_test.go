@@ -14,6 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/firmware-sim/uhidserve"
+
 	"github.com/handsetd/handsetd/config"
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
@@ -93,7 +95,7 @@ func startRig(t *testing.T, model string, args ...string) *rig {
 		t.Fatal(err)
 	}
 	wg.Add(1)
-	go func() { defer wg.Done(); _ = firmwaresim.Serve(ctx, ln, sim) }()
+	go func() { defer wg.Done(); _ = uhidserve.Serve(ctx, ln, sim) }()
 
 	rec := newRecorder()
 	host := refhost.New(refhost.Options{OnLine: func(_ string, d phoneapi.Direction, line string) {

@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/firmware-sim/uhidserve"
+
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid/hidrec"
 	"github.com/handsetd/handsetd/hid/replay"
@@ -185,7 +187,7 @@ func serveSim(t *testing.T, ctx context.Context, dir, model string) (*firmwaresi
 		t.Fatal(err)
 	}
 	served := make(chan error, 1)
-	go func() { served <- firmwaresim.Serve(ctx, ln, sim) }()
+	go func() { served <- uhidserve.Serve(ctx, ln, sim) }()
 	return sim, simPath, served
 }
 
@@ -332,7 +334,7 @@ func TestRecordThenReplay(t *testing.T) {
 	sctx, stopServe := context.WithCancel(ctx)
 	servedReplay := make(chan error, 1)
 	go func() {
-		servedReplay <- firmwaresim.ServeReplay(sctx, rln, rec, firmwaresim.ReplayOptions{Start: play})
+		servedReplay <- uhidserve.ServeReplay(sctx, rln, rec, uhidserve.ReplayOptions{Start: play})
 	}()
 	host3 := startHost(t, ctx, filepath.Join(dir, "h3"))
 	pctx, stopPlay := context.WithCancel(ctx)

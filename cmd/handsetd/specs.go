@@ -10,8 +10,10 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/handsetd/handsetd/hid/simsock"
+	"github.com/handsetd/handsetd/keymap"
+
 	"github.com/handsetd/handsetd/driver"
-	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidraw"
 	"github.com/handsetd/handsetd/hid/replay"
@@ -45,7 +47,7 @@ func parseDevice(spec string, o deviceOptions) (func(context.Context) (hid.Devic
 			return nil, fmt.Errorf("%w: device %q: want sim:unix:PATH", errUsage, spec)
 		}
 		return func(ctx context.Context) (hid.Device, error) {
-			return firmwaresim.Dial(ctx, rest)
+			return simsock.Dial(ctx, rest)
 		}, nil
 	case "replay":
 		return parseReplay(spec, rest, o)
@@ -92,12 +94,18 @@ func parseReplay(spec, path string, o deviceOptions) (func(context.Context) (hid
 			<-ctx.Done()
 			return nil, fmt.Errorf("replay %s: played once already: %w", path, ctx.Err())
 		}
-		d, err := replay.New(rec, replay.Options{Fast: o.fast, Hold: o.hold, Start: o.start, Path: spec,
+		ropts := replay.Options{Fast: o.fast, Hold: o.hold, Start: o.start, Path: spec,
 			OnOutput: func(kind string, r []byte) {
 				if o.log != nil {
 					o.log.Debug("replayed handset ignores an output (a replay cannot react)", "kind", kind, "report", fmt.Sprintf("% x", r))
 				}
-			}})
+			}}
+		if keymap.AnswersRequests(rec.VendorID, rec.ProductID) {
+			// The device speaks only when asked: each recorded reply
+			// waits for the driver's request (package replay).
+			ropts.Answers = replay.SameCommand
+		}
+		d, err := replay.New(rec, ropts)
 		if err != nil {
 			return nil, err
 		}

@@ -22,7 +22,9 @@
 //
 //	hook off | hook on        lift or hang up
 //	press KEY | release KEY   hold a key down or let it go
-//	tap KEY                   press and release (KEY: 0-9 * # A-D YES NO F R)
+//	tap KEY                   press and release (KEY: 0-9 * # A-D YES NO F R);
+//	                          on a polled phone the key is held until the
+//	                          host has seen it, at most 1 s
 //	mute                      press the mute button
 //	unplug | plug             pull the handset out or put it back
 //	state                     the handset's state as one JSON line
@@ -36,7 +38,7 @@
 // the answers (handsetd demo redraws from them instead of polling).
 //
 // With --replay it serves a hid-recorder recording instead of a model (see
-// firmwaresim.ServeReplay): every client that opens the device gets the
+// uhidserve.ServeReplay): every client that opens the device gets the
 // recorded reports from the first, once "play" is typed (or at once with
 // --autoplay); its control lines are play, state and quit. Output reports
 // are accepted and ignored: a replay cannot react.

@@ -11,7 +11,8 @@ import (
 	"strings"
 	"sync"
 
-	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/firmware-sim/uhidserve"
+
 	"github.com/handsetd/handsetd/hid/replay"
 	"github.com/handsetd/handsetd/internal/control"
 )
@@ -71,7 +72,7 @@ func runReplay(ctx context.Context, a replayArgs, stdin io.Reader, stdout io.Wri
 	serveDone := make(chan struct{})
 	go func() {
 		defer close(serveDone)
-		serveErr = firmwaresim.ServeReplay(ctx, ln, rec, firmwaresim.ReplayOptions{Fast: a.fast, Start: start, Logger: log})
+		serveErr = uhidserve.ServeReplay(ctx, ln, rec, uhidserve.ReplayOptions{Fast: a.fast, Start: start, Logger: log})
 	}()
 
 	lines := make(chan control.Line)

@@ -18,6 +18,9 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/handsetd/handsetd/firmware-sim/uhidserve"
+	"github.com/handsetd/handsetd/firmware-sim/usbipserve"
+
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/internal/control"
 )
@@ -137,7 +140,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		// One USB/IP connection on stdin/stdout, as qemu's guestfwd or
 		// inetd start it; there is no control language then.
 		log.Info("serving simulated handset over USB/IP on stdio", "model", *model)
-		return firmwaresim.ServeUSBIPConn(ctx, stdioConn{stdin, stdout}, h)
+		return usbipserve.ServeConn(ctx, stdioConn{stdin, stdout}, h)
 	}
 
 	ctx, cancel := context.WithCancel(ctx)
@@ -154,7 +157,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		log.Info("serving simulated handset", "model", *model, "listen", *listen)
 		go func() {
 			defer close(serveDone)
-			serveErr = firmwaresim.Serve(ctx, ln, h)
+			serveErr = uhidserve.Serve(ctx, ln, h)
 		}()
 	}
 	if usbipPath != "" {
@@ -166,10 +169,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			}
 			return err
 		}
-		log.Info("serving simulated handset over USB/IP", "model", *model, "usbip", *usbipAt, "busid", firmwaresim.USBIPBusID)
+		log.Info("serving simulated handset over USB/IP", "model", *model, "usbip", *usbipAt, "busid", usbipserve.BusID)
 		go func() {
 			defer close(usbipDone)
-			usbipErr = firmwaresim.ServeUSBIP(ctx, ln, h)
+			usbipErr = usbipserve.Serve(ctx, ln, h)
 		}()
 	}
 	if path == "" {

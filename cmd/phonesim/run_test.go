@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/hid/simsock"
+
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
 )
@@ -136,7 +138,7 @@ func dial(t *testing.T, addr string) hid.Device {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
-	d, err := firmwaresim.Dial(ctx, addr)
+	d, err := simsock.Dial(ctx, addr)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,8 @@ import (
 	"time"
 	"unsafe"
 
+	"github.com/handsetd/handsetd/firmware-sim/usbipserve"
+
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/internal/vmtest"
 )
@@ -76,7 +78,7 @@ func (e *exporter) serve(ctx context.Context, c net.Conn) {
 	if h == nil {
 		return
 	}
-	firmwaresim.ServeUSBIPConn(ctx, c, h)
+	usbipserve.ServeConn(ctx, c, h)
 }
 
 // theVM is the package's one VM, booted by the first test that needs it.
@@ -198,7 +200,7 @@ done
 echo "device %04x:%04x not enumerated in 10 s" >&2
 ls /sys/bus/usb/devices >&2
 exit 1
-`, vmtest.USBIPAddr, firmwaresim.USBIPBusID, vendor, product, want, vendor, product))
+`, vmtest.USBIPAddr, usbipserve.BusID, vendor, product, want, vendor, product))
 	f := strings.Fields(out)
 	if len(f) < 3 {
 		t.Fatalf("attach printed %q", out)

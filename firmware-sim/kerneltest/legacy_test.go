@@ -44,112 +44,196 @@ func TestKernelLegacyDrivers(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			outputs := make(chan []byte, 1024)
-			h, err := firmwaresim.New(tc.model, firmwaresim.Options{OnOutput: func(r []byte) {
-				select {
-				case outputs <- r:
-				default: // a driver that polls flat out; the waits below look at recent reports
-				}
-			}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer h.Close()
-			attach(t, vm, exp, h, tc.vendor, tc.product, false)
-
-			pctx, pcancel := context.WithTimeout(theVM.ctx, 2*stepLimit)
-			defer pcancel()
-			type result struct {
-				r   vmtest.Result
-				err error
-			}
-			done := make(chan result, 1)
-			go func() {
-				r, err := vm.RunSelf(pctx, "input-probe", tc.input, tc.want[len(tc.want)-1], tc.ready)
-				done <- result{r, err}
-			}()
-			// wait drains the output reports until ok, failing if the
-			// probe ends first.
-			wait := func(what string, ok func([]byte) bool) {
-				t.Helper()
-				for {
-					select {
-					case r := <-outputs:
-						if ok(r) {
-							return
-						}
-					case res := <-done:
-						t.Fatalf("probe ended while waiting for %s: %v exit %d\nstdout %s\nstderr %s", what, res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
-					case <-pctx.Done():
-						t.Fatalf("waiting for %s: %v; state %+v", what, pctx.Err(), h.State())
-					}
-				}
-			}
-			// waitState waits until the model's state satisfies ok.
-			waitState := func(what string, ok func(firmwaresim.State) bool) {
-				t.Helper()
-				for {
-					ch := h.Changed()
-					if ok(h.State()) {
-						return
-					}
-					select {
-					case <-ch:
-					case <-outputs: // keep the channel from filling
-					case res := <-done:
-						t.Fatalf("probe ended while waiting for %s: %v exit %d\nstdout %s\nstderr %s", what, res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
-					case <-pctx.Done():
-						t.Fatalf("waiting for %s: %v; state %+v", what, pctx.Err(), h.State())
-					}
-				}
-			}
-			yealink := tc.model == "yealink-p1k"
-			if yealink {
-				// What the driver writes when it binds: its version on
-				// the display and its default ring notes.
-				waitState("the driver's version on the LCD", func(s firmwaresim.State) bool { return s.LCD == "YLD-20051230" })
-				s := h.State()
-				if want := strings.Repeat("1250Hz/120ms 1000Hz/120ms ", 4) + "-/4000ms"; s.RingTone != want || s.RingerVolume != 0xef {
-					t.Errorf("ring notes %q volume %#x, want the driver's default %q volume 0xef", s.RingTone, s.RingerVolume, want)
-				}
-			}
-			waitState("the probe to be ready ("+tc.ready+")", tc.readyState)
-			// Each action is held until the driver has certainly read it:
-			// the Yealink driver has fetched that very key event (SCANCODE
-			// with the event's ring offset), or the CM109 driver has driven
-			// every column once (a keypad key) or written three times (the
-			// buttons of byte 0) since.
-			for i, a := range tc.acts {
-				if got := h.Exec(a); got != "ok" {
-					t.Fatalf("%s: %s", a, got)
-				}
-				f := strings.Fields(a)
-				switch {
-				case yealink:
-					wait("the driver to fetch key event "+strconv.Itoa(i+1), func(r []byte) bool { return r[1] == 0x81 && r[4] == byte(i%32) })
-				case f[len(f)-1] == "PAGEUP" || a == "mute":
-					for range 3 {
-						wait("the driver to poll after "+a, func([]byte) bool { return true })
-					}
-				default:
-					for _, col := range []byte{0x01, 0x08, 0x0f} {
-						wait(fmt.Sprintf("the driver to drive GPO %#02x after %s", col, a), func(r []byte) bool { return r[2] == col })
-					}
-				}
-			}
-			res := <-done
-			if res.err != nil || res.r.ExitCode != 0 {
-				t.Fatalf("probe: %v exit %d\nstdout %s\nstderr %s", res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
-			}
-			got := strings.Split(strings.TrimSpace(string(res.r.Stdout)), "\n")
-			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
-				t.Errorf("the driver reported:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
-			}
-			if s := h.State(); s.BadPackets != 0 {
-				t.Errorf("the firmware rejected %d of the driver's packets", s.BadPackets)
-			}
+			runLegacyCase(t, vm, exp, tc, true)
 		})
 	}
+}
+
+// TestKernelTap proves phonesim's tap reaches a polling kernel driver: a
+// "tap KEY" control line, with no wait after it, gives the key's press and
+// release events from yealink.ko and cm109.ko, for every key of the P1K and
+// of the KIP1000 (with its volume button). Tap holds the key until the
+// firmware has reported it to the host, so nothing is lost between polls.
+func TestKernelTap(t *testing.T) {
+	vm, exp := bootVM(t)
+	ctx, cancel := context.WithTimeout(theVM.ctx, stepLimit)
+	defer cancel()
+	if err := vm.Modprobe(ctx, "evdev", "yealink"); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range legacyKernelCases() {
+		if tc.model != "yealink-p1k" && tc.model != "cm109-kip1000" {
+			continue
+		}
+		// Each "press K", "release K" pair becomes "tap K"; the events
+		// the driver must report stay the same.
+		var acts []string
+		for i := 0; i+1 < len(tc.acts); i += 2 {
+			k, ok := strings.CutPrefix(tc.acts[i], "press ")
+			if !ok || tc.acts[i+1] != "release "+k {
+				t.Fatalf("%s: actions %q %q are not a press and its release", tc.model, tc.acts[i], tc.acts[i+1])
+			}
+			acts = append(acts, "tap "+k)
+		}
+		tc.acts = acts
+		t.Run(tc.model, func(t *testing.T) {
+			if tc.module != "" {
+				run(t, vm, "rmmod "+strings.Fields(tc.module)[0]+" 2>/dev/null; true")
+				mctx, mcancel := context.WithTimeout(theVM.ctx, stepLimit)
+				defer mcancel()
+				if err := vm.Modprobe(mctx, tc.module); err != nil {
+					t.Fatal(err)
+				}
+			}
+			runLegacyCase(t, vm, exp, tc, false)
+		})
+	}
+}
+
+// runLegacyCase attaches tc's model to the guest's kernel driver, runs its
+// actions while the probe reads the input device, and checks the key events
+// the driver reported. With waitEach, each action is followed by a wait
+// until the driver has certainly read it; without, the actions must see to
+// that themselves (tap).
+func runLegacyCase(t *testing.T, vm *vmtest.VM, exp *exporter, tc legacyCase, waitEach bool) {
+	t.Helper()
+	outputs := make(chan []byte, 1024)
+	h, err := firmwaresim.New(tc.model, firmwaresim.Options{OnOutput: func(r []byte) {
+		select {
+		case outputs <- r:
+		default: // a driver that polls flat out; the waits below look at recent reports
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	attach(t, vm, exp, h, tc.vendor, tc.product, false)
+
+	pctx, pcancel := context.WithTimeout(theVM.ctx, 2*stepLimit)
+	defer pcancel()
+	type result struct {
+		r   vmtest.Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		r, err := vm.RunSelf(pctx, "input-probe", tc.input, tc.want[len(tc.want)-1], tc.ready)
+		done <- result{r, err}
+	}()
+	// wait drains the output reports until ok, failing if the
+	// probe ends first.
+	wait := func(what string, ok func([]byte) bool) {
+		t.Helper()
+		for {
+			select {
+			case r := <-outputs:
+				if ok(r) {
+					return
+				}
+			case res := <-done:
+				t.Fatalf("probe ended while waiting for %s: %v exit %d\nstdout %s\nstderr %s", what, res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
+			case <-pctx.Done():
+				t.Fatalf("waiting for %s: %v; state %+v", what, pctx.Err(), h.State())
+			}
+		}
+	}
+	// waitState waits until the model's state satisfies ok.
+	waitState := func(what string, ok func(firmwaresim.State) bool) {
+		t.Helper()
+		for {
+			ch := h.Changed()
+			if ok(h.State()) {
+				return
+			}
+			select {
+			case <-ch:
+			case <-outputs: // keep the channel from filling
+			case res := <-done:
+				t.Fatalf("probe ended while waiting for %s: %v exit %d\nstdout %s\nstderr %s", what, res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
+			case <-pctx.Done():
+				t.Fatalf("waiting for %s: %v; state %+v", what, pctx.Err(), h.State())
+			}
+		}
+	}
+	yealink := tc.model == "yealink-p1k"
+	if yealink {
+		// What the driver writes when it binds: its version on
+		// the display and its default ring notes.
+		waitState("the driver's version on the LCD", func(s firmwaresim.State) bool { return s.LCD == "YLD-20051230" })
+		s := h.State()
+		if want := strings.Repeat("1250Hz/120ms 1000Hz/120ms ", 4) + "-/4000ms"; s.RingTone != want || s.RingerVolume != 0xef {
+			t.Errorf("ring notes %q volume %#x, want the driver's default %q volume 0xef", s.RingTone, s.RingerVolume, want)
+		}
+	}
+	waitState("the probe to be ready ("+tc.ready+")", tc.readyState)
+	// Each action is held until the driver has certainly read it:
+	// the Yealink driver has fetched that very key event (SCANCODE
+	// with the event's ring offset), or the CM109 driver has driven
+	// every column once (a keypad key) or written three times (the
+	// buttons of byte 0) since.
+	for i, a := range tc.acts {
+		if got := h.Exec(a); got != "ok" {
+			t.Fatalf("%s: %s", a, got)
+		}
+		if !waitEach {
+			continue // the action held itself until the driver read it (tap)
+		}
+		f := strings.Fields(a)
+		switch {
+		case yealink:
+			wait("the driver to fetch key event "+strconv.Itoa(i+1), func(r []byte) bool { return r[1] == 0x81 && r[4] == byte(i%32) })
+		case f[len(f)-1] == "PAGEUP" || a == "mute":
+			for range 3 {
+				wait("the driver to poll after "+a, func([]byte) bool { return true })
+			}
+		default:
+			for _, col := range []byte{0x01, 0x08, 0x0f} {
+				wait(fmt.Sprintf("the driver to drive GPO %#02x after %s", col, a), func(r []byte) bool { return r[2] == col })
+			}
+		}
+	}
+	res := <-done
+	if res.err != nil || res.r.ExitCode != 0 {
+		t.Fatalf("probe: %v exit %d\nstdout %s\nstderr %s", res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
+	}
+	got := strings.Split(strings.TrimSpace(string(res.r.Stdout)), "\n")
+	if !waitEach && sameKeyEvents(got, tc.want) {
+		// Taps follow each other without a pause, and cm109.ko reports
+		// a keypad key's release only at its next scan, by which time
+		// the volume button (read from another register) may be down.
+		got = tc.want
+	}
+	if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
+		t.Errorf("the driver reported:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+	}
+	if s := h.State(); s.BadPackets != 0 {
+		t.Errorf("the firmware rejected %d of the driver's packets", s.BadPackets)
+	}
+}
+
+// sameKeyEvents tells whether got holds the events of want, each key's in
+// the same order (press, then release), the presses in want's order, and
+// nothing else.
+func sameKeyEvents(got, want []string) bool {
+	if len(got) != len(want) {
+		return false
+	}
+	perKey := func(evs []string) (map[string][]string, []string) {
+		m := map[string][]string{}
+		var presses []string
+		for _, e := range evs {
+			code, value, _ := strings.Cut(e, " ")
+			m[code] = append(m[code], value)
+			if value == "1" {
+				presses = append(presses, code)
+			}
+		}
+		return m, presses
+	}
+	gm, gp := perKey(got)
+	wm, wp := perKey(want)
+	return fmt.Sprint(gm) == fmt.Sprint(wm) && strings.Join(gp, ",") == strings.Join(wp, ",")
 }
 
 // inputProbe runs in the guest: input-probe NAME LAST READY. It waits up to

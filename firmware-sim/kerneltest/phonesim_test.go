@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/firmware-sim/usbipserve"
+
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/internal/vmtest"
 )
@@ -73,7 +75,7 @@ while [ $i -lt 400 ]; do
 done
 echo "no hidraw node 10 s after attach" >&2
 exit 1
-`, vmtest.USBIPAddr, firmwaresim.USBIPBusID))
+`, vmtest.USBIPAddr, usbipserve.BusID))
 	if err != nil {
 		t.Fatal(err)
 	}

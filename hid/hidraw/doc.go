@@ -28,4 +28,11 @@
 // unplug the kernel answers reads with EIO and writes with ENODEV; both
 // become hid.ErrDisconnected. A node the user may not open yields
 // hid.ErrPermission, whose message names the fix (handsetd's udev rules).
+//
+// Backend is hidraw as a hid.Backend. Enumerate reads /sys/class/hidraw
+// (identity from sysfs alone, so no node needs opening); Watch listens to the
+// kernel's NETLINK_KOBJECT_UEVENT socket, by default to udev's group, whose
+// events come after udev created the node and set its permissions, or to the
+// kernel's own group on a machine without udevd. ParseUevent decodes both
+// message formats. Nothing polls: the socket's reads wait in epoll.
 package hidraw

@@ -15,13 +15,15 @@
 // but its current request. Played back to back, such a recording would
 // arrive before the questions and every key would be lost; even at the
 // recorded pace a reply can come a moment before the host asks. So a
-// recording of a device that keymap.AnswersRequests (or any recording given
-// Options.Answers) releases each report, at its recorded time or at once
+// recording given Options.Answers releases each report, at its recorded time or at once
 // with Fast, only once the host has written, since the previous report was
 // released, an output report the report answers (SameCommand: same command
 // byte); outputs the device does not answer (LED, LCD…) release nothing.
 // The replies thus reach the host in the order it asks, and with Fast its
-// own polling sets the pace. A reply waits at most AnswerWait for its
+// own polling sets the pace. Which devices answer only when asked is the
+// caller's knowledge, not this package's: handsetd asks its device table
+// (keymap.AnswersRequests), the simulator its firmware models
+// (firmwaresim.AnswersRequests); both then pass SameCommand. A reply waits at most AnswerWait for its
 // request, so a recording that answers requests this host never makes
 // (another driver's, a 0xfd for a damaged packet) still plays to its end.
 //

@@ -11,7 +11,6 @@ import (
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidrec"
 	"github.com/handsetd/handsetd/internal/clock"
-	"github.com/handsetd/handsetd/keymap"
 )
 
 // ErrFinished is what ReadInput returns after the last recorded report when
@@ -40,8 +39,9 @@ type Options struct {
 	// Answers holds each report (after its recorded time, unless Fast)
 	// until the host has written an output report that it answers:
 	// Answers(request, report) is true (both with the id byte first), or
-	// AnswerWait has passed. nil means the rule of New: SameCommand for a
-	// recorded device that only answers requests, none otherwise.
+	// AnswerWait has passed. nil plays every report without waiting. The
+	// caller sets it (usually to SameCommand) for a recorded device that
+	// only answers requests; see the package doc.
 	Answers func(request, report []byte) bool
 }
 
@@ -94,9 +94,6 @@ func New(rec *hidrec.Device, opts Options) (*Device, error) {
 	}
 	if opts.Clock == nil {
 		opts.Clock = clock.Real{}
-	}
-	if opts.Answers == nil && keymap.AnswersRequests(rec.VendorID, rec.ProductID) {
-		opts.Answers = SameCommand
 	}
 	path := opts.Path
 	if path == "" {

@@ -313,7 +313,7 @@ func TestLoad(t *testing.T) {
 // only answers requests (a first-generation Yealink): each recorded reply
 // is held until the host writes a request with the reply's command byte;
 // a request the device does not answer (an LED write) releases nothing;
-// and a recording of another device plays back to back as before.
+// and a replay without Answers (another device) plays back to back.
 func TestFastWaitsForRequests(t *testing.T) {
 	// 16 bytes in, 16 bytes out, no report ids: the P1K's descriptor.
 	desc := []byte{0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0x15, 0x00, 0x26, 0xff, 0x00, 0x75, 0x08, 0x95, 0x10, 0x09, 0x02, 0x81, 0x02, 0x95, 0x10, 0x09, 0x03, 0x91, 0x02, 0xc0}
@@ -323,7 +323,7 @@ func TestFastWaitsForRequests(t *testing.T) {
 		Events: []hidrec.Event{{Data: reply(0x87)}, {Time: time.Second, Data: reply(0x80)}}}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	d, err := New(rec, Options{Fast: true})
+	d, err := New(rec, Options{Answers: SameCommand, Fast: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -399,7 +399,7 @@ func TestFastAnswerWait(t *testing.T) {
 	rec := &hidrec.Device{Name: "Yealink USB-P1K", Bus: 3, VendorID: 0x6993, ProductID: 0xb001, Descriptor: desc,
 		Events: []hidrec.Event{{Data: data}}}
 	fake := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	d, err := New(rec, Options{Fast: true, Clock: fake})
+	d, err := New(rec, Options{Answers: SameCommand, Fast: true, Clock: fake})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -445,7 +445,7 @@ func TestPacedWaitsForRequests(t *testing.T) {
 	rec := &hidrec.Device{Name: "Yealink USB-P1K", Bus: 3, VendorID: 0x6993, ProductID: 0xb001, Descriptor: desc,
 		Events: []hidrec.Event{{Data: data}}}
 	fake := clock.NewFake(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
-	d, err := New(rec, Options{Clock: fake})
+	d, err := New(rec, Options{Answers: SameCommand, Clock: fake})
 	if err != nil {
 		t.Fatal(err)
 	}

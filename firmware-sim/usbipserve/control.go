@@ -1,8 +1,9 @@
-package firmwaresim
+package usbipserve
 
 import (
 	"fmt"
 
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/firmware-sim/usbip"
 )
 
@@ -31,10 +32,17 @@ const (
 
 	featureEndpointHalt = 0
 	featureRemoteWakeup = 1
+
+	usbDescDevice    = firmwaresim.USBDescDevice
+	usbDescConfig    = firmwaresim.USBDescConfig
+	usbDescString    = firmwaresim.USBDescString
+	usbDescInterface = firmwaresim.USBDescInterface
+	usbDescHID       = firmwaresim.USBDescHID
+	usbDescReport    = firmwaresim.USBDescReport
 )
 
 // control answers one control transfer on EP0: the IN data, or errStall,
-// or errGone when the handset went away. data is an OUT transfer's data.
+// or firmwaresim.ErrSessionEnded when the handset went away. data is an OUT transfer's data.
 func (uc *usbConn) control(s usbip.Setup, data []byte) ([]byte, error) {
 	typ, recipient := (s.RequestType>>5)&3, s.RequestType&0x1f
 	in := s.RequestType&0x80 != 0
@@ -89,7 +97,7 @@ func (uc *usbConn) descriptor(s usbip.Setup) ([]byte, error) {
 		}
 		return uc.u.ConfigDescriptor(len(uc.report)), nil
 	case usbDescString:
-		if d, ok := uc.u.StringDescriptor(index, uc.h.serial); ok {
+		if d, ok := uc.u.StringDescriptor(index, uc.h.Identity().Serial); ok {
 			return d, nil
 		}
 	}
@@ -100,7 +108,7 @@ func (uc *usbConn) descriptor(s usbip.Setup) ([]byte, error) {
 
 func (uc *usbConn) interfaceRequest(s usbip.Setup, in bool) ([]byte, error) {
 	number := uint8(s.Index)
-	if _, ok := uc.u.setting(number, 0); !ok || s.Index>>8 != 0 {
+	if _, ok := uc.u.Setting(number, 0); !ok || s.Index>>8 != 0 {
 		return nil, errStall
 	}
 	switch {
@@ -109,7 +117,7 @@ func (uc *usbConn) interfaceRequest(s usbip.Setup, in bool) ([]byte, error) {
 	case in && s.Request == reqGetInterface && uc.config != 0:
 		return []byte{uc.alt[number]}, nil
 	case !in && s.Request == reqSetInterface && uc.config != 0:
-		if _, ok := uc.u.setting(number, uint8(s.Value)); !ok || s.Value > 0xff {
+		if _, ok := uc.u.Setting(number, uint8(s.Value)); !ok || s.Value > 0xff {
 			return nil, errStall
 		}
 		if number == uc.u.HIDInterface {
@@ -179,26 +187,19 @@ func (uc *usbConn) hidRequest(s usbip.Setup, in bool, data []byte) ([]byte, erro
 	switch {
 	case in && s.Request == hidGetReport:
 		var r []byte
-		err := uc.h.forSession(uc.sess, func() error {
-			var err error
-			switch kind {
-			case hidReportFeature:
-				r, err = uc.h.fw.getFeature(id)
-			case hidReportInput:
-				m, ok := uc.h.fw.(usbInputReporter)
-				if !ok {
-					return errStall
-				}
-				r, err = m.inputReport(id)
-			default:
-				return errStall
-			}
-			return err
-		})
+		var err error
+		switch kind {
+		case hidReportFeature:
+			r, err = uc.sess.GetFeature(id)
+		case hidReportInput:
+			r, err = uc.sess.InputReport(id)
+		default:
+			return nil, errStall
+		}
 		switch {
-		case err == errGone:
-			return nil, errGone
-		case err != nil:
+		case err == firmwaresim.ErrSessionEnded:
+			return nil, err
+		case err != nil: // hid.ErrUnsupported or a refusal: a device stalls
 			return nil, errStall
 		}
 		return uc.toWire(r), nil
@@ -209,17 +210,17 @@ func (uc *usbConn) hidRequest(s usbip.Setup, in bool, data []byte) ([]byte, erro
 		var err error
 		switch kind {
 		case hidReportOutput:
-			err = uc.h.output(uc.sess, uc.fromWire(data))
+			err = uc.sess.Output(uc.fromWire(data))
 		case hidReportFeature:
-			err = uc.h.setFeature(uc.sess, uc.fromWire(data))
+			err = uc.sess.SetFeature(uc.fromWire(data))
 		default:
 			return nil, errStall
 		}
 		switch {
-		case err == errGone:
-			return nil, errGone
+		case err == firmwaresim.ErrSessionEnded:
+			return nil, err
 		case err != nil:
-			uc.h.opts.Logger.Debug("simulated handset stalled SET_REPORT", "report", fmt.Sprintf("% x", data), "err", err)
+			uc.h.Logger().Debug("simulated handset stalled SET_REPORT", "report", fmt.Sprintf("% x", data), "err", err)
 			return nil, errStall
 		}
 		return nil, nil

@@ -1,4 +1,4 @@
-package firmwaresim
+package uhidserve
 
 import (
 	"context"
@@ -10,9 +10,11 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/handsetd/handsetd/firmware-sim/uhid"
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/firmware-sim/internal/accept"
 	"github.com/handsetd/handsetd/hid/hidrec"
 	"github.com/handsetd/handsetd/hid/replay"
+	"github.com/handsetd/handsetd/hid/uhid"
 	"github.com/handsetd/handsetd/internal/clock"
 )
 
@@ -30,7 +32,7 @@ type ReplayOptions struct {
 }
 
 // ServeReplay serves a recorded device on ln, over the same UHID socket
-// protocol as Serve, so Dial (and handsetd's sim:unix:PATH) opens it like a
+// protocol as Serve, so simsock.Dial (and handsetd's sim:unix:PATH) opens it like a
 // simulated handset. A recording is not a firmware model, so it is served
 // by its own loop:
 //
@@ -38,8 +40,10 @@ type ReplayOptions struct {
 //     bus, ids and report descriptor;
 //   - after the client's OPEN (and once Start is closed), that connection
 //     plays the recording from its first report, at the recorded pace or
-//     back to back with Fast (a device that answers requests gets each
-//     reply only once the client has asked for it; see package replay); the
+//     back to back with Fast (a device that answers requests, as
+//     firmwaresim.AnswersRequests knows from the simulator's own models,
+//     gets each reply only once the client has asked for it; see package
+//     replay); the
 //     reports carry the id byte first, 0 for a
 //     device without report ids, as every report on this socket does;
 //   - after the last report the device stays present and silent until the
@@ -59,7 +63,7 @@ func ServeReplay(ctx context.Context, ln net.Listener, rec *hidrec.Device, opts 
 		ln.Close()
 		return fmt.Errorf("serve recording %q: %w", rec.Name, err)
 	}
-	return acceptLoop(ctx, ln, nil, "serve recording", func(ctx context.Context, c net.Conn) {
+	return accept.Loop(ctx, ln, nil, "serve recording", func(ctx context.Context, c net.Conn) {
 		if err := serveReplayConn(ctx, c, rec, opts); err != nil {
 			opts.Logger.Warn("replay connection ended", "err", err)
 		}
@@ -116,7 +120,11 @@ func serveReplayConn(ctx context.Context, c net.Conn, rec *hidrec.Device, opts R
 	// The device exists before playback, so the client's output reports
 	// reach it: a replay of a device that answers requests waits for them
 	// (package replay).
-	d, err := replay.New(rec, replay.Options{Clock: opts.Clock, Fast: opts.Fast, Hold: true, Start: opts.Start})
+	ropts := replay.Options{Clock: opts.Clock, Fast: opts.Fast, Hold: true, Start: opts.Start}
+	if firmwaresim.AnswersRequests(rec.VendorID, rec.ProductID) {
+		ropts.Answers = replay.SameCommand
+	}
+	d, err := replay.New(rec, ropts)
 	if err != nil {
 		return fmt.Errorf("cannot replay: %w", err)
 	}

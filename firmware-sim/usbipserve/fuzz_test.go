@@ -1,4 +1,4 @@
-package firmwaresim
+package usbipserve
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/firmware-sim/usbip"
 
 	"github.com/handsetd/handsetd/internal/fuzzcorpus"
@@ -60,12 +61,12 @@ func FuzzUSBIPConn(f *testing.F) {
 	for _, s := range usbipSeeds(f) {
 		f.Add(s)
 	}
-	imp, err := usbip.EncodeImportRequest(USBIPBusID)
+	imp, err := usbip.EncodeImportRequest(BusID)
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, stream []byte) {
-		h, err := New("generic-telephony", Options{})
+		h, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -74,7 +75,7 @@ func FuzzUSBIPConn(f *testing.F) {
 		defer cancel()
 		client, server := net.Pipe()
 		done := make(chan error, 1)
-		go func() { done <- ServeUSBIPConn(ctx, server, h) }()
+		go func() { done <- ServeConn(ctx, server, h) }()
 		go io.Copy(io.Discard, client) // replies, whatever they are
 		client.SetWriteDeadline(time.Now().Add(waitLimit))
 		client.Write(append(append([]byte(nil), imp...), stream...))

@@ -1,4 +1,4 @@
-package firmwaresim
+package uhidserve
 
 import (
 	"context"
@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"sync"
 	"syscall"
 
-	"github.com/handsetd/handsetd/firmware-sim/uhid"
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/firmware-sim/internal/accept"
 	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/hid/uhid"
 )
 
 // Serve accepts connections on ln and serves the handset on each, speaking
@@ -28,56 +29,24 @@ import (
 //
 // Several clients may be connected at once. A client that sends a malformed
 // or out-of-place event loses its connection (the error goes to
-// Options.Logger); the server goes on. Serve closes ln and returns nil when
+// the handset's Options.Logger); the server goes on. Serve closes ln and returns nil when
 // ctx is done or the handset is closed, after all its connections ended.
-func Serve(ctx context.Context, ln net.Listener, h *Handset) error {
-	return acceptLoop(ctx, ln, h.done, "serve simulated handset", func(ctx context.Context, c net.Conn) {
+func Serve(ctx context.Context, ln net.Listener, h *firmwaresim.Handset) error {
+	return accept.Loop(ctx, ln, h.Done(), "serve simulated handset", func(ctx context.Context, c net.Conn) {
 		if err := serveConn(ctx, c, h); err != nil {
-			h.opts.Logger.Warn("simulator connection ended", "remote", c.RemoteAddr().String(), "err", err)
+			h.Logger().Warn("simulator connection ended", "remote", c.RemoteAddr().String(), "err", err)
 		}
 	})
 }
 
-// acceptLoop accepts connections on ln and runs serve on each in its own
-// goroutine, until ctx is done or done is closed (a nil done never is);
-// then it closes ln and returns nil once every serve has returned. op names
-// the server in the error of a failed Accept. Serve, ServeUSBIP and
-// ServeReplay share it.
-func acceptLoop(ctx context.Context, ln net.Listener, done <-chan struct{}, op string, serve func(context.Context, net.Conn)) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	go func() {
-		select {
-		case <-done:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for {
-		c, err := ln.Accept()
-		if err != nil {
-			ln.Close()
-			if ctx.Err() != nil {
-				return nil
-			}
-			return fmt.Errorf("%s: accept: %w", op, err)
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			serve(ctx, c)
-		}()
-	}
-}
+// queueLen is how many input reports a connection buffers before the
+// oldest is dropped, as hidraw's per-reader ring does.
+const queueLen = 64
 
 // serverConn is the device end of one connection.
 type serverConn struct {
-	h      *Handset
-	sess   *session
+	h      *firmwaresim.Handset
+	sess   *firmwaresim.Session
 	c      net.Conn
 	inputs chan []byte // encoded INPUT2 events, oldest dropped when full
 	writes chan []byte // encoded replies, written in order
@@ -86,9 +55,9 @@ type serverConn struct {
 	writerDone chan struct{}
 }
 
-// deliver runs with the Handset locked; like simDevice it is the only sender
+// Deliver runs with the Handset locked; it is the only sender
 // on inputs and may drop the oldest report.
-func (sc *serverConn) deliver(report []byte) {
+func (sc *serverConn) Deliver(report []byte) {
 	b, err := uhid.Encode(uhid.Event{Type: uhid.Input2, Data: report})
 	if err != nil {
 		return // a firmware report never exceeds UHID_DATA_MAX
@@ -106,25 +75,25 @@ func (sc *serverConn) deliver(report []byte) {
 	}
 }
 
-func serveConn(ctx context.Context, c net.Conn, h *Handset) error {
+func serveConn(ctx context.Context, c net.Conn, h *firmwaresim.Handset) error {
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
 
-	s, err := h.waitPlugged(ctx)
+	s, err := h.WaitPlugged(ctx)
 	if err != nil {
 		return nil // shutting down before the handset was ever plugged
 	}
-	id := h.id
+	id := h.Identity()
 	create, err := uhid.Encode(uhid.Event{Type: uhid.Create2, Create: uhid.Create{
-		Name:       id.productName,
-		Phys:       "handsetd-sim/" + h.model.Name,
-		Uniq:       h.serial,
+		Name:       id.Product,
+		Phys:       "handsetd-sim/" + h.Model().Name,
+		Uniq:       id.Serial,
 		Bus:        uhid.BusUSB,
-		Vendor:     uint32(id.vendor),
-		Product:    uint32(id.product),
-		Version:    uint32(id.version),
-		Country:    uint32(id.country),
+		Vendor:     uint32(id.VendorID),
+		Product:    uint32(id.ProductID),
+		Version:    uint32(id.Version),
+		Country:    uint32(id.Country),
 		Descriptor: h.Descriptor(),
 	}})
 	if err != nil {
@@ -142,11 +111,11 @@ func serveConn(ctx context.Context, c net.Conn, h *Handset) error {
 		sc.writeLoop(ctx, readerDone)
 	}()
 	err = sc.readLoop()
-	h.detach(sc)
+	s.Detach(sc)
 	close(readerDone)
 	<-writerDone
 	select {
-	case <-s.gone:
+	case <-s.Gone():
 		return nil // unplugged: the reader failed because we closed the conn
 	default:
 	}
@@ -176,7 +145,7 @@ func (sc *serverConn) writeLoop(ctx context.Context, readerDone <-chan struct{})
 			if !write(b) {
 				return
 			}
-		case <-sc.sess.gone:
+		case <-sc.sess.Gone():
 			for flushing := true; flushing; {
 				select {
 				case b := <-sc.inputs:
@@ -210,10 +179,10 @@ func (sc *serverConn) send(e uhid.Event) error {
 	select {
 	case sc.writes <- b:
 		return nil
-	case <-sc.sess.gone:
-		return errGone
+	case <-sc.sess.Gone():
+		return firmwaresim.ErrSessionEnded
 	case <-sc.writerDone:
-		return errGone
+		return firmwaresim.ErrSessionEnded
 	}
 }
 
@@ -253,33 +222,33 @@ func (sc *serverConn) readLoop() error {
 			// The HID core binding or unbinding: nothing for the firmware.
 		case uhid.Open:
 			if !opened {
-				if !sc.h.attach(sc.sess, sc) {
+				if !sc.sess.Attach(sc) {
 					return nil // unplugged meanwhile
 				}
 				opened = true
 			}
 		case uhid.Close:
-			sc.h.detach(sc)
+			sc.sess.Detach(sc)
 			opened = false
 		case uhid.Output:
 			if e.RType != uhid.OutputReport {
 				return fmt.Errorf("client event: OUTPUT with report type %d (only output reports travel as OUTPUT)", e.RType)
 			}
-			if err := sc.h.output(sc.sess, e.Data); err != nil {
-				if err == errGone {
+			if err := sc.sess.Output(e.Data); err != nil {
+				if err == firmwaresim.ErrSessionEnded {
 					return nil
 				}
 				// OUTPUT has no reply in the ABI; a real device ignores
 				// such a report too. Say so, and carry on.
-				sc.h.opts.Logger.Warn("simulated handset ignored an output report", "report", fmt.Sprintf("% x", e.Data), "err", err)
+				sc.h.Logger().Warn("simulated handset ignored an output report", "report", fmt.Sprintf("% x", e.Data), "err", err)
 			}
 		case uhid.GetReport:
 			reply := uhid.Event{Type: uhid.GetReportReply, ID: e.ID}
 			if e.RType != uhid.FeatureReport {
 				reply.Err = uint16(syscall.EOPNOTSUPP)
 			} else {
-				data, err := sc.h.getFeature(sc.sess, e.RNum)
-				if err == errGone {
+				data, err := sc.sess.GetFeature(e.RNum)
+				if err == firmwaresim.ErrSessionEnded {
 					return nil
 				}
 				reply.Err, reply.Data = errno(err), data
@@ -291,13 +260,13 @@ func (sc *serverConn) readLoop() error {
 			var err error
 			switch e.RType {
 			case uhid.FeatureReport:
-				err = sc.h.setFeature(sc.sess, e.Data)
+				err = sc.sess.SetFeature(e.Data)
 			case uhid.OutputReport:
-				err = sc.h.output(sc.sess, e.Data)
+				err = sc.sess.Output(e.Data)
 			default:
 				err = fmt.Errorf("set input report: %w", hid.ErrUnsupported)
 			}
-			if err == errGone {
+			if err == firmwaresim.ErrSessionEnded {
 				return nil
 			}
 			if err := sc.send(uhid.Event{Type: uhid.SetReportReply, ID: e.ID, Err: errno(err)}); err != nil {

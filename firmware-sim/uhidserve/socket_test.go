@@ -1,4 +1,4 @@
-package firmwaresim
+package uhidserve
 
 import (
 	"bytes"
@@ -13,13 +13,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/handsetd/handsetd/firmware-sim/uhid"
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/hid/simsock"
+
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidtest"
+	"github.com/handsetd/handsetd/hid/uhid"
 )
 
 // serve starts Serve for h on a fresh unix socket and returns its address.
-func serve(t *testing.T, h *Handset) string {
+func serve(t *testing.T, h *firmwaresim.Handset) string {
 	t.Helper()
 	return serveUnix(t, "fwsim", "Serve", func(ctx context.Context, ln net.Listener) error { return Serve(ctx, ln, h) })
 }
@@ -28,7 +31,7 @@ func dial(t *testing.T, addr string) hid.Device {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
-	d, err := Dial(ctx, addr)
+	d, err := simsock.Dial(ctx, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +53,7 @@ func expectSocketReports(t *testing.T, d hid.Device, want ...[]byte) {
 // TestSocketRoundTrip proves identity, descriptor, input, output and
 // feature reports all cross the UHID socket intact.
 func TestSocketRoundTrip(t *testing.T) {
-	h, _ := newFake(t, Options{})
+	h, _ := newFake(t, firmwaresim.Options{})
 	addr := serve(t, h)
 	d := dial(t, addr)
 
@@ -72,7 +75,7 @@ func TestSocketRoundTrip(t *testing.T) {
 	expectSocketReports(t, d, hookPress, idle, []byte{1, 0, 12, 0}, idle)
 
 	mustOK(t, d.WriteOutput([]byte{2, 0x26})) // off-hook, ring, ringer
-	s := waitState(t, h, "LEDs from the socket", func(s State) bool { return s.LEDs.Ring })
+	s := waitState(t, h, "LEDs from the socket", func(s firmwaresim.State) bool { return s.LEDs.Ring })
 	if !s.LEDs.OffHook || !s.Ringing || s.HookPending {
 		t.Fatalf("state after output: %+v", s)
 	}
@@ -100,7 +103,7 @@ func TestSocketRoundTrip(t *testing.T) {
 // after the reports sent before it, that Dial waits for the handset to be
 // plugged back in (honouring ctx), and that Close sends the client away.
 func TestSocketUnplug(t *testing.T) {
-	h, _ := newFake(t, Options{})
+	h, _ := newFake(t, firmwaresim.Options{})
 	addr := serve(t, h)
 	d := dial(t, addr)
 	mustOK(t, h.Tap("4"))
@@ -115,11 +118,11 @@ func TestSocketUnplug(t *testing.T) {
 	if _, err := d.GetFeature([]byte{3, 0}); !errors.Is(err, hid.ErrDisconnected) {
 		t.Fatalf("GetFeature after unplug: %v", err)
 	}
-	waitState(t, h, "no hosts", func(s State) bool { return s.Hosts == 0 })
+	waitState(t, h, "no hosts", func(s firmwaresim.State) bool { return s.Hosts == 0 })
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
-	if _, err := Dial(ctx, addr); !errors.Is(err, context.DeadlineExceeded) {
+	if _, err := simsock.Dial(ctx, addr); !errors.Is(err, context.DeadlineExceeded) {
 		t.Fatalf("Dial while unplugged: %v, want to wait until the deadline", err)
 	}
 
@@ -127,7 +130,7 @@ func TestSocketUnplug(t *testing.T) {
 	go func() {
 		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 		defer cancel()
-		d, err := Dial(ctx, addr)
+		d, err := simsock.Dial(ctx, addr)
 		if err != nil {
 			t.Error(err)
 		}
@@ -144,7 +147,7 @@ func TestSocketUnplug(t *testing.T) {
 
 	// Close: UHID_CLOSE stops the polling.
 	d2.Close()
-	waitState(t, h, "host gone after Close", func(s State) bool { return s.Hosts == 0 })
+	waitState(t, h, "host gone after Close", func(s firmwaresim.State) bool { return s.Hosts == 0 })
 	if _, err := d2.ReadInput(context.Background(), make([]byte, 8)); !errors.Is(err, hid.ErrClosed) {
 		t.Fatalf("ReadInput after Close: %v", err)
 	}
@@ -153,7 +156,7 @@ func TestSocketUnplug(t *testing.T) {
 // TestSocketTwoClients proves each connected client that opened the device
 // sees every report.
 func TestSocketTwoClients(t *testing.T) {
-	h, _ := newFake(t, Options{})
+	h, _ := newFake(t, firmwaresim.Options{})
 	addr := serve(t, h)
 	d1, d2 := dial(t, addr), dial(t, addr)
 	mustOK(t, h.Mute())
@@ -164,7 +167,7 @@ func TestSocketTwoClients(t *testing.T) {
 // TestSocketMalformedClient proves a client sending garbage loses its own
 // connection while the server keeps serving others.
 func TestSocketMalformedClient(t *testing.T) {
-	h, _ := newFake(t, Options{Logger: slog.New(slog.DiscardHandler)})
+	h, _ := newFake(t, firmwaresim.Options{Logger: slog.New(slog.DiscardHandler)})
 	addr := serve(t, h)
 	good := dial(t, addr)
 
@@ -211,7 +214,7 @@ func TestSocketMalformedClient(t *testing.T) {
 
 // TestSocketReadContext proves ReadInput over the socket honours ctx.
 func TestSocketReadContext(t *testing.T) {
-	h, _ := newFake(t, Options{})
+	h, _ := newFake(t, firmwaresim.Options{})
 	d := dial(t, serve(t, h))
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
 	defer cancel()
@@ -225,7 +228,7 @@ func TestDialErrors(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	for _, addr := range []string{"", "tcp:1.2.3.4:5", "unix:", "unix:" + filepath.Join(t.TempDir(), "none")} {
-		if _, err := Dial(ctx, addr); err == nil {
+		if _, err := simsock.Dial(ctx, addr); err == nil {
 			t.Errorf("Dial(%q) succeeded", addr)
 		}
 	}
@@ -234,7 +237,7 @@ func TestDialErrors(t *testing.T) {
 // TestServeStopsOnHandsetClose proves Serve returns when the handset is
 // switched off, disconnecting its clients.
 func TestServeStopsOnHandsetClose(t *testing.T) {
-	h, _ := newFake(t, Options{})
+	h, _ := newFake(t, firmwaresim.Options{})
 	addr := serve(t, h)
 	d := dial(t, addr)
 	h.Close()
@@ -247,9 +250,9 @@ func TestServeStopsOnHandsetClose(t *testing.T) {
 // UHID socket client.
 func TestConformanceSocket(t *testing.T) {
 	hidtest.Conformance(t, func(t *testing.T) hidtest.Backend {
-		h, _ := newFake(t, Options{})
+		h, _ := newFake(t, firmwaresim.Options{})
 		d := dial(t, serve(t, h))
-		return hidtest.Backend{Dev: d, Push: h.inject, Unplug: func() { h.Unplug() }}
+		return hidtest.Backend{Dev: d, Push: h.InjectReport, Unplug: func() { h.Unplug() }}
 	})
 }
 
@@ -257,7 +260,7 @@ func TestConformanceSocket(t *testing.T) {
 // requests and never reads the replies cannot keep Serve from returning when
 // it is cancelled: the reader stuck on a reply gives up once the writer has.
 func TestServeStopsWithAClientThatDoesNotRead(t *testing.T) {
-	h, _ := newFake(t, Options{})
+	h, _ := newFake(t, firmwaresim.Options{})
 	addr := serve(t, h) // its cleanup fails the test if Serve does not return
 	c, err := net.Dial("unix", strings.TrimPrefix(addr, "unix:"))
 	if err != nil {

@@ -1,4 +1,4 @@
-package firmwaresim
+package usbipserve
 
 import (
 	"context"
@@ -9,12 +9,14 @@ import (
 	"sync"
 	"syscall"
 
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/firmware-sim/internal/accept"
 	"github.com/handsetd/handsetd/firmware-sim/usbip"
 	"github.com/handsetd/handsetd/hid"
 )
 
-// USBIPBusID is the bus id the simulator exports its handset under.
-const USBIPBusID = "1-1"
+// BusID is the bus id the simulator exports its handset under.
+const BusID = "1-1"
 
 // USB/IP device numbers: bus 1, device 2.
 const (
@@ -40,30 +42,30 @@ const (
 // errStall is a request the device answers with a STALL handshake.
 var errStall = errors.New("stall")
 
-// ErrUSBIPBusy is the reason an import is refused while another host has
-// the device imported.
-var ErrUSBIPBusy = errors.New("the simulated handset is already imported by another USB/IP client (detach it first)")
+// ErrBusy is the reason an import is refused while another host has the
+// device imported.
+var ErrBusy = errors.New("the simulated handset is already imported by another USB/IP client (detach it first)")
 
-// ServeUSBIP accepts USB/IP connections on ln and serves the handset on
-// each with ServeUSBIPConn, so a Linux host can attach it with
-// `usbip attach -r HOST -b 1-1` (or through a relay). Like Serve, it closes
+// Serve accepts USB/IP connections on ln and serves the handset on
+// each with ServeConn, so a Linux host can attach it with
+// `usbip attach -r HOST -b 1-1` (or through a relay). Like uhidserve.Serve, it closes
 // ln and returns nil when ctx is done or the handset is closed, after its
 // connections ended; per-connection errors go to Options.Logger.
-func ServeUSBIP(ctx context.Context, ln net.Listener, h *Handset) error {
-	return acceptLoop(ctx, ln, h.done, "serve simulated handset over USB/IP", func(ctx context.Context, c net.Conn) {
-		if err := ServeUSBIPConn(ctx, c, h); err != nil {
-			h.opts.Logger.Warn("USB/IP connection ended", "err", err)
+func Serve(ctx context.Context, ln net.Listener, h *firmwaresim.Handset) error {
+	return accept.Loop(ctx, ln, h.Done(), "serve simulated handset over USB/IP", func(ctx context.Context, c net.Conn) {
+		if err := ServeConn(ctx, c, h); err != nil {
+			h.Logger().Warn("USB/IP connection ended", "err", err)
 		}
 	})
 }
 
-// ServeUSBIPConn serves the USB/IP protocol on one connection (a socket, or
+// ServeConn serves the USB/IP protocol on one connection (a socket, or
 // stdin and stdout joined): it answers a device list, or an import of bus id
 // "1-1" after which the connection carries the device's USB traffic until
 // the client leaves, the handset is unplugged or closed, or ctx is done.
 // It closes c. A client that leaves returns nil; a malformed message is an
 // error.
-func ServeUSBIPConn(ctx context.Context, c io.ReadWriteCloser, h *Handset) error {
+func ServeConn(ctx context.Context, c io.ReadWriteCloser, h *firmwaresim.Handset) error {
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
@@ -78,7 +80,7 @@ func ServeUSBIPConn(ctx context.Context, c io.ReadWriteCloser, h *Handset) error
 	switch op.Code {
 	case usbip.OpReqDevlist:
 		var devs []usbip.Device
-		if d, ok := h.usbipDevice(true); ok {
+		if d, ok := describe(h, true); ok {
 			devs = append(devs, d)
 		}
 		b, err := usbip.EncodeDevlistReply(devs)
@@ -98,19 +100,16 @@ func ServeUSBIPConn(ctx context.Context, c io.ReadWriteCloser, h *Handset) error
 		if err != nil {
 			return fmt.Errorf("USB/IP import request: %w", err)
 		}
-		return h.serveImport(ctx, c, busID)
+		return serveImport(ctx, c, h, busID)
 	default:
 		return fmt.Errorf("USB/IP request: operation %#04x is a reply; clients send OP_REQ_DEVLIST or OP_REQ_IMPORT", op.Code)
 	}
 }
 
-// usbipDevice describes the handset for a device list (with interfaces)
+// describe describes the handset for a device list (with interfaces)
 // or an import reply; ok is false while it is unplugged.
-func (h *Handset) usbipDevice(withInterfaces bool) (usbip.Device, bool) {
-	h.lock()
-	plugged := h.plugged && !h.closed
-	h.unlock()
-	if !plugged {
+func describe(h *firmwaresim.Handset, withInterfaces bool) (usbip.Device, bool) {
+	if !h.State().Plugged {
 		return usbip.Device{}, false
 	}
 	u := h.USB()
@@ -126,10 +125,10 @@ func (h *Handset) usbipDevice(withInterfaces bool) (usbip.Device, bool) {
 	// usbipd, which then also reports 0 interfaces, the device list names
 	// the interfaces of configuration 1, for `usbip list -r` to show.
 	d := usbip.Device{
-		Path: "/sys/devices/handsetd-sim/" + h.model.Name, BusID: USBIPBusID,
+		Path: "/sys/devices/handsetd-sim/" + h.Model().Name, BusID: BusID,
 		BusNum: usbipBusNum, DevNum: usbipDevNum, Speed: usbip.SpeedFull,
 		VendorID: u.VendorID, ProductID: u.ProductID, BCDDevice: u.BCDDevice,
-		ConfigurationValue: 0, NumConfigs: 1, NumInterfaces: uint8(u.numInterfaces()),
+		ConfigurationValue: 0, NumConfigs: 1, NumInterfaces: uint8(u.NumInterfaces()),
 	}
 	if withInterfaces {
 		for i, it := range u.Interfaces {
@@ -143,38 +142,28 @@ func (h *Handset) usbipDevice(withInterfaces bool) (usbip.Device, bool) {
 	return d, true
 }
 
-func (h *Handset) serveImport(ctx context.Context, c io.ReadWriteCloser, busID string) error {
+func serveImport(ctx context.Context, c io.ReadWriteCloser, h *firmwaresim.Handset, busID string) error {
 	refuse := func(status uint32, why error) error {
 		b, _ := usbip.EncodeImportReply(status, usbip.Device{})
 		c.Write(b)
 		return fmt.Errorf("USB/IP import of %q refused: %w", busID, why)
 	}
-	if busID != USBIPBusID {
-		return refuse(usbip.StatusNoDev, fmt.Errorf("no such bus id (the simulator exports %s)", USBIPBusID))
+	if busID != BusID {
+		return refuse(usbip.StatusNoDev, fmt.Errorf("no such bus id (the simulator exports %s)", BusID))
 	}
 	u := h.USB()
 	if err := u.Validate(); err != nil {
 		return refuse(usbip.StatusDevErr, err)
 	}
-	h.lock()
-	sess, busy := h.sess, h.usbipBusy
-	ok := h.plugged && !h.closed && !busy
-	if ok {
-		h.usbipBusy = true
-	}
-	h.unlock()
+	sess, release, err := h.Claim()
 	switch {
-	case busy:
-		return refuse(usbip.StatusBusy, ErrUSBIPBusy)
-	case !ok:
-		return refuse(usbip.StatusNoDev, ErrUnplugged)
+	case errors.Is(err, firmwaresim.ErrClaimed):
+		return refuse(usbip.StatusBusy, ErrBusy)
+	case err != nil:
+		return refuse(usbip.StatusNoDev, err)
 	}
-	defer func() {
-		h.lock()
-		h.usbipBusy = false
-		h.unlock()
-	}()
-	d, _ := h.usbipDevice(false)
+	defer release()
+	d, _ := describe(h, false)
 	b, err := usbip.EncodeImportReply(usbip.StatusOK, d)
 	if err != nil {
 		return err
@@ -196,10 +185,10 @@ type pendingURB struct {
 // device state, the pending interrupt IN transfers, and the outbox of
 // encoded replies that one writer goroutine sends in order.
 type usbConn struct {
-	h       *Handset
-	sess    *session
+	h       *firmwaresim.Handset
+	sess    *firmwaresim.Session
 	c       io.ReadWriteCloser
-	u       USBDevice
+	u       firmwaresim.USBDevice
 	numbers bool // reports travel with their id byte
 	report  []byte
 	inEP    uint8
@@ -213,7 +202,7 @@ type usbConn struct {
 	protocol uint8
 	polling  bool
 
-	mu      sync.Mutex // guards the fields below; taken after Handset.mu, never before
+	mu      sync.Mutex // guards the fields below; taken after the Handset's lock, never before
 	pending []pendingURB
 	queued  [][]byte
 	// latestOnly keeps one unread report, the newest: the firmware
@@ -225,16 +214,16 @@ type usbConn struct {
 	closed     bool
 }
 
-func newUSBConn(h *Handset, sess *session, c io.ReadWriteCloser, u USBDevice) *usbConn {
+func newUSBConn(h *firmwaresim.Handset, sess *firmwaresim.Session, c io.ReadWriteCloser, u firmwaresim.USBDevice) *usbConn {
 	uc := &usbConn{h: h, sess: sess, c: c, u: u, report: h.Descriptor(),
 		alt: map[uint8]uint8{}, halted: map[uint8]bool{}, protocol: 1, wake: make(chan struct{}, 1)}
 	if d, err := hid.ParseDescriptor(uc.report); err == nil {
 		uc.numbers = d.UsesReportIDs
 	}
-	_, uc.latestOnly = h.fw.(stateReporter)
-	ep, _ := u.hidEndpoint(true)
+	uc.latestOnly = h.ReportsState()
+	ep, _ := u.HIDEndpoint(true)
 	uc.inEP = ep.Address & 0x0f
-	if ep, ok := u.hidEndpoint(false); ok {
+	if ep, ok := u.HIDEndpoint(false); ok {
 		uc.outEP = ep.Address & 0x0f
 	}
 	return uc
@@ -276,9 +265,9 @@ func (uc *usbConn) reply(r usbip.Ret) {
 	uc.send(b)
 }
 
-// deliver runs with the Handset locked: it completes the oldest pending IN
+// Deliver runs with the Handset locked: it completes the oldest pending IN
 // transfer with the report, or keeps the report for the next one.
-func (uc *usbConn) deliver(report []byte) {
+func (uc *usbConn) Deliver(report []byte) {
 	data := uc.toWire(report)
 	uc.mu.Lock()
 	if len(uc.pending) == 0 {
@@ -315,7 +304,7 @@ func (uc *usbConn) run(ctx context.Context) error {
 	close(readerDone)
 	<-writerDone
 	select {
-	case <-uc.sess.gone:
+	case <-uc.sess.Gone():
 		return nil // unplugged: we closed the connection
 	default:
 	}
@@ -339,7 +328,7 @@ func (uc *usbConn) writeLoop(ctx context.Context, readerDone <-chan struct{}) {
 		}
 		select {
 		case <-uc.wake:
-		case <-uc.sess.gone:
+		case <-uc.sess.Gone():
 			uc.c.Close() // the device left the bus
 			return
 		case <-ctx.Done():
@@ -381,14 +370,14 @@ func (uc *usbConn) readLoop() error {
 	}
 }
 
-// submit handles one CMD_SUBMIT. Only errGone (the handset went away) is
+// submit handles one CMD_SUBMIT. Only ErrSessionEnded (the handset went away) is
 // returned; everything else is answered on the wire.
 func (uc *usbConn) submit(s *usbip.Submit) error {
 	stall := usbip.Ret{Command: usbip.RetSubmit, Seqnum: s.Seqnum, Status: statusStall}
 	switch {
 	case s.EP == 0:
 		reply, err := uc.control(usbip.DecodeSetup(s.Setup), s.Data)
-		if err == errGone {
+		if err == firmwaresim.ErrSessionEnded {
 			return nil
 		}
 		if err != nil {
@@ -405,7 +394,7 @@ func (uc *usbConn) submit(s *usbip.Submit) error {
 		uc.reply(usbip.Ret{Command: usbip.RetSubmit, Seqnum: s.Seqnum, ActualLength: uint32(len(reply)), Data: reply})
 	case s.EP == uint32(uc.inEP) && s.Direction == usbip.DirIn && uc.config != 0 && !uc.halted[uc.inEP|0x80]:
 		if !uc.polling {
-			if !uc.h.attach(uc.sess, uc) {
+			if !uc.sess.Attach(uc) {
 				return nil // unplugged meanwhile
 			}
 			uc.polling = true
@@ -422,14 +411,14 @@ func (uc *usbConn) submit(s *usbip.Submit) error {
 		uc.pending = append(uc.pending, p)
 		uc.mu.Unlock()
 	case uc.outEP != 0 && s.EP == uint32(uc.outEP) && s.Direction == usbip.DirOut && uc.config != 0 && !uc.halted[uc.outEP]:
-		err := uc.h.output(uc.sess, uc.fromWire(s.Data))
-		if err == errGone {
+		err := uc.sess.Output(uc.fromWire(s.Data))
+		if err == firmwaresim.ErrSessionEnded {
 			return nil
 		}
 		if err != nil {
 			// The bytes were taken; the firmware ignores a report it
 			// does not understand, as devices do.
-			uc.h.opts.Logger.Warn("simulated handset ignored an output report", "report", fmt.Sprintf("% x", s.Data), "err", err)
+			uc.h.Logger().Warn("simulated handset ignored an output report", "report", fmt.Sprintf("% x", s.Data), "err", err)
 		}
 		uc.reply(usbip.Ret{Command: usbip.RetSubmit, Seqnum: s.Seqnum, ActualLength: uint32(len(s.Data))})
 	default:
@@ -476,7 +465,7 @@ func (uc *usbConn) failPending(status int32) {
 // stopPolling detaches from the handset and drops what the endpoint held.
 func (uc *usbConn) stopPolling() {
 	if uc.polling {
-		uc.h.detach(uc)
+		uc.sess.Detach(uc)
 		uc.polling = false
 	}
 	uc.mu.Lock()

@@ -1,4 +1,4 @@
-package firmwaresim
+package simsock
 
 import (
 	"context"
@@ -10,15 +10,19 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/handsetd/handsetd/firmware-sim/uhid"
 	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/hid/uhid"
 )
+
+// queueLen is how many input reports the client buffers before the oldest is
+// dropped, as hidraw's per-reader ring does.
+const queueLen = 64
 
 // reportTimeout bounds a GET_REPORT or SET_REPORT round trip, like the
 // kernel's own uhid timeout for the same requests.
 const reportTimeout = 5 * time.Second
 
-// Dial connects to a simulator served by Serve at addr ("unix:PATH") and
+// Dial connects to a simulator served at addr ("unix:PATH") and
 // returns it as a hid.Device. The client plays the kernel's side of UHID: it
 // waits for CREATE2 (so Dial blocks until the handset is plugged in, or ctx
 // is done), then opens the device (UHID_OPEN) before returning, so every

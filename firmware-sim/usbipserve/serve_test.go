@@ -1,4 +1,4 @@
-package firmwaresim
+package usbipserve
 
 import (
 	"bytes"
@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/firmware-sim/usbip"
 )
 
@@ -24,8 +25,8 @@ var usbModels = []struct {
 	hidInterface uint8
 	classes      []uint8 // per interface, alternate 0
 }{
-	{model: "generic-telephony", vendor: 0x1209, product: 0x0001, hidInterface: 0, classes: []uint8{USBClassHID}},
-	{model: "ringerless-headset", vendor: 0x1209, product: 0x0002, hidInterface: 0, classes: []uint8{USBClassHID}},
+	{model: "generic-telephony", vendor: 0x1209, product: 0x0001, hidInterface: 0, classes: []uint8{firmwaresim.USBClassHID}},
+	{model: "ringerless-headset", vendor: 0x1209, product: 0x0002, hidInterface: 0, classes: []uint8{firmwaresim.USBClassHID}},
 	{model: "yealink-p1k", vendor: 0x6993, product: 0xb001, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
 	{model: "yealink-p1kh", vendor: 0x6993, product: 0xb700, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
 	{model: "cm109-kip1000", vendor: 0x0d8c, product: 0x000e, hidInterface: 3, classes: []uint8{1, 1, 1, 3}},
@@ -36,7 +37,7 @@ type ret struct {
 	usbip.Ret
 }
 
-// usbipClient plays the kernel's vhci-hcd against ServeUSBIPConn over an
+// usbipClient plays the kernel's vhci-hcd against ServeConn over an
 // in-memory pipe.
 type usbipClient struct {
 	t     *testing.T
@@ -48,17 +49,17 @@ type usbipClient struct {
 	dirIn   map[uint32]bool // seqnum → IN transfer: its RET_SUBMIT carries data
 	replies chan ret
 	done    chan error // the reader's end
-	served  chan error // ServeUSBIPConn's result
+	served  chan error // ServeConn's result
 }
 
-func serveUSBIPPipe(t *testing.T, h *Handset) (net.Conn, chan error) {
+func serveUSBIPPipe(t *testing.T, h *firmwaresim.Handset) (net.Conn, chan error) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	client, server := net.Pipe()
 	served := make(chan error, 1)
 	finished := make(chan struct{})
 	go func() {
-		served <- ServeUSBIPConn(ctx, server, h)
+		served <- ServeConn(ctx, server, h)
 		close(finished)
 	}()
 	t.Cleanup(func() {
@@ -67,7 +68,7 @@ func serveUSBIPPipe(t *testing.T, h *Handset) (net.Conn, chan error) {
 		select {
 		case <-finished:
 		case <-time.After(waitLimit):
-			t.Error("ServeUSBIPConn did not return")
+			t.Error("ServeConn did not return")
 		}
 	})
 	client.SetDeadline(time.Now().Add(waitLimit))
@@ -75,10 +76,10 @@ func serveUSBIPPipe(t *testing.T, h *Handset) (net.Conn, chan error) {
 }
 
 // importUSB imports the handset and starts the reply reader.
-func importUSB(t *testing.T, h *Handset) *usbipClient {
+func importUSB(t *testing.T, h *firmwaresim.Handset) *usbipClient {
 	t.Helper()
 	c, served := serveUSBIPPipe(t, h)
-	req, err := usbip.EncodeImportRequest(USBIPBusID)
+	req, err := usbip.EncodeImportRequest(BusID)
 	mustOK(t, err)
 	_, err = c.Write(req)
 	mustOK(t, err)
@@ -246,7 +247,7 @@ func utf16le(s string) []byte {
 func TestUSBDescriptors(t *testing.T) {
 	for _, m := range usbModels {
 		t.Run(m.model, func(t *testing.T) {
-			h, err := New(m.model, Options{Serial: "SER42"})
+			h, err := firmwaresim.New(m.model, firmwaresim.Options{Serial: "SER42"})
 			mustOK(t, err)
 			t.Cleanup(func() { h.Close() })
 			mustOK(t, h.USB().Validate())
@@ -322,7 +323,7 @@ func TestUSBDescriptors(t *testing.T) {
 // standard ones a host uses, the HID class ones mapped to the firmware's
 // reports, and a stall (-EPIPE) for everything it does not support.
 func TestUSBControl(t *testing.T) {
-	h, _ := newFake(t, Options{})
+	h, _ := newFake(t, firmwaresim.Options{})
 	uc := importUSB(t, h)
 	uc.enumerate()
 	const stall = -int32(syscall.EPIPE)
@@ -338,7 +339,7 @@ func TestUSBControl(t *testing.T) {
 		data   []byte
 		status int32
 		want   []byte
-		check  func(State) bool
+		check  func(firmwaresim.State) bool
 	}{
 		{"device status", usbip.Setup{RequestType: 0x80, Request: reqGetStatus, Length: 2}, nil, 0, []byte{0, 0}, nil},
 		{"configuration", usbip.Setup{RequestType: 0x80, Request: reqGetConfiguration, Length: 1}, nil, 0, []byte{1}, nil},
@@ -364,10 +365,10 @@ func TestUSBControl(t *testing.T) {
 		{"get protocol", hidIn(hidGetProtocol, 0, 1), nil, 0, []byte{1}, nil},
 		{"set protocol", hidOut(hidSetProtocol, 1), nil, 0, nil, nil},
 		{"get feature", hidIn(hidGetReport, hidReportFeature<<8|3, 2), nil, 0, []byte{3, 5}, nil},
-		{"set feature", hidOut(hidSetReport, hidReportFeature<<8|3), []byte{3, 7}, 0, nil, func(s State) bool { return s.RingerVolume == 7 }},
+		{"set feature", hidOut(hidSetReport, hidReportFeature<<8|3), []byte{3, 7}, 0, nil, func(s firmwaresim.State) bool { return s.RingerVolume == 7 }},
 		{"volume out of range stalls", hidOut(hidSetReport, hidReportFeature<<8|3), []byte{3, 11}, stall, nil, nil},
 		{"unknown feature stalls", hidIn(hidGetReport, hidReportFeature<<8|9, 2), nil, stall, nil, nil},
-		{"set output", hidOut(hidSetReport, hidReportOutput<<8|2), []byte{2, outMuteLED | outRinger}, 0, nil, func(s State) bool { return s.LEDs.Mute && s.Ringing }},
+		{"set output", hidOut(hidSetReport, hidReportOutput<<8|2), []byte{2, outMuteLED | outRinger}, 0, nil, func(s firmwaresim.State) bool { return s.LEDs.Mute && s.Ringing }},
 		{"id mismatch stalls", hidOut(hidSetReport, hidReportOutput<<8|2), []byte{3, 0}, stall, nil, nil},
 		{"get input", hidIn(hidGetReport, hidReportInput<<8|1, 64), nil, 0, []byte{1, 0, 0, 0}, nil},
 		{"set input stalls", hidOut(hidSetReport, hidReportInput<<8|1), []byte{1, 0, 0, 0}, stall, nil, nil},
@@ -390,7 +391,7 @@ func TestUSBControl(t *testing.T) {
 // number of bytes taken, and unlinking the last IN transfer stops polling.
 func TestUSBInterrupt(t *testing.T) {
 	seen := make(chan []byte, 8)
-	h, _ := newFake(t, Options{OnOutput: func(r []byte) { seen <- r }})
+	h, _ := newFake(t, firmwaresim.Options{OnOutput: func(r []byte) { seen <- r }})
 	uc := importUSB(t, h)
 	uc.enumerate()
 
@@ -401,7 +402,7 @@ func TestUSBInterrupt(t *testing.T) {
 	}
 
 	in := uc.submit(1, true, 8, usbip.Setup{}, nil)
-	waitState(t, h, "the IN transfer to start polling", func(s State) bool { return s.Hosts == 1 })
+	waitState(t, h, "the IN transfer to start polling", func(s firmwaresim.State) bool { return s.Hosts == 1 })
 	uc.quiet()
 	mustOK(t, h.Tap("7")) // press and release: two reports
 	r := uc.next()
@@ -424,7 +425,7 @@ func TestUSBInterrupt(t *testing.T) {
 	if r := uc.next(); r.Seqnum != out || r.Status != 0 || r.ActualLength != 2 {
 		t.Fatalf("OUT completion %+v, want actual length 2", r)
 	}
-	waitState(t, h, "LEDs from the OUT transfer", func(s State) bool { return s.LEDs.OffHook && s.LEDs.Ring })
+	waitState(t, h, "LEDs from the OUT transfer", func(s firmwaresim.State) bool { return s.LEDs.OffHook && s.LEDs.Ring })
 	if got := <-seen; !bytes.Equal(got, []byte{2, outHookLED | outRingLED}) {
 		t.Errorf("OnOutput saw % x", got)
 	}
@@ -447,7 +448,7 @@ func TestUSBInterrupt(t *testing.T) {
 	if r := uc.next(); r.Command != usbip.RetUnlink || r.Seqnum != u || r.Status != -int32(syscall.ECONNRESET) {
 		t.Fatalf("unlink reply %+v, want -ECONNRESET", r)
 	}
-	waitState(t, h, "polling to stop", func(s State) bool { return s.Hosts == 0 })
+	waitState(t, h, "polling to stop", func(s firmwaresim.State) bool { return s.Hosts == 0 })
 	mustOK(t, h.Release("YES")) // lost: nobody polls
 	u2 := uc.unlink(in)         // long completed
 	if r := uc.next(); r.Command != usbip.RetUnlink || r.Seqnum != u2 || r.Status != 0 {
@@ -465,7 +466,7 @@ func TestUSBInterrupt(t *testing.T) {
 // importer and an unplugged handset are refused with their statuses; an
 // unplug ends the imported connection; a malformed command is an error.
 func TestUSBIPImport(t *testing.T) {
-	refused := func(t *testing.T, h *Handset, busID string, want uint32) {
+	refused := func(t *testing.T, h *firmwaresim.Handset, busID string, want uint32) {
 		t.Helper()
 		c, served := serveUSBIPPipe(t, h)
 		req, err := usbip.EncodeImportRequest(busID)
@@ -483,20 +484,20 @@ func TestUSBIPImport(t *testing.T) {
 		}
 	}
 	t.Run("unknown bus id", func(t *testing.T) {
-		h, _ := newFake(t, Options{})
+		h, _ := newFake(t, firmwaresim.Options{})
 		refused(t, h, "2-1", usbip.StatusNoDev)
 	})
 	t.Run("busy", func(t *testing.T) {
-		h, _ := newFake(t, Options{})
+		h, _ := newFake(t, firmwaresim.Options{})
 		importUSB(t, h)
 		refused(t, h, "1-1", usbip.StatusBusy)
 	})
 	t.Run("unplugged", func(t *testing.T) {
-		h, _ := newFake(t, Options{Unplugged: true})
+		h, _ := newFake(t, firmwaresim.Options{Unplugged: true})
 		refused(t, h, "1-1", usbip.StatusNoDev)
 	})
 	t.Run("unplug ends the connection", func(t *testing.T) {
-		h, _ := newFake(t, Options{})
+		h, _ := newFake(t, firmwaresim.Options{})
 		uc := importUSB(t, h)
 		uc.enumerate()
 		mustOK(t, h.Unplug())
@@ -509,7 +510,7 @@ func TestUSBIPImport(t *testing.T) {
 		importUSB(t, h).enumerate() // and the device can be imported again
 	})
 	t.Run("malformed command", func(t *testing.T) {
-		h, _ := newFake(t, Options{})
+		h, _ := newFake(t, firmwaresim.Options{})
 		uc := importUSB(t, h)
 		_, err := uc.c.Write(make([]byte, usbip.URBHeaderSize)) // command 0
 		mustOK(t, err)
@@ -522,31 +523,6 @@ func TestUSBIPImport(t *testing.T) {
 			t.Fatal("server kept a connection that sent garbage")
 		}
 	})
-}
-
-// TestDefaultUSB proves the layout a model without its own gets: one HID
-// interface with an IN endpoint sized to its longest input report and an
-// OUT endpoint only when it has output reports.
-func TestDefaultUSB(t *testing.T) {
-	u := DefaultUSB(1, 2, 3, "m", "p", genericDescriptor())
-	mustOK(t, u.Validate())
-	if eps := u.Interfaces[0].Endpoints; len(eps) != 2 || eps[0].Address != 0x81 || eps[0].MaxPacketSize != 8 || eps[1].Address != 0x02 {
-		t.Errorf("endpoints %+v", eps)
-	}
-	inOnly := DefaultUSB(1, 2, 3, "m", "p", []byte{0x05, 0x01, 0x09, 0x02, 0xa1, 0x01, 0x75, 0x08, 0x95, 0x03, 0x81, 0x02, 0xc0})
-	if eps := inOnly.Interfaces[0].Endpoints; len(eps) != 1 {
-		t.Errorf("input-only endpoints %+v", eps)
-	}
-	for _, bad := range []USBDevice{
-		{},
-		{Interfaces: []USBInterface{{Number: 1}}},
-		{Interfaces: []USBInterface{{Number: 0, Endpoints: []USBEndpoint{{Address: 0x02, Attributes: 3}}}}},
-		{Interfaces: []USBInterface{{Number: 0, Endpoints: []USBEndpoint{{Address: 0x81, Attributes: 3}, {Address: 0x81, Attributes: 3}}}}},
-	} {
-		if err := bad.Validate(); err == nil {
-			t.Errorf("Validate accepted %+v", bad)
-		}
-	}
 }
 
 // TestUSBPendingINFails proves that IN transfers waiting on the interrupt
@@ -572,12 +548,12 @@ func TestUSBPendingINFails(t *testing.T) {
 		{"set interface", usbip.Setup{RequestType: recipientInterface, Request: reqSetInterface, Value: 0, Index: 0}, syscall.ESHUTDOWN},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			h, _ := newFake(t, Options{})
+			h, _ := newFake(t, firmwaresim.Options{})
 			uc := importUSB(t, h)
 			uc.enumerate()
 			in1 := uc.submit(1, true, 8, usbip.Setup{}, nil)
 			in2 := uc.submit(1, true, 8, usbip.Setup{}, nil)
-			waitState(t, h, "the IN transfers to start polling", func(s State) bool { return s.Hosts == 1 })
+			waitState(t, h, "the IN transfers to start polling", func(s firmwaresim.State) bool { return s.Hosts == 1 })
 			uc.quiet()
 			ctl := uc.submit(0, false, 0, tc.setup, nil)
 			for _, want := range []uint32{in1, in2} {
@@ -588,7 +564,7 @@ func TestUSBPendingINFails(t *testing.T) {
 			if r := uc.next(); r.Seqnum != ctl || r.Status != 0 {
 				t.Fatalf("control reply %+v", r)
 			}
-			waitState(t, h, "polling to stop", func(s State) bool { return s.Hosts == 0 })
+			waitState(t, h, "polling to stop", func(s firmwaresim.State) bool { return s.Hosts == 0 })
 		})
 	}
 }
@@ -599,7 +575,7 @@ func TestUSBPendingINFails(t *testing.T) {
 // selects configuration 1 itself), and that GET_CONFIGURATION then follows
 // SET_CONFIGURATION.
 func TestUSBIPConfigurationValue(t *testing.T) {
-	h, _ := newFake(t, Options{})
+	h, _ := newFake(t, firmwaresim.Options{})
 	c, _ := serveUSBIPPipe(t, h)
 	_, err := c.Write(usbip.EncodeDevlistRequest())
 	mustOK(t, err)
@@ -607,7 +583,7 @@ func TestUSBIPConfigurationValue(t *testing.T) {
 	mustOK(t, err)
 	devs, err := usbip.DecodeDevlistReply(all)
 	mustOK(t, err)
-	d, ok := h.usbipDevice(false)
+	d, ok := describe(h, false)
 	if len(devs) != 1 || !ok {
 		t.Fatalf("device list %+v", devs)
 	}

@@ -1,4 +1,4 @@
-package firmwaresim
+package uhidserve
 
 import (
 	"bytes"
@@ -7,6 +7,8 @@ import (
 	"net"
 	"testing"
 	"time"
+
+	"github.com/handsetd/handsetd/hid/simsock"
 
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidrec"
@@ -64,7 +66,7 @@ func TestServeReplay(t *testing.T) {
 			addr := serveRecording(t, rec, ReplayOptions{Fast: true, Start: start})
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			d, err := Dial(ctx, addr)
+			d, err := simsock.Dial(ctx, addr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -96,7 +98,7 @@ func TestServeReplay(t *testing.T) {
 				}
 			}
 			// A second client gets the whole recording again.
-			d2, err := Dial(ctx, addr)
+			d2, err := simsock.Dial(ctx, addr)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -118,7 +120,7 @@ func TestServeReplayPace(t *testing.T) {
 	addr := serveRecording(t, rec, ReplayOptions{Clock: clk})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	d, err := Dial(ctx, addr)
+	d, err := simsock.Dial(ctx, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -146,7 +148,7 @@ func TestServeReplayAnswers(t *testing.T) {
 	addr := serveRecording(t, rec, ReplayOptions{Fast: true})
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	d, err := Dial(ctx, addr)
+	d, err := simsock.Dial(ctx, addr)
 	if err != nil {
 		t.Fatal(err)
 	}
