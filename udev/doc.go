@@ -30,6 +30,11 @@
 // ENV{SYSTEMD_USER_WANTS}="handsetd.service", which starts the user unit
 // when a handset appears.
 //
+// The folder also holds handsetd.service, the systemd user unit those
+// rules start (the journal keeps its log: journalctl --user -u handsetd),
+// and the tests of what `make install` and `make deb` (scripts/deb.sh)
+// install: the rules, the probe, the unit and the programs.
+//
 // Rules returns the rules for a table; the committed udev/70-handsetd.rules
 // is Rules(keymap.Devices(), ProbeName), and a test fails when they
 // differ (go test ./udev -update rewrites the file). `make install` copies
