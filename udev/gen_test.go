@@ -3,8 +3,10 @@ package udev
 import (
 	"flag"
 	"os"
+	"strings"
 	"testing"
 
+	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/keymap"
 )
 
@@ -28,5 +30,17 @@ func TestRulesFileMatchesDeviceTable(t *testing.T) {
 	}
 	if string(got) != want {
 		t.Errorf("%s differs from the device table's rules; run go test ./udev -run RulesFile -update\n--- want:\n%s", RulesFile, want)
+	}
+}
+
+// TestPermissionErrorNamesTheRules proves the error every backend returns
+// for a node the user may not open names the rules file and the command
+// that installs it.
+func TestPermissionErrorNamesTheRules(t *testing.T) {
+	msg := hid.ErrPermission.Error()
+	for _, want := range []string{RulesFile, "make install"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("hid.ErrPermission %q does not name %q", msg, want)
+		}
 	}
 }
