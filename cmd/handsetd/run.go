@@ -269,6 +269,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			Logger:           hlog,
 		})
 	}
+	if _, err := af.parseDialTone(); err != nil {
+		return err
+	}
 	if err := refuseRoot(*allowRoot, os.Getuid); err != nil {
 		return err
 	}
