@@ -11,10 +11,14 @@ export GOFLAGS
 # here (libusb, PortAudio, dbus, jackd, qemu...). `make deps` installs only the
 # ones missing, so it is cheap to run every time. D-Bus tests: dbus-daemon (a
 # private bus), python3-dbus and python3-gi (the Skype4Py-style client). tmux:
-# the demo's terminal test (a real terminal to type into and read).
+# the demo's terminal test (a real terminal to type into and read). baresip-core:
+# the real SIP softphone the bridge tests call through. Packaging (make deb, and
+# the tests that check the rules and the package): udev (udevadm), lintian and
+# dpkg-dev (dpkg-shlibdeps).
 DEB_PACKAGES := qemu-system-x86 busybox-static usbip kmod \
                 pkg-config portaudio19-dev jackd2 \
-                dbus-daemon python3-dbus python3-gi tmux baresip-core
+                dbus-daemon python3-dbus python3-gi tmux baresip-core \
+                udev lintian dpkg-dev
 
 # The Debian kernel the in-VM tests boot, unpacked (not installed) here.
 KERNEL_CACHE := .cache/kernel
@@ -28,15 +32,69 @@ RACEFLAGS   := -race -gcflags=github.com/gordonklaus/portaudio=-d=checkptr=0
 
 .PHONY: help
 help: ## List the targets.
-	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-12s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
+	@awk 'BEGIN {FS = ":.*## "} /^[a-zA-Z_-]+:.*## / {printf "  %-14s %s\n", $$1, $$2}' $(MAKEFILE_LIST)
 
 .PHONY: deps
 deps: ## Install the Debian packages the build and tests need (idempotent).
 	@scripts/deps.sh $(DEB_PACKAGES)
 
 .PHONY: build
-build: deps ## Build handsetd, phonesim and phoneapi-host into bin/.
-	$(GO) build -o $(BIN)/ ./cmd/...
+build: deps ## Build handsetd, phonesim, phoneapi-host and handsetd-probe into bin/.
+	$(GO) build -o $(BIN)/ ./cmd/... ./udev/handsetd-probe
+
+# Where `make install` puts things. PREFIX /usr (distributions, make deb) and
+# /usr/local are directories udev and systemd search, so the rules and the
+# user unit go under PREFIX; any other PREFIX puts them in /etc.
+PREFIX      ?= /usr/local
+DESTDIR     ?=
+BINDIR      ?= $(PREFIX)/bin
+UDEVDIR     ?= $(PREFIX)/lib/udev
+SYSTEM_PREFIX := $(filter /usr /usr/local,$(PREFIX))
+UDEVRULESDIR ?= $(if $(SYSTEM_PREFIX),$(PREFIX)/lib/udev/rules.d,/etc/udev/rules.d)
+USERUNITDIR ?= $(if $(SYSTEM_PREFIX),$(PREFIX)/lib/systemd/user,/etc/systemd/user)
+DOCDIR      ?= $(PREFIX)/share/doc/handsetd
+INSTALL_BINS := handsetd phonesim phoneapi-host
+# udev runs a bare program name from /usr/lib/udev; anywhere else the rules
+# name the probe by its path.
+PROBE_IN_RULES := $(if $(filter /usr/lib/udev /lib/udev,$(UDEVDIR)),handsetd-probe,$(UDEVDIR)/handsetd-probe)
+
+.PHONY: install
+install: build install-files ## Build, then install the programs, the udev rules and probe, and the systemd user unit (PREFIX=/usr/local, DESTDIR).
+
+.PHONY: install-files
+install-files: ## `make install` without building: copy what bin/ holds.
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(UDEVDIR) $(DESTDIR)$(UDEVRULESDIR) $(DESTDIR)$(USERUNITDIR) $(DESTDIR)$(DOCDIR)
+	install -m 0755 $(addprefix $(BIN)/,$(INSTALL_BINS)) $(DESTDIR)$(BINDIR)/
+	install -m 0755 $(BIN)/handsetd-probe $(DESTDIR)$(UDEVDIR)/
+	sed 's|IMPORT{program}="handsetd-probe |IMPORT{program}="$(PROBE_IN_RULES) |' udev/70-handsetd.rules > $(DESTDIR)$(UDEVRULESDIR)/70-handsetd.rules
+	chmod 0644 $(DESTDIR)$(UDEVRULESDIR)/70-handsetd.rules
+	sed 's|^ExecStart=/usr/bin/handsetd |ExecStart=$(BINDIR)/handsetd |' udev/handsetd.service > $(DESTDIR)$(USERUNITDIR)/handsetd.service
+	chmod 0644 $(DESTDIR)$(USERUNITDIR)/handsetd.service
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	@$(MAKE) --no-print-directory udev-reload
+	@[ -n "$(DESTDIR)" ] || echo "install: done. Replug the handset; to start handsetd at login: systemctl --user daemon-reload && systemctl --user enable --now handsetd"
+
+.PHONY: uninstall
+uninstall: ## Remove what `make install` installed (same PREFIX and DESTDIR).
+	rm -f $(addprefix $(DESTDIR)$(BINDIR)/,$(INSTALL_BINS)) $(DESTDIR)$(UDEVDIR)/handsetd-probe \
+		$(DESTDIR)$(UDEVRULESDIR)/70-handsetd.rules $(DESTDIR)$(USERUNITDIR)/handsetd.service $(DESTDIR)$(DOCDIR)/README.md
+	@rmdir $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+	@$(MAKE) --no-print-directory udev-reload
+
+# Reloads udev's rules and replays the events of USB and hidraw devices, so
+# a plugged-in handset gets its permissions now; only on this machine (no
+# DESTDIR), and only where udev runs.
+.PHONY: udev-reload
+udev-reload: ## Reload udev's rules and re-apply them to plugged-in handsets (nothing under DESTDIR, or without udevd).
+	@if [ -z "$(DESTDIR)" ] && command -v udevadm >/dev/null; then \
+		if udevadm control --reload 2>/dev/null; then \
+			udevadm trigger --action=change --subsystem-match=usb --subsystem-match=hidraw; \
+		else echo "udev-reload: udevd is not running here; the rules apply when it starts"; fi; \
+	fi
+
+.PHONY: deb
+deb: deps ## Build the Debian package bin/handsetd_VERSION_ARCH.deb (apt install ./bin/handsetd_*.deb) and run lintian on it.
+	@GO=$(GO) scripts/deb.sh $(BIN)
 
 .PHONY: run
 run: build ## Run the driver; with no handset plugged in, the simulated one (interactive demo).

@@ -70,4 +70,10 @@
 //   - If a JACK server that PortAudio connected to goes away, Debian's
 //     PortAudio asserts in Pa_Terminate and aborts the process on the next
 //     re-scan. Tests stop their JACK server only after closing the System.
+//   - ALSA and JACK write their own complaints on stderr while PortAudio
+//     looks for devices: about 65 lines on a machine without a sound card.
+//     The System silences them (ALSA's error handler, JACK's error and info
+//     functions, through cgo, and JACK_NO_START_SERVER) before each start,
+//     and logs at debug level how many it silenced and how many devices it
+//     found.
 package audio

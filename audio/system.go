@@ -176,6 +176,8 @@ func (s *System) initialize() error {
 			return fmt.Errorf("initialise PortAudio: %w", err)
 		}
 	}
+	quietLibraries()
+	before := libraryMessages()
 	if err := portaudio.Initialize(); err != nil {
 		return fmt.Errorf("initialise PortAudio: %w", err)
 	}
@@ -185,6 +187,7 @@ func (s *System) initialize() error {
 		return fmt.Errorf("list PortAudio devices: %w", err)
 	}
 	s.devices = devs
+	s.opts.Logger.Debug("PortAudio started", "devices", len(devs), "alsa_jack_messages_silenced", libraryMessages()-before)
 	return nil
 }
 

@@ -15,8 +15,10 @@ var (
 	// ErrClosed means Close was called on this Device.
 	ErrClosed = errors.New("hid: device closed")
 	// ErrPermission means the OS refused access to the device node. The fix is
-	// almost always to install handsetd's udev rules (make install).
-	ErrPermission = errors.New("hid: permission denied (install the udev rules: make install)")
+	// almost always handsetd's udev rules (70-handsetd.rules, which grant the
+	// user at the seat its handsets): make install, or the .deb, installs
+	// them and applies them to the handsets plugged in.
+	ErrPermission = errors.New("hid: permission denied (no udev rule grants you this handset: install handsetd's 70-handsetd.rules with sudo make install, or the handsetd .deb)")
 	// ErrUnsupported means the device or backend does not support the request,
 	// such as a feature report the device does not declare.
 	ErrUnsupported = errors.New("hid: not supported")

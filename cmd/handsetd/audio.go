@@ -74,12 +74,22 @@ type handsetAudio struct {
 	log    *slog.Logger
 }
 
+// parseDialTone is --dial-tone's tone; a bad name is a usage error, which
+// run reports before it checks anything else about the process.
+func (a audioFlags) parseDialTone() (audio.DialTone, error) {
+	dial, err := audio.ParseDialTone(a.dialTone)
+	if err != nil {
+		return dial, fmt.Errorf("%w: --dial-tone: %v", errUsage, err)
+	}
+	return dial, nil
+}
+
 // startAudio starts PortAudio. Without it the handsets still work: they
 // announce the host's default device and play no tones.
 func startAudio(ctx context.Context, a audioFlags, log *slog.Logger) (*handsetAudio, error) {
-	dial, err := audio.ParseDialTone(a.dialTone)
+	dial, err := a.parseDialTone()
 	if err != nil {
-		return nil, fmt.Errorf("%w: --dial-tone: %v", errUsage, err)
+		return nil, err
 	}
 	if !a.enabled {
 		return nil, nil

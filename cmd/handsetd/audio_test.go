@@ -190,7 +190,7 @@ func startAudioE2E(t *testing.T, tree audiotest.Tree, extra ...string) *audioE2E
 	go func() { <-ctx.Done(); hostLn.Close(); simLn.Close() }()
 
 	e.grew = growth(t, wavDir)
-	args := append([]string{"run", "--device", "sim:unix:" + simSock, "--host", "stream:unix:" + hostSock,
+	args := append([]string{"run", "--allow-root", "--device", "sim:unix:" + simSock, "--host", "stream:unix:" + hostSock,
 		"--sysfs-root", e.roots.Sys, "--asound-root", e.roots.Asound, "--audio-rate", "8000", "--log-level", "debug"}, extra...)
 	go func() {
 		runDone <- run(ctx, args, strings.NewReader(""), &bytes.Buffer{}, e.stderr)

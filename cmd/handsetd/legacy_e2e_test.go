@@ -112,7 +112,7 @@ func startRig(t *testing.T, model string, args ...string) *rig {
 	t.Cleanup(func() { hl.Close() })
 
 	r := &rig{t: t, sim: sim, host: host, rec: rec, stderr: &syncBuffer{}}
-	all := append([]string{"run", "--device", "sim:unix:" + simSock, "--host", "stream:unix:" + hostSock, "--log-level", "warn", "--audio=false"}, args...)
+	all := append([]string{"run", "--allow-root", "--device", "sim:unix:" + simSock, "--host", "stream:unix:" + hostSock, "--log-level", "warn", "--audio=false"}, args...)
 	wg.Add(1)
 	go func() {
 		defer wg.Done()

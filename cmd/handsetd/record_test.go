@@ -210,7 +210,7 @@ func TestRecordThenReplay(t *testing.T) {
 	host1 := startHost(t, ctx, filepath.Join(dir, "h1"))
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
-	ran := runCmd(t, runCtx, io.Discard, "run", "--log-level", "error", "--device", "sim:unix:"+simPath, "--host", "stream:"+host1.addr)
+	ran := runCmd(t, runCtx, io.Discard, "run", "--allow-root", "--log-level", "error", "--device", "sim:unix:"+simPath, "--host", "stream:"+host1.addr)
 
 	recording := syncBuffer{wrote: make(chan struct{}, 1)}
 	recorded := runCmd(t, ctx, &recording, "record", "--passive", "--log-level", "error", "--device", "sim:unix:"+simPath)
@@ -308,7 +308,7 @@ func TestRecordThenReplay(t *testing.T) {
 	// At the recorded pace: with --fast, hook and mute changes the host
 	// has not read yet are coalesced by the driver (only the newest state
 	// of each is sent), which is right for a driver but not a reproduction.
-	replayed := runCmd(t, rctx, io.Discard, "run", "--log-level", "error", "--device", "replay:"+file, "--host", "stream:"+host2.addr)
+	replayed := runCmd(t, rctx, io.Discard, "run", "--allow-root", "--log-level", "error", "--device", "replay:"+file, "--host", "stream:"+host2.addr)
 	got := host2.wait(t, fmt.Sprintf("the %d lines of the recorded session", len(want)), func(ls []string) bool { return len(ls) >= len(want) })
 	stopReplay()
 	if err := waitErr(t, replayed, "run --device replay:"); err != nil {
@@ -338,7 +338,7 @@ func TestRecordThenReplay(t *testing.T) {
 	}()
 	host3 := startHost(t, ctx, filepath.Join(dir, "h3"))
 	pctx, stopPlay := context.WithCancel(ctx)
-	viaSim := runCmd(t, pctx, io.Discard, "run", "--log-level", "error", "--device", "sim:unix:"+replaySock, "--host", "stream:"+host3.addr)
+	viaSim := runCmd(t, pctx, io.Discard, "run", "--allow-root", "--log-level", "error", "--device", "sim:unix:"+replaySock, "--host", "stream:"+host3.addr)
 	host3.wait(t, "the resync", hasLine("HOOK ON"))
 	close(play)
 	got = host3.wait(t, "the recorded lines via phonesim", func(ls []string) bool { return len(ls) >= len(want) })

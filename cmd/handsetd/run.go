@@ -37,6 +37,7 @@ host SPEC:   dbus (the session bus, as Skype for Linux) | dbus:system |
              stream:unix:PATH | stream:tcp:HOST:PORT
 
 run flags: --mode phone|access   --ping-interval DURATION (0 = off, else >= 5s)
+           --allow-root (run refuses root otherwise: the udev rules make root needless)
            --name NAME (handsets announcing the same NAME, by --name or as
            the same model, become NAME, NAME #2, ... in --device order)
 --cm109-model: the keymap of a CM109 phone: atcom, gtalk, kip1000 (default), usbph01;
@@ -196,6 +197,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	name := fs.String("name", "", "announce the handsets with this NAME instead of their product names (several handsets with one NAME are numbered in --device order: NAME, NAME #2, ...)")
 	modeFlag := fs.String("mode", "phone", "API spoken to the host: phone (Phone API) or access (the driver answers, dials and hangs up itself)")
 	ping := fs.Duration("ping-interval", 10*time.Second, "PING the host this often and treat a silent host as gone (0 = never; at least 5s)")
+	allowRoot := fs.Bool("allow-root", false, "run even as root (never needed once the udev rules are installed: make install)")
 	var cf configFlag
 	cf.register(fs)
 	var af audioFlags
@@ -273,6 +275,12 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			Names:            names.Slot(i),
 			Logger:           hlog,
 		})
+	}
+	if _, err := af.parseDialTone(); err != nil {
+		return err
+	}
+	if err := refuseRoot(*allowRoot, os.Getuid); err != nil {
+		return err
 	}
 	au, err := startAudio(ctx, af, log)
 	if err != nil {

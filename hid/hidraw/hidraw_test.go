@@ -117,7 +117,7 @@ func TestErrorMapping(t *testing.T) {
 		}
 	}
 	err := openError("/dev/hidraw7", &fs.PathError{Op: "open", Path: "/dev/hidraw7", Err: syscall.EACCES})
-	if !errors.Is(err, hid.ErrPermission) || !strings.Contains(err.Error(), "make install") || !strings.Contains(err.Error(), "/dev/hidraw7") {
+	if !errors.Is(err, hid.ErrPermission) || !strings.Contains(err.Error(), "make install") || !strings.Contains(err.Error(), "/dev/hidraw7") || !strings.Contains(err.Error(), "70-handsetd.rules") {
 		t.Errorf("open EACCES: %v; want hid.ErrPermission naming the node and the fix", err)
 	}
 }
