@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/hid/hidtest"
 	"github.com/handsetd/handsetd/internal/proctest"
 )
 
@@ -51,7 +52,7 @@ func TestReplay(t *testing.T) {
 		t.Fatalf("play = %q", got)
 	}
 	for _, want := range [][]byte{{5, 1, 0}, {5, 0, 0}, {5, 2, 0}} {
-		if got := read(t, d); !bytes.Equal(got, want) {
+		if got := hidtest.ReadReport(t, d); !bytes.Equal(got, want) {
 			t.Errorf("report % x, want % x", got, want)
 		}
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/hid/hidtest"
 	"github.com/handsetd/handsetd/hid/simsock"
 	"github.com/handsetd/handsetd/internal/proctest"
 
@@ -35,26 +36,7 @@ func start(t *testing.T, args ...string) *proctest.Proc {
 
 func dial(t *testing.T, addr string) hid.Device {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	d, err := simsock.Dial(ctx, addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
-}
-
-func read(t *testing.T, d hid.Device) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	buf := make([]byte, 16)
-	n, err := d.ReadInput(ctx, buf)
-	if err != nil {
-		t.Fatalf("ReadInput: %v", err)
-	}
-	return buf[:n]
+	return hidtest.Open(t, func(ctx context.Context) (hid.Device, error) { return simsock.Dial(ctx, addr) })
 }
 
 // TestEndToEnd proves phonesim serves the handset over a real unix socket,
@@ -76,7 +58,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("hook off = %q", got)
 	}
 	for _, want := range [][]byte{{1, 1, 0, 0}, {1, 0, 0, 0}} {
-		if got := read(t, d); !bytes.Equal(got, want) {
+		if got := hidtest.ReadReport(t, d); !bytes.Equal(got, want) {
 			t.Fatalf("report % x, want % x", got, want)
 		}
 	}
@@ -111,7 +93,7 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatalf("plug = %q", got)
 	}
 	d2 := dial(t, addr)
-	if s.Say("tap 7") != "ok" || !bytes.Equal(read(t, d2), []byte{1, 0, 8, 0}) {
+	if s.Say("tap 7") != "ok" || !bytes.Equal(hidtest.ReadReport(t, d2), []byte{1, 0, 8, 0}) {
 		t.Fatal("tap 7 after replug")
 	}
 	if got := s.Say("quit"); got != "ok" {
