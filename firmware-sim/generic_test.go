@@ -6,7 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/firmware-sim/internal/simtest"
 	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/hid/hidtest"
 )
 
 // Input report bytes of the generic model, for readability.
@@ -134,19 +136,19 @@ func TestHook(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h, fc := newFake(t, Options{})
-			d := open(t, h)
+			d := hidtest.Open(t, h.Open)
 			for i, st := range tc.steps {
 				switch {
 				case st.do == "off":
-					mustOK(t, h.HookOff())
+					simtest.MustOK(t, h.HookOff())
 				case st.do == "on":
-					mustOK(t, h.HookOn())
+					simtest.MustOK(t, h.HookOn())
 				case strings.HasPrefix(st.do, "out "):
 					var b byte
 					for _, c := range st.do[4:] {
 						b = b<<4 | byte(strings.IndexRune("0123456789abcdef", c))
 					}
-					mustOK(t, d.WriteOutput([]byte{0x02, b}))
+					simtest.MustOK(t, d.WriteOutput([]byte{0x02, b}))
 				case st.do == "advance", st.do == "advance-half":
 					dur := time.Second
 					if st.do == "advance-half" {
@@ -157,7 +159,7 @@ func TestHook(t *testing.T) {
 				if strings.HasPrefix(st.do, "advance") {
 					// The timer fires on its own goroutine: wait for the
 					// state this step expects.
-					waitState(t, h, "step "+st.do, func(s State) bool { return s.Hook == st.hook && s.HookPending == st.pending })
+					simtest.WaitState(t, h.Changed, h.State, "step "+st.do, func(s State) bool { return s.Hook == st.hook && s.HookPending == st.pending })
 				}
 				expectReports(t, d, st.reports...)
 				if s := h.State(); s.Hook != st.hook || s.HookPending != st.pending {
@@ -171,32 +173,32 @@ func TestHook(t *testing.T) {
 // TestHookTimeoutOption proves the revert waits for Options.HookTimeout.
 func TestHookTimeoutOption(t *testing.T) {
 	h, fc := newFake(t, Options{HookTimeout: 3 * time.Second})
-	mustOK(t, h.HookOff())
+	simtest.MustOK(t, h.HookOff())
 	fc.Advance(2 * time.Second)
 	if s := h.State(); s.Hook != "off" {
 		t.Fatalf("reverted before the timeout: %+v", s)
 	}
 	fc.Advance(time.Second)
-	waitState(t, h, "revert", func(s State) bool { return s.Hook == "on" })
+	simtest.WaitState(t, h.Changed, h.State, "revert", func(s State) bool { return s.Hook == "on" })
 }
 
 // TestMute proves mute is a toggle press and release, and that the device
 // shows muted exactly when the host lights the Mute LED.
 func TestMute(t *testing.T) {
 	h, _ := newFake(t, Options{})
-	d := open(t, h)
-	mustOK(t, h.Mute())
+	d := hidtest.Open(t, h.Open)
+	simtest.MustOK(t, h.Mute())
 	expectReports(t, d, mutePress, idle)
 	if h.State().Muted {
 		t.Fatal("muted before the host said so")
 	}
-	mustOK(t, d.WriteOutput([]byte{0x02, 0x01}))
+	simtest.MustOK(t, d.WriteOutput([]byte{0x02, 0x01}))
 	if s := h.State(); !s.Muted || !s.LEDs.Mute {
 		t.Fatalf("host lit Mute LED, state %+v", s)
 	}
-	mustOK(t, h.Mute())
+	simtest.MustOK(t, h.Mute())
 	expectReports(t, d, mutePress, idle)
-	mustOK(t, d.WriteOutput([]byte{0x02, 0x00}))
+	simtest.MustOK(t, d.WriteOutput([]byte{0x02, 0x00}))
 	if h.State().Muted {
 		t.Fatal("still muted after the host cleared the LED")
 	}
@@ -265,7 +267,7 @@ func TestKeys(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h, _ := newFake(t, Options{})
-			d := open(t, h)
+			d := hidtest.Open(t, h.Open)
 			for i, st := range tc.steps {
 				var err error
 				switch st.op {
@@ -288,8 +290,8 @@ func TestKeys(t *testing.T) {
 // TestHeldKeysInState proves State lists the held keys by Phone API name.
 func TestHeldKeysInState(t *testing.T) {
 	h, _ := newFake(t, Options{})
-	mustOK(t, h.Press("FLASH"))
-	mustOK(t, h.Press("*"))
+	simtest.MustOK(t, h.Press("FLASH"))
+	simtest.MustOK(t, h.Press("*"))
 	if got := strings.Join(h.State().Keys, ","); got != "F,*" {
 		t.Fatalf("keys %q, want F,*", got)
 	}
@@ -319,7 +321,7 @@ func TestOutputs(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			h, _ := newFake(t, Options{})
-			d := open(t, h)
+			d := hidtest.Open(t, h.Open)
 			err := d.WriteOutput(tc.report)
 			if tc.err != nil && !errors.Is(err, tc.err) || tc.err == nil && err != nil {
 				t.Fatalf("WriteOutput: %v, want %v", err, tc.err)
@@ -332,7 +334,7 @@ func TestOutputs(t *testing.T) {
 	}
 	t.Run("wrong length", func(t *testing.T) {
 		h, _ := newFake(t, Options{})
-		d := open(t, h)
+		d := hidtest.Open(t, h.Open)
 		if err := d.WriteOutput([]byte{2, 0x04, 0}); err == nil {
 			t.Fatal("3-byte output report accepted")
 		}
@@ -346,13 +348,13 @@ func TestOutputs(t *testing.T) {
 // bad ids and values are errors.
 func TestFeatures(t *testing.T) {
 	h, _ := newFake(t, Options{})
-	d := open(t, h)
+	d := hidtest.Open(t, h.Open)
 	buf := []byte{3, 0xff, 0xff}
 	n, err := d.GetFeature(buf)
 	if err != nil || n != 2 || buf[1] != genericDefaultVolume {
 		t.Fatalf("GetFeature: % x, %v", buf[:n], err)
 	}
-	mustOK(t, d.SetFeature([]byte{3, 8}))
+	simtest.MustOK(t, d.SetFeature([]byte{3, 8}))
 	if n, err := d.GetFeature(buf); err != nil || buf[1] != 8 || n != 2 || h.State().RingerVolume != 8 {
 		t.Fatalf("after set 8: % x, %v", buf[:n], err)
 	}
@@ -372,29 +374,29 @@ func TestFeatures(t *testing.T) {
 // sees only what happens after it opened.
 func TestNoQueueWhileNobodyPolls(t *testing.T) {
 	h, _ := newFake(t, Options{})
-	mustOK(t, h.HookOff())
-	mustOK(t, h.Press("5"))
+	simtest.MustOK(t, h.HookOff())
+	simtest.MustOK(t, h.Press("5"))
 	if s := h.State(); s.Hook != "off" || len(s.Keys) != 1 {
 		t.Fatalf("state did not change: %+v", s)
 	}
-	d := open(t, h)
+	d := hidtest.Open(t, h.Open)
 	expectQuiet(t, d)
-	mustOK(t, h.Release("5"))
+	simtest.MustOK(t, h.Release("5"))
 	expectReports(t, d, idle)
 	d.Close()
-	mustOK(t, h.Tap("1"))
-	d2 := open(t, h)
+	simtest.MustOK(t, h.Tap("1"))
+	d2 := hidtest.Open(t, h.Open)
 	expectQuiet(t, d2)
 }
 
 // TestTwoHosts proves every open host gets every report.
 func TestTwoHosts(t *testing.T) {
 	h, _ := newFake(t, Options{})
-	d1, d2 := open(t, h), open(t, h)
+	d1, d2 := hidtest.Open(t, h.Open), hidtest.Open(t, h.Open)
 	if h.State().Hosts != 2 {
 		t.Fatalf("hosts %d, want 2", h.State().Hosts)
 	}
-	mustOK(t, h.Tap("0"))
+	simtest.MustOK(t, h.Tap("0"))
 	expectReports(t, d1, []byte{1, 0, 1, 0}, idle)
 	expectReports(t, d2, []byte{1, 0, 1, 0}, idle)
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/firmware-sim/internal/simtest"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidtest"
 )
@@ -38,7 +39,7 @@ func TestModels(t *testing.T) {
 // and descriptor.
 func TestIdentity(t *testing.T) {
 	h, _ := newFake(t, Options{Serial: "SIM0042"})
-	d := open(t, h)
+	d := hidtest.Open(t, h.Open)
 	info := d.Info()
 	if info.VendorID != 0x1209 || info.ProductID != 0x0001 || info.Serial != "SIM0042" ||
 		info.Product != "Generic USB Telephony Handset" || info.Path != "sim:generic-telephony" {
@@ -55,18 +56,18 @@ func TestIdentity(t *testing.T) {
 // power-on state.
 func TestUnplugPlug(t *testing.T) {
 	h, _ := newFake(t, Options{})
-	d := open(t, h)
-	mustOK(t, h.HookOff())
-	mustOK(t, d.WriteOutput([]byte{2, 0x27})) // ack off-hook, mute, ring, ringer
-	mustOK(t, d.SetFeature([]byte{3, 9}))
-	mustOK(t, h.Press("3"))
-	readReport(t, d)
-	readReport(t, d)
+	d := hidtest.Open(t, h.Open)
+	simtest.MustOK(t, h.HookOff())
+	simtest.MustOK(t, d.WriteOutput([]byte{2, 0x27})) // ack off-hook, mute, ring, ringer
+	simtest.MustOK(t, d.SetFeature([]byte{3, 9}))
+	simtest.MustOK(t, h.Press("3"))
+	hidtest.ReadReport(t, d)
+	hidtest.ReadReport(t, d)
 
-	mustOK(t, h.Unplug())
-	mustOK(t, h.Unplug()) // idempotent
+	simtest.MustOK(t, h.Unplug())
+	simtest.MustOK(t, h.Unplug()) // idempotent
 	// The report queued before the unplug is still read, then the loss.
-	readReport(t, d)
+	hidtest.ReadReport(t, d)
 	buf := make([]byte, 8)
 	if _, err := d.ReadInput(context.Background(), buf); !errors.Is(err, hid.ErrDisconnected) {
 		t.Fatalf("ReadInput after unplug: %v", err)
@@ -91,7 +92,7 @@ func TestUnplugPlug(t *testing.T) {
 
 	opened := make(chan hid.Device, 1)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		ctx, cancel := context.WithTimeout(context.Background(), simtest.WaitLimit)
 		defer cancel()
 		d, err := h.Open(ctx)
 		if err != nil {
@@ -99,7 +100,7 @@ func TestUnplugPlug(t *testing.T) {
 		}
 		opened <- d
 	}()
-	mustOK(t, h.Plug())
+	simtest.MustOK(t, h.Plug())
 	d2 := <-opened
 	if d2 == nil {
 		t.Fatal("Open failed after plug")
@@ -113,7 +114,7 @@ func TestUnplugPlug(t *testing.T) {
 	if err := d.WriteOutput([]byte{2, 0}); !errors.Is(err, hid.ErrDisconnected) {
 		t.Fatalf("old Device after replug: %v", err)
 	}
-	mustOK(t, h.Tap("2"))
+	simtest.MustOK(t, h.Tap("2"))
 	expectReports(t, d2, []byte{1, 0, 3, 0}, idle)
 }
 
@@ -121,11 +122,11 @@ func TestUnplugPlug(t *testing.T) {
 // the next plugged-in period.
 func TestUnplugCancelsRevert(t *testing.T) {
 	h, fc := newFake(t, Options{})
-	mustOK(t, h.HookOff())
-	mustOK(t, h.Unplug())
-	mustOK(t, h.Plug())
-	d := open(t, h)
-	mustOK(t, d.WriteOutput([]byte{2, 0x02})) // host lifts: hook follows
+	simtest.MustOK(t, h.HookOff())
+	simtest.MustOK(t, h.Unplug())
+	simtest.MustOK(t, h.Plug())
+	d := hidtest.Open(t, h.Open)
+	simtest.MustOK(t, d.WriteOutput([]byte{2, 0x02})) // host lifts: hook follows
 	fc.Advance(time.Hour)
 	if s := h.State(); s.Hook != "off" {
 		t.Fatalf("an old timer moved the hook: %+v", s)
@@ -150,7 +151,7 @@ func TestStartUnplugged(t *testing.T) {
 		if !errors.Is(err, ErrHandsetClosed) {
 			t.Fatalf("Open after Close: %v", err)
 		}
-	case <-time.After(waitLimit):
+	case <-time.After(simtest.WaitLimit):
 		t.Fatal("Close did not end a waiting Open")
 	}
 	if got := h.Exec("plug"); got != "error: "+ErrHandsetClosed.Error() {
@@ -167,16 +168,16 @@ func TestChanged(t *testing.T) {
 		t.Fatal("Changed fired with no change")
 	default:
 	}
-	mustOK(t, h.HookOn()) // no-op: no change
+	simtest.MustOK(t, h.HookOn()) // no-op: no change
 	select {
 	case <-ch:
 		t.Fatal("Changed fired on a no-op")
 	default:
 	}
-	mustOK(t, h.HookOff())
+	simtest.MustOK(t, h.HookOff())
 	select {
 	case <-ch:
-	case <-time.After(waitLimit):
+	case <-time.After(simtest.WaitLimit):
 		t.Fatal("Changed did not fire")
 	}
 }
@@ -184,7 +185,7 @@ func TestChanged(t *testing.T) {
 // TestExec proves the control language's answers, one line each.
 func TestExec(t *testing.T) {
 	h, _ := newFake(t, Options{})
-	d := open(t, h)
+	d := hidtest.Open(t, h.Open)
 	tests := []struct{ line, want string }{
 		{"", ""},
 		{"   ", ""},
@@ -230,10 +231,10 @@ func TestExec(t *testing.T) {
 // fields.
 func TestExecState(t *testing.T) {
 	h, _ := newFake(t, Options{})
-	d := open(t, h)
-	mustOK(t, h.HookOff())
-	mustOK(t, d.WriteOutput([]byte{2, 0x07}))
-	mustOK(t, h.Press("9"))
+	d := hidtest.Open(t, h.Open)
+	simtest.MustOK(t, h.HookOff())
+	simtest.MustOK(t, d.WriteOutput([]byte{2, 0x07}))
+	simtest.MustOK(t, h.Press("9"))
 	line := h.Exec("state")
 	if strings.Contains(line, "\n") {
 		t.Fatalf("state answer spans lines: %q", line)
@@ -269,7 +270,7 @@ func jsonEqual(a, b any) bool {
 func TestConformanceInProcess(t *testing.T) {
 	hidtest.Conformance(t, func(t *testing.T) hidtest.Backend {
 		h, _ := newFake(t, Options{})
-		d := open(t, h)
+		d := hidtest.Open(t, h.Open)
 		return hidtest.Backend{Dev: d, Push: h.InjectReport, Unplug: func() { h.Unplug() }}
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/firmware-sim/internal/simtest"
 	"github.com/handsetd/handsetd/internal/seg7"
 )
 
@@ -19,19 +20,6 @@ func (e *recEnv) emit(r []byte) { e.out = append(e.out, append([]byte(nil), r...
 func (e *recEnv) after(time.Duration, func()) func() { return func() {} }
 
 func (e *recEnv) take() [][]byte { o := e.out; e.out = nil; return o }
-
-// pkt builds a Yealink output report (id 0 + 16 bytes) with a good checksum.
-func pkt(cmd, size byte, offset uint16, data ...byte) []byte {
-	r := make([]byte, 17)
-	r[1], r[2], r[3], r[4] = cmd, size, byte(offset>>8), byte(offset)
-	copy(r[5:16], data)
-	var s byte
-	for _, b := range r[1:16] {
-		s += b
-	}
-	r[16] = -s
-	return r
-}
 
 func yealinkModel(t *testing.T, name string) (*yealink, *recEnv) {
 	t.Helper()
@@ -50,8 +38,8 @@ func yealinkModel(t *testing.T, name string) (*yealink, *recEnv) {
 // and a correct checksum; setting commands get none; a wrong checksum, a
 // short packet and a command the model does not know get the 0xfd packet.
 func TestYealinkPackets(t *testing.T) {
-	bad := pkt(0xfd, 0, 0)
-	corrupt := pkt(0x87, 2, 0)
+	bad := simtest.YealinkPkt(0xfd, 0, 0)
+	corrupt := simtest.YealinkPkt(0x87, 2, 0)
 	corrupt[16]++
 	tests := []struct {
 		name, model string
@@ -59,28 +47,28 @@ func TestYealinkPackets(t *testing.T) {
 		want        [][]byte // replies; nil = silent
 		bad         int
 	}{
-		{"version p1k", "yealink-p1k", pkt(0x87, 2, 0), [][]byte{pkt(0x87, 2, 0, 0x01, 0x10)}, 0},
-		{"version p4k", "yealink-p4k", pkt(0x87, 2, 0), [][]byte{pkt(0x87, 2, 0, 0x02, 0x50)}, 0},
-		{"version b2k", "yealink-b2k", pkt(0x87, 2, 0), [][]byte{pkt(0x87, 2, 0, 0x05, 0x21)}, 0},
-		{"init", "yealink-p1k", pkt(0x8e, 11, 0), [][]byte{pkt(0x8e, 11, 0, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a)}, 0},
-		{"keypress idle", "yealink-p1k", pkt(0x80, 1, 0), [][]byte{pkt(0x80, 1, 0, 0)}, 0},
+		{"version p1k", "yealink-p1k", simtest.YealinkPkt(0x87, 2, 0), [][]byte{simtest.YealinkPkt(0x87, 2, 0, 0x01, 0x10)}, 0},
+		{"version p4k", "yealink-p4k", simtest.YealinkPkt(0x87, 2, 0), [][]byte{simtest.YealinkPkt(0x87, 2, 0, 0x02, 0x50)}, 0},
+		{"version b2k", "yealink-b2k", simtest.YealinkPkt(0x87, 2, 0), [][]byte{simtest.YealinkPkt(0x87, 2, 0, 0x05, 0x21)}, 0},
+		{"init", "yealink-p1k", simtest.YealinkPkt(0x8e, 11, 0), [][]byte{simtest.YealinkPkt(0x8e, 11, 0, 0x10, 0x11, 0x12, 0x13, 0x14, 0x15, 0x16, 0x17, 0x18, 0x19, 0x1a)}, 0},
+		{"keypress idle", "yealink-p1k", simtest.YealinkPkt(0x80, 1, 0), [][]byte{simtest.YealinkPkt(0x80, 1, 0, 0)}, 0},
 		{"bad checksum", "yealink-p1k", corrupt, [][]byte{bad}, 1},
-		{"short packet", "yealink-p1k", pkt(0x80, 1, 0)[:10], [][]byte{bad}, 1},
-		{"long packet", "yealink-p1k", append(pkt(0x80, 1, 0), 0), [][]byte{bad}, 1},
-		{"unknown command", "yealink-p1k", pkt(0x77, 1, 0), [][]byte{bad}, 1},
-		{"hookpress on a p1k", "yealink-p1k", pkt(0x8b, 1, 0), [][]byte{bad}, 1},
-		{"hookpress on a p4k, on hook", "yealink-p4k", pkt(0x8b, 1, 0), [][]byte{pkt(0x8b, 1, 0, 0xff)}, 0},
-		{"handset on a b2k", "yealink-b2k", pkt(0x8d, 1, 0), [][]byte{pkt(0x8d, 1, 0, 0x00)}, 0},
-		{"lcd on a b2k", "yealink-b2k", pkt(0x04, 1, 0, 0xff), [][]byte{bad}, 1},
-		{"lcd write", "yealink-p1k", pkt(0x04, 11, 0, 1, 2, 3), nil, 0},
-		{"lcd past the ram", "yealink-p1k", pkt(0x04, 5, 20, 1, 2, 3, 4, 5), [][]byte{bad}, 1},
-		{"lcd size 0", "yealink-p1k", pkt(0x04, 0, 0), [][]byte{bad}, 1},
-		{"led", "yealink-p1k", pkt(0x05, 1, 0, 0), nil, 0},
-		{"ringtone", "yealink-p1k", pkt(0x03, 1, 0, 0x24), nil, 0},
-		{"ring volume", "yealink-p1k", pkt(0x11, 1, 0, 0xc0), nil, 0},
-		{"ring note", "yealink-p1k", pkt(0x02, 4, 0, 0xfb, 0x1e, 0x00, 0x0c), nil, 0},
-		{"dialtone", "yealink-p4k", pkt(0x09, 1, 0, 1), nil, 0},
-		{"b2k ring", "yealink-b2k", pkt(0x01, 1, 0, 1), nil, 0},
+		{"short packet", "yealink-p1k", simtest.YealinkPkt(0x80, 1, 0)[:10], [][]byte{bad}, 1},
+		{"long packet", "yealink-p1k", append(simtest.YealinkPkt(0x80, 1, 0), 0), [][]byte{bad}, 1},
+		{"unknown command", "yealink-p1k", simtest.YealinkPkt(0x77, 1, 0), [][]byte{bad}, 1},
+		{"hookpress on a p1k", "yealink-p1k", simtest.YealinkPkt(0x8b, 1, 0), [][]byte{bad}, 1},
+		{"hookpress on a p4k, on hook", "yealink-p4k", simtest.YealinkPkt(0x8b, 1, 0), [][]byte{simtest.YealinkPkt(0x8b, 1, 0, 0xff)}, 0},
+		{"handset on a b2k", "yealink-b2k", simtest.YealinkPkt(0x8d, 1, 0), [][]byte{simtest.YealinkPkt(0x8d, 1, 0, 0x00)}, 0},
+		{"lcd on a b2k", "yealink-b2k", simtest.YealinkPkt(0x04, 1, 0, 0xff), [][]byte{bad}, 1},
+		{"lcd write", "yealink-p1k", simtest.YealinkPkt(0x04, 11, 0, 1, 2, 3), nil, 0},
+		{"lcd past the ram", "yealink-p1k", simtest.YealinkPkt(0x04, 5, 20, 1, 2, 3, 4, 5), [][]byte{bad}, 1},
+		{"lcd size 0", "yealink-p1k", simtest.YealinkPkt(0x04, 0, 0), [][]byte{bad}, 1},
+		{"led", "yealink-p1k", simtest.YealinkPkt(0x05, 1, 0, 0), nil, 0},
+		{"ringtone", "yealink-p1k", simtest.YealinkPkt(0x03, 1, 0, 0x24), nil, 0},
+		{"ring volume", "yealink-p1k", simtest.YealinkPkt(0x11, 1, 0, 0xc0), nil, 0},
+		{"ring note", "yealink-p1k", simtest.YealinkPkt(0x02, 4, 0, 0xfb, 0x1e, 0x00, 0x0c), nil, 0},
+		{"dialtone", "yealink-p4k", simtest.YealinkPkt(0x09, 1, 0, 1), nil, 0},
+		{"b2k ring", "yealink-b2k", simtest.YealinkPkt(0x01, 1, 0, 1), nil, 0},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -139,11 +127,11 @@ func TestYealinkKeyScan(t *testing.T) {
 	if r := e.take(); len(r) != 0 {
 		t.Fatalf("the phone spoke unasked: % x", r)
 	}
-	if r := ask(pkt(0x80, 1, 0)); r[5] != 3 {
+	if r := ask(simtest.YealinkPkt(0x80, 1, 0)); r[5] != 3 {
 		t.Errorf("counter %d, want 3", r[5])
 	}
 	for i, want := range []byte{0x11, 0xff, 0x03} {
-		if r := ask(pkt(0x81, 1, uint16(i))); r[5] != want || r[3] != 0 || r[4] != byte(i) {
+		if r := ask(simtest.YealinkPkt(0x81, 1, uint16(i))); r[5] != want || r[3] != 0 || r[4] != byte(i) {
 			t.Errorf("scancode of event %d: % x, want %#02x", i, r, want)
 		}
 	}
@@ -166,10 +154,10 @@ func TestYealinkKeyScan(t *testing.T) {
 		must(y.release("5"))
 		must(y.press("5"))
 	}
-	if r := ask(pkt(0x80, 1, 0)); r[5] != 84 {
+	if r := ask(simtest.YealinkPkt(0x80, 1, 0)); r[5] != 84 {
 		t.Errorf("counter %d, want 84", r[5])
 	}
-	if r := ask(pkt(0x81, 1, 83)); r[5] != 0x11 { // offset wraps at 32
+	if r := ask(simtest.YealinkPkt(0x81, 1, 83)); r[5] != 0x11 { // offset wraps at 32
 		t.Errorf("event 84 at offset 83&31: % x", r)
 	}
 }
@@ -184,7 +172,7 @@ func TestYealinkHook(t *testing.T) {
 	if len(e.take()) != 0 {
 		t.Error("the P4K spoke unasked")
 	}
-	_ = p4k.output(pkt(0x8b, 1, 0))
+	_ = p4k.output(simtest.YealinkPkt(0x8b, 1, 0))
 	if r := e.take(); len(r) != 1 || r[0][5] != 0xef {
 		t.Errorf("P4K off hook: % x, want data 0xef", r)
 	}
@@ -193,7 +181,7 @@ func TestYealinkHook(t *testing.T) {
 	if known, err := b2k.command("pstn", []string{"ring", "on"}); err != nil || !known {
 		t.Fatal(err)
 	}
-	_ = b2k.output(pkt(0x8d, 1, 0))
+	_ = b2k.output(simtest.YealinkPkt(0x8d, 1, 0))
 	if r := e.take(); len(r) != 1 || r[0][5] != 0x03 {
 		t.Errorf("B2K off hook and ringing: % x, want data 0x03", r)
 	}
@@ -214,7 +202,7 @@ func TestYealinkLCDState(t *testing.T) {
 	}
 	for off := 0; off < seg7.RAMSize; off += 11 {
 		n := min(11, seg7.RAMSize-off)
-		if err := y.output(pkt(0x04, byte(n), uint16(off), ram[off:off+n]...)); err != nil {
+		if err := y.output(simtest.YealinkPkt(0x04, byte(n), uint16(off), ram[off:off+n]...)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -229,10 +217,10 @@ func TestYealinkLCDState(t *testing.T) {
 	if len(s.LCDIcons) != 1 || s.LCDIcons[0] != "IN" {
 		t.Errorf("icons %q", s.LCDIcons)
 	}
-	_ = y.output(pkt(0x11, 1, 0, 0xc0))
-	_ = y.output(pkt(0x02, 8, 0, 0xfb, 0x1e, 0x00, 0x0c, 0xff, 0xff, 0x00, 0xc8))
-	_ = y.output(pkt(0x03, 1, 0, 0x24))
-	_ = y.output(pkt(0x05, 1, 0, 0x00))
+	_ = y.output(simtest.YealinkPkt(0x11, 1, 0, 0xc0))
+	_ = y.output(simtest.YealinkPkt(0x02, 8, 0, 0xfb, 0x1e, 0x00, 0x0c, 0xff, 0xff, 0x00, 0xc8))
+	_ = y.output(simtest.YealinkPkt(0x03, 1, 0, 0x24))
+	_ = y.output(simtest.YealinkPkt(0x05, 1, 0, 0x00))
 	y.state(&s)
 	if !s.Ringing || !s.LEDs.Ring || s.RingerVolume != 0xc0 || s.RingTone != "1250Hz/120ms -/2000ms" {
 		t.Errorf("ringing state %+v", s)
@@ -314,19 +302,6 @@ func TestCM109Registers(t *testing.T) {
 	}
 }
 
-// g2pkt builds a P1KH output report (id 0 + 8 bytes) with a good checksum.
-func g2pkt(cmd byte, data ...byte) []byte {
-	r := make([]byte, 9)
-	r[1] = cmd
-	copy(r[2:8], data)
-	var s byte
-	for _, b := range r[1:8] {
-		s += b
-	}
-	r[8] = -s
-	return r
-}
-
 // TestYealinkP1KH proves the second generation: 8-byte packets that sum to
 // 0, VERSION and INIT answered, LCD packets carrying length and offset, ring
 // notes appended after RING_VOLUME, 0xfd for a bad checksum, a 16-byte
@@ -336,23 +311,23 @@ func TestYealinkP1KH(t *testing.T) {
 	if id := y.identity(); id.product != 0xb700 {
 		t.Errorf("product %#04x", id.product)
 	}
-	bad := g2pkt(0xfd)
-	corrupt := g2pkt(0x87)
+	bad := simtest.P1KHPkt(0xfd)
+	corrupt := simtest.P1KHPkt(0x87)
 	corrupt[8]++
 	for _, tc := range []struct {
 		in   []byte
 		want [][]byte
 	}{
-		{g2pkt(0x87), [][]byte{g2pkt(0x87, 0x01, 0x35)}},
-		{g2pkt(0x8e), [][]byte{g2pkt(0x8e, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a)}},
+		{simtest.P1KHPkt(0x87), [][]byte{simtest.P1KHPkt(0x87, 0x01, 0x35)}},
+		{simtest.P1KHPkt(0x8e), [][]byte{simtest.P1KHPkt(0x8e, 0x35, 0x36, 0x37, 0x38, 0x39, 0x3a)}},
 		{corrupt, [][]byte{bad}},
-		{pkt(0x87, 2, 0), [][]byte{bad}},
-		{g2pkt(0x80), [][]byte{bad}},
-		{g2pkt(0x04, 4, 22, 1, 2), [][]byte{bad}},
-		{g2pkt(0x04, 2, 22, 0xf0, 0xe0), nil},
-		{g2pkt(0x11, 0xff), nil},
-		{g2pkt(0x02, 0x1e, 0x0c, 0x18, 0x0c, 0, 0), nil},
-		{g2pkt(0x03, 0xff), nil},
+		{simtest.YealinkPkt(0x87, 2, 0), [][]byte{bad}},
+		{simtest.P1KHPkt(0x80), [][]byte{bad}},
+		{simtest.P1KHPkt(0x04, 4, 22, 1, 2), [][]byte{bad}},
+		{simtest.P1KHPkt(0x04, 2, 22, 0xf0, 0xe0), nil},
+		{simtest.P1KHPkt(0x11, 0xff), nil},
+		{simtest.P1KHPkt(0x02, 0x1e, 0x0c, 0x18, 0x0c, 0, 0), nil},
+		{simtest.P1KHPkt(0x03, 0xff), nil},
 	} {
 		if err := y.output(tc.in); err != nil {
 			t.Fatal(err)
@@ -368,7 +343,7 @@ func TestYealinkP1KH(t *testing.T) {
 	}
 	_ = y.press("pickup")
 	_ = y.release("pickup")
-	if got := e.take(); fmt.Sprintf("% x", got) != fmt.Sprintf("% x", [][]byte{g2pkt(0x81, 0x03), g2pkt(0x81, 0xff)}) {
+	if got := e.take(); fmt.Sprintf("% x", got) != fmt.Sprintf("% x", [][]byte{simtest.P1KHPkt(0x81, 0x03), simtest.P1KHPkt(0x81, 0xff)}) {
 		t.Errorf("keys: % x", got)
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/firmware-sim/internal/simtest"
+	"github.com/handsetd/handsetd/hid/hidtest"
 	"github.com/handsetd/handsetd/internal/clock"
 )
 
@@ -29,8 +31,8 @@ func expectDone(t *testing.T, done <-chan error, what string) {
 	t.Helper()
 	select {
 	case err := <-done:
-		mustOK(t, err)
-	case <-time.After(waitLimit):
+		simtest.MustOK(t, err)
+	case <-time.After(simtest.WaitLimit):
 		t.Fatalf("tap did not complete %s", what)
 	}
 }
@@ -52,31 +54,31 @@ func TestTapHoldsUntilReported(t *testing.T) {
 	newModel := func(t *testing.T, model string) (*Handset, *clock.Fake) {
 		fc := clock.NewFake(time.Unix(1000, 0))
 		h, err := New(model, Options{Clock: fc})
-		mustOK(t, err)
+		simtest.MustOK(t, err)
 		t.Cleanup(func() { h.Close() })
 		return h, fc
 	}
 
 	t.Run("yealink-p1k", func(t *testing.T) {
 		h, _ := newModel(t, "yealink-p1k")
-		d := open(t, h)
+		d := hidtest.Open(t, h.Open)
 		done := tapAsync(h, "1")
-		waitState(t, h, "1 held", held("1"))
-		mustOK(t, d.WriteOutput(pkt(0x80, 1, 0))) // KEYPRESS: the counter moved
-		readReport(t, d)
+		simtest.WaitState(t, h.Changed, h.State, "1 held", held("1"))
+		simtest.MustOK(t, d.WriteOutput(simtest.YealinkPkt(0x80, 1, 0))) // KEYPRESS: the counter moved
+		hidtest.ReadReport(t, d)
 		expectPending(t, done, "after a KEYPRESS poll")
-		mustOK(t, d.WriteOutput(pkt(0x81, 1, 0))) // SCANCODE of event 0: the press
-		readReport(t, d)
+		simtest.MustOK(t, d.WriteOutput(simtest.YealinkPkt(0x81, 1, 0))) // SCANCODE of event 0: the press
+		hidtest.ReadReport(t, d)
 		expectDone(t, done, "after SCANCODE answered the press")
-		waitState(t, h, "1 released", released)
+		simtest.WaitState(t, h.Changed, h.State, "1 released", released)
 	})
 
 	t.Run("cm109-kip1000", func(t *testing.T) {
 		h, _ := newModel(t, "cm109-kip1000")
-		d := open(t, h)
-		drive := func(col byte) { mustOK(t, d.WriteOutput([]byte{0, 0, col, 0x0f, 0})) }
+		d := hidtest.Open(t, h.Open)
+		drive := func(col byte) { simtest.MustOK(t, d.WriteOutput([]byte{0, 0, col, 0x0f, 0})) }
 		done := tapAsync(h, "1") // row 0x10, column 0x04
-		waitState(t, h, "1 held", held("1"))
+		simtest.WaitState(t, h.Changed, h.State, "1 held", held("1"))
 		drive(0x01)
 		expectPending(t, done, "while another column was driven")
 		drive(0x0f)
@@ -87,7 +89,7 @@ func TestTapHoldsUntilReported(t *testing.T) {
 		drive(0x08)
 		expectPending(t, done, "before the host ended its scan")
 		drive(0x0f) // the scan is over: it read them
-		waitState(t, h, "1 released", released)
+		simtest.WaitState(t, h.Changed, h.State, "1 released", released)
 		expectPending(t, done, "before the host scanned after the release")
 		drive(0x01)
 		drive(0x0f) // the scan that reads the release
@@ -96,10 +98,10 @@ func TestTapHoldsUntilReported(t *testing.T) {
 
 	t.Run("nobody looks", func(t *testing.T) {
 		h, fc := newModel(t, "yealink-p1k")
-		open(t, h) // a host that polls nothing
+		hidtest.Open(t, h.Open) // a host that polls nothing
 		done := tapAsync(h, "2")
-		waitState(t, h, "2 held", held("2"))
-		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		simtest.WaitState(t, h.Changed, h.State, "2 held", held("2"))
+		ctx, cancel := context.WithTimeout(context.Background(), simtest.WaitLimit)
 		defer cancel()
 		for fc.Pending() == 0 {
 			select {
@@ -112,7 +114,7 @@ func TestTapHoldsUntilReported(t *testing.T) {
 		expectPending(t, done, "before TapHoldMax")
 		fc.Advance(time.Millisecond)
 		expectDone(t, done, "at TapHoldMax")
-		waitState(t, h, "2 released", released)
+		simtest.WaitState(t, h.Changed, h.State, "2 released", released)
 	})
 }
 
@@ -122,12 +124,12 @@ func TestTapHoldsUntilReported(t *testing.T) {
 func TestTapWithoutHostIsImmediate(t *testing.T) {
 	for _, model := range []string{"yealink-p1k", "cm109-kip1000", "generic-telephony"} {
 		h, err := New(model, Options{Clock: clock.NewFake(time.Unix(1000, 0))})
-		mustOK(t, err)
+		simtest.MustOK(t, err)
 		expectDone(t, tapAsync(h, "1"), model+" with no host")
 		h.Close()
 	}
 	h, _ := newFake(t, Options{})
-	d := open(t, h)
+	d := hidtest.Open(t, h.Open)
 	expectDone(t, tapAsync(h, "5"), "generic-telephony with a host")
 	expectReports(t, d, []byte{1, 0, 6, 0}, idle)
 }

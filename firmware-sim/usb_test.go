@@ -1,13 +1,17 @@
 package firmwaresim
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/handsetd/handsetd/firmware-sim/internal/simtest"
+)
 
 // TestDefaultUSB proves the layout a model without its own gets: one HID
 // interface with an IN endpoint sized to its longest input report and an
 // OUT endpoint only when it has output reports.
 func TestDefaultUSB(t *testing.T) {
 	u := DefaultUSB(1, 2, 3, "m", "p", genericDescriptor())
-	mustOK(t, u.Validate())
+	simtest.MustOK(t, u.Validate())
 	if eps := u.Interfaces[0].Endpoints; len(eps) != 2 || eps[0].Address != 0x81 || eps[0].MaxPacketSize != 8 || eps[1].Address != 0x02 {
 		t.Errorf("endpoints %+v", eps)
 	}

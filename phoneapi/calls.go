@@ -31,9 +31,9 @@ func (c Call) live() bool {
 	return false
 }
 
-// terminalStatus reports whether a call in this status is over; the table
+// TerminalStatus reports whether a call in this STATUS is over; the table
 // forgets such calls.
-func terminalStatus(s string) bool {
+func TerminalStatus(s string) bool {
 	switch s {
 	case "FINISHED", "MISSED", "REFUSED", "BUSY", "CANCELLED", "FAILED", "UNPLACED":
 		return true
@@ -142,7 +142,7 @@ func (t *callTable) get(id int) *tableCall {
 func (t *callTable) apply(m Message) []Command {
 	switch m.Kind {
 	case KindCallStatus:
-		if terminalStatus(m.Value) {
+		if TerminalStatus(m.Value) {
 			if _, ok := t.calls[m.Call]; ok || !t.isEnded(m.Call) {
 				delete(t.calls, m.Call)
 				t.ended = append(t.ended, m.Call)

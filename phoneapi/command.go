@@ -23,10 +23,10 @@ func AudioOut(dev string) Command { return Command(joinOpt("AUDIO_OUT", dev)) }
 
 // Hook is "HOOK OFF" when the handset is lifted (offHook) and "HOOK ON" when
 // it is put down.
-func Hook(offHook bool) Command { return Command("HOOK " + onOff(!offHook)) }
+func Hook(offHook bool) Command { return Command("HOOK " + OnOff(!offHook)) }
 
 // Mute is "MUTE ON|OFF" from the device's mute key.
-func Mute(on bool) Command { return Command("MUTE " + onOff(on)) }
+func Mute(on bool) Command { return Command("MUTE " + OnOff(on)) }
 
 // BtnPressed is "BTN_PRESSED key"; key is a name ValidKey accepts.
 func BtnPressed(key string) Command { return Command("BTN_PRESSED " + key) }
@@ -73,4 +73,4 @@ func SetCallDTMF(id int, digits string) Command {
 }
 
 // SetMute is "SET MUTE ON|OFF": the access-API way to mute.
-func SetMute(on bool) Command { return Command("SET MUTE " + onOff(on)) }
+func SetMute(on bool) Command { return Command("SET MUTE " + OnOff(on)) }

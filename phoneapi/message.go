@@ -93,14 +93,15 @@ func (m Message) Err() error {
 // "#id " tag when ID is set. Known kinds are written in canonical form;
 // KindUnknown is written as received.
 func (m Message) String() string {
-	body := m.body()
+	body := m.Body()
 	if m.ID != "" {
 		return "#" + m.ID + " " + body
 	}
 	return body
 }
 
-func onOff(on bool) string {
+// OnOff is the protocol's word for a switch: "ON" or "OFF".
+func OnOff(on bool) string {
 	if on {
 		return "ON"
 	}
@@ -119,7 +120,9 @@ func joinOpt(head, v string) string {
 	return head + " " + v
 }
 
-func (m Message) body() string {
+// Body is m in canonical form without its "#id" tag: what a host compares
+// and answers.
+func (m Message) Body() string {
 	id := strconv.Itoa(m.Call)
 	switch m.Kind {
 	case KindName:
@@ -131,9 +134,9 @@ func (m Message) body() string {
 	case KindAudioOut:
 		return joinOpt("AUDIO_OUT", m.Value)
 	case KindHook:
-		return "HOOK " + onOff(m.On)
+		return "HOOK " + OnOff(m.On)
 	case KindMute:
-		return "MUTE " + onOff(m.On)
+		return "MUTE " + OnOff(m.On)
 	case KindBtnPressed:
 		return "BTN_PRESSED " + m.Value
 	case KindBtnReleased:
@@ -151,7 +154,7 @@ func (m Message) body() string {
 	case KindSetCall:
 		return joinOpt(join("SET CALL", id, m.Prop), m.Value)
 	case KindSetMute:
-		return "SET MUTE " + onOff(m.On)
+		return "SET MUTE " + OnOff(m.On)
 	case KindOK:
 		return "OK"
 	case KindPong:
@@ -210,7 +213,9 @@ func perr(line, reason string, code int) error {
 	return &ProtocolError{Line: line, Reason: reason, Code: code}
 }
 
-func alnum(s string) bool {
+// ValidTag reports whether s can be a command's "#id" tag (without its
+// "#"): one or more ASCII letters and digits.
+func ValidTag(s string) bool {
 	if s == "" {
 		return false
 	}
@@ -223,8 +228,9 @@ func alnum(s string) bool {
 	return true
 }
 
-// callID parses a call id: decimal digits only, at least one, fits an int32.
-func callID(s string) (int, bool) {
+// ParseCallID parses a call id: decimal digits only, at least one, fitting
+// an int32.
+func ParseCallID(s string) (int, bool) {
 	if s == "" || len(s) > 9 {
 		return 0, false
 	}
@@ -255,7 +261,7 @@ func ParseLine(line string) (Message, error) {
 	body := line
 	if strings.HasPrefix(line, "#") {
 		tag, rest, ok := strings.Cut(line[1:], " ")
-		if !alnum(tag) {
+		if !ValidTag(tag) {
 			return Message{}, perr(line, "a command id is '#' and letters or digits, then a space", CodeSyntax)
 		}
 		if !ok || strings.TrimSpace(rest) == "" {
@@ -285,7 +291,7 @@ func ParseLine(line string) (Message, error) {
 	case "AUDIO_OUT":
 		m.Kind, m.Value = KindAudioOut, rest
 	case "HOOK", "MUTE":
-		on, ok := parseOnOff(rest)
+		on, ok := ParseOnOff(rest)
 		if !ok {
 			code := CodeSyntax
 			if strings.EqualFold(word, "MUTE") {
@@ -334,7 +340,8 @@ func ParseLine(line string) (Message, error) {
 	return m, nil
 }
 
-func parseOnOff(s string) (on, ok bool) {
+// ParseOnOff reads a switch word, ON or OFF in any case.
+func ParseOnOff(s string) (on, ok bool) {
 	switch strings.ToUpper(s) {
 	case "ON":
 		return true, true
@@ -349,7 +356,7 @@ func parseGet(line, rest string, m Message) (Message, error) {
 	switch strings.ToUpper(what) {
 	case "CALL":
 		id, prop := cut(rest)
-		n, ok := callID(id)
+		n, ok := ParseCallID(id)
 		if !ok {
 			return Message{}, perr(line, "invalid call id (digits only)", CodeInvalidCallID)
 		}
@@ -371,7 +378,7 @@ func parseSet(line, rest string, m Message) (Message, error) {
 	switch strings.ToUpper(what) {
 	case "CALL":
 		id, rest := cut(rest)
-		n, ok := callID(id)
+		n, ok := ParseCallID(id)
 		if !ok {
 			return Message{}, perr(line, "invalid call id (digits only)", CodeSetInvalidCallID)
 		}
@@ -381,7 +388,7 @@ func parseSet(line, rest string, m Message) (Message, error) {
 		}
 		m.Kind, m.Call, m.Prop, m.Value = KindSetCall, n, strings.ToUpper(prop), val
 	case "MUTE":
-		on, ok := parseOnOff(rest)
+		on, ok := ParseOnOff(rest)
 		if !ok {
 			return Message{}, perr(line, "invalid parameter to SET MUTE (ON or OFF)", CodeInvalidMute)
 		}
@@ -396,7 +403,7 @@ func parseAlter(line, rest string, m Message) (Message, error) {
 		return m, nil
 	}
 	id, rest := cut(rest)
-	n, ok := callID(id)
+	n, ok := ParseCallID(id)
 	if !ok {
 		return Message{}, perr(line, "invalid call id (digits only)", CodeSetInvalidCallID)
 	}
@@ -413,7 +420,7 @@ func parseAlter(line, rest string, m Message) (Message, error) {
 // notification; anything else is a target to call.
 func parseCall(line, rest string, m Message) (Message, error) {
 	id, tail := cut(rest)
-	if n, ok := callID(id); ok && tail != "" {
+	if n, ok := ParseCallID(id); ok && tail != "" {
 		prop, val := cut(tail)
 		prop = strings.ToUpper(prop)
 		// Sample session 7.12 spells "PARTNER HANDLE" with a space.

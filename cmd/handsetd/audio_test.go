@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/firmware-sim/uhidserve"
+	"github.com/handsetd/handsetd/internal/proctest"
 
 	"golang.org/x/sys/unix"
 
@@ -106,7 +107,7 @@ type audioE2E struct {
 	h        *firmwaresim.Handset
 	host     *refhost.Host
 	lines    *lineLog
-	stderr   *syncBuffer
+	stderr   *proctest.SyncBuffer
 	wav      string
 	grew     <-chan struct{}
 	roots    audiotest.Roots
@@ -131,12 +132,12 @@ func e2eTree(card int) audiotest.Tree {
 
 func startAudioE2E(t *testing.T, tree audiotest.Tree, extra ...string) *audioE2E {
 	t.Helper()
-	dir := shortDir(t) // the sockets' paths must fit a unix address
+	dir := proctest.ShortDir(t) // the sockets' paths must fit a unix address
 	wavDir := filepath.Join(dir, "rec")
 	if err := os.Mkdir(wavDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	e := &audioE2E{wav: filepath.Join(wavDir, "out.wav"), stderr: &syncBuffer{}, deadline: time.After(20 * time.Second)}
+	e := &audioE2E{wav: filepath.Join(wavDir, "out.wav"), stderr: &proctest.SyncBuffer{}, deadline: time.After(20 * time.Second)}
 	conf, err := audiotest.FilePCM(dir, e2ePCM, e.wav)
 	if err != nil {
 		t.Skip(err)

@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/handsetd/handsetd/internal/proctest"
 )
 
 // corpusDir holds the published descriptors of shipping devices, each with
@@ -24,7 +26,7 @@ func runBinary(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, filepath.Join(binDir, "handsetd"), args...)
+	cmd := exec.CommandContext(ctx, proctest.Bin("handsetd"), args...)
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
 	err := cmd.Run()

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/handsetd/handsetd/internal/proctest"
 )
 
 // TestDemoEveryModel proves `handsetd demo --model M </dev/null` runs its
@@ -15,7 +17,7 @@ import (
 // # without a YES key, no mute without a mute button, the speaker ring
 // without a ringer).
 func TestDemoEveryModel(t *testing.T) {
-	out, err := exec.Command(filepath.Join(binDir, "phonesim"), "--models").Output()
+	out, err := exec.Command(proctest.Bin("phonesim"), "--models").Output()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +51,7 @@ func runDemoProcess(t *testing.T, args ...string) (stdout, stderr string) {
 		t.Fatal(err)
 	}
 	defer devnull.Close()
-	cmd := exec.Command(filepath.Join(binDir, "handsetd"), append([]string{"demo"}, args...)...)
+	cmd := exec.Command(proctest.Bin("handsetd"), append([]string{"demo"}, args...)...)
 	cmd.Stdin = devnull
 	var out, errb strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -76,7 +78,7 @@ func runDemoProcess(t *testing.T, args ...string) (stdout, stderr string) {
 // unknown --model is refused with the models phonesim has.
 func TestDemoWithoutItsPrograms(t *testing.T) {
 	alone := t.TempDir()
-	b, err := os.ReadFile(filepath.Join(binDir, "handsetd"))
+	b, err := os.ReadFile(proctest.Bin("handsetd"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,7 +92,7 @@ func TestDemoWithoutItsPrograms(t *testing.T) {
 		t.Fatalf("err = %v, output %s; want a failure naming make build", err, out)
 	}
 
-	cmd = exec.Command(filepath.Join(binDir, "handsetd"), "demo", "--model", "rotary-1950")
+	cmd = exec.Command(proctest.Bin("handsetd"), "demo", "--model", "rotary-1950")
 	out, err = cmd.CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "generic-telephony") {
 		t.Fatalf("err = %v, output %s; want a refusal listing the models", err, out)

@@ -12,6 +12,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/handsetd/handsetd/internal/proctest"
 )
 
 // terminal is handsetd demo in a tmux pane of its own tmux server: keys go
@@ -32,17 +34,13 @@ func startTerminal(t *testing.T, cols, rows int, args ...string) *terminal {
 	if _, err := exec.LookPath("tmux"); err != nil {
 		t.Skip("tmux is not installed (make deps installs it)")
 	}
-	dir, err := os.MkdirTemp("", "demo-tty-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	dir := proctest.ShortDir(t) // the tmux socket path must fit a unix address
 	tm := &terminal{t: t, sock: filepath.Join(dir, "tmux"), wrote: make(chan struct{})}
 	fifo := filepath.Join(dir, "out")
 	if err := syscall.Mkfifo(fifo, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cmd := []string{filepath.Join(binDir, "handsetd"), "demo"}
+	cmd := []string{proctest.Bin("handsetd"), "demo"}
 	cmd = append(cmd, args...)
 	// The pane signals "exited" when the demo has ended, and keeps its
 	// exit status.

@@ -4,9 +4,10 @@ import (
 	"bytes"
 	"errors"
 	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/handsetd/handsetd/internal/proctest"
 )
 
 // TestHelpEverywhere proves the three programs treat help alike: --help
@@ -35,7 +36,7 @@ func TestHelpEverywhere(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			cmd := exec.Command(filepath.Join(binDir, tt.args[0]), tt.args[1:]...)
+			cmd := exec.Command(proctest.Bin(tt.args[0]), tt.args[1:]...)
 			var out bytes.Buffer
 			cmd.Stdout, cmd.Stderr = &out, &out
 			err := cmd.Run()

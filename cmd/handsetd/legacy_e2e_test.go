@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/firmware-sim/uhidserve"
+	"github.com/handsetd/handsetd/internal/proctest"
 
 	"github.com/handsetd/handsetd/config"
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
@@ -61,16 +61,12 @@ type rig struct {
 	host   *refhost.Host
 	rec    *recorder
 	cursor int
-	stderr *syncBuffer
+	stderr *proctest.SyncBuffer
 }
 
 func startRig(t *testing.T, model string, args ...string) *rig {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "hsd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
+	dir := proctest.ShortDir(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	var wg sync.WaitGroup
 	t.Cleanup(func() {
@@ -111,7 +107,7 @@ func startRig(t *testing.T, model string, args ...string) *rig {
 	acceptHost(ctx, hl, host, &wg)
 	t.Cleanup(func() { hl.Close() })
 
-	r := &rig{t: t, sim: sim, host: host, rec: rec, stderr: &syncBuffer{}}
+	r := &rig{t: t, sim: sim, host: host, rec: rec, stderr: &proctest.SyncBuffer{}}
 	all := append([]string{"run", "--allow-root", "--device", "sim:unix:" + simSock, "--host", "stream:unix:" + hostSock, "--log-level", "warn", "--audio=false"}, args...)
 	wg.Add(1)
 	go func() {
@@ -307,17 +303,17 @@ func TestProcessLegacyEveryKey(t *testing.T) {
 		t.Run(model, func(t *testing.T) {
 			t.Parallel()
 			sim, host := startLegacyTrio(t, model)
-			mark := host.mark()
+			mark := host.Mark()
 			var want []string
 			for _, k := range keys {
-				sim.must("press " + k)
-				host.waitLine("<- BTN_PRESSED " + k)
-				sim.must("release " + k)
-				host.waitLine("<- BTN_RELEASED " + k)
+				sim.Must("press " + k)
+				host.WaitLine("<- BTN_PRESSED " + k)
+				sim.Must("release " + k)
+				host.WaitLine("<- BTN_RELEASED " + k)
 				want = append(want, "<- BTN_PRESSED "+k, "<- BTN_RELEASED "+k)
 			}
 			var got []string
-			for _, l := range host.since(mark) {
+			for _, l := range host.TrafficSince(mark) {
 				if strings.HasPrefix(l, "<- BTN_") {
 					got = append(got, l)
 				}
@@ -334,27 +330,27 @@ func TestProcessLegacyEveryKey(t *testing.T) {
 // picking up with YES stops the ringing.
 func TestProcessLegacyRinging(t *testing.T) {
 	sim, host := startLegacyTrio(t, "yealink-p1k")
-	if got := host.say("call in alice Alice Smith"); !strings.HasPrefix(got, "ok") {
+	if got := host.Say("call in alice Alice Smith"); !strings.HasPrefix(got, "ok") {
 		t.Fatalf("call in: %s", got)
 	}
 	waitState(t, sim, `"ringing":true`, `"lcd":"ALICE SMITH"`, `"ring":true`)
-	sim.must("press YES")
-	host.waitLine("<- BTN_PRESSED YES")
-	sim.must("release YES")
+	sim.Must("press YES")
+	host.WaitLine("<- BTN_PRESSED YES")
+	sim.Must("release YES")
 	waitState(t, sim, `"ringing":false`, `"ring":false`)
 }
 
 // startLegacyTrio starts phonesim with model, phoneapi-host and handsetd
 // run (with --cm109-model for a CM109 model), and waits for the handshake.
-func startLegacyTrio(t *testing.T, model string) (sim, host *proc) {
+func startLegacyTrio(t *testing.T, model string) (sim, host *proctest.Proc) {
 	t.Helper()
-	dir := shortDir(t)
+	dir := proctest.ShortDir(t)
 	phone := "unix:" + filepath.Join(dir, "phone.sock")
 	hostAddr := "unix:" + filepath.Join(dir, "host.sock")
-	sim = start(t, "phonesim", "--model", model, "--listen", phone)
-	host = start(t, "phoneapi-host", "--listen", hostAddr)
-	start(t, "handsetd", append([]string{"run", "--device", "sim:" + phone, "--host", "stream:" + hostAddr}, cmModelArg(model)...)...)
-	host.waitLine("<- HOOK ON")
+	sim = proctest.Start(t, "phonesim", "--model", model, "--listen", phone)
+	host = proctest.Start(t, "phoneapi-host", "--listen", hostAddr)
+	proctest.Start(t, "handsetd", append([]string{"run", "--device", "sim:" + phone, "--host", "stream:" + hostAddr}, cmModelArg(model)...)...)
+	host.WaitLine("<- HOOK ON")
 	return sim, host
 }
 

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/firmware-sim/uhidserve"
+	"github.com/handsetd/handsetd/internal/proctest"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid/hidrec"
@@ -28,41 +29,6 @@ import (
 const waitLimit = 10 * time.Second
 
 var update = flag.Bool("update", false, "rewrite testdata/session.hid from a fresh recording")
-
-// shortDir is a temp dir whose paths fit a unix socket address.
-func shortDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.MkdirTemp("", "hsd")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
-type syncBuffer struct {
-	mu    sync.Mutex
-	b     bytes.Buffer
-	wrote chan struct{} // if set, signalled after each Write
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.wrote != nil {
-		select {
-		case s.wrote <- struct{}{}:
-		default:
-		}
-	}
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // testHost is the reference Phone API host (what phoneapi-host runs) on a
 // unix socket, keeping the lines each device sent it.
@@ -155,7 +121,7 @@ func hasLine(want string) func([]string) bool {
 func runCmd(t *testing.T, ctx context.Context, stdout io.Writer, args ...string) <-chan error {
 	t.Helper()
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, args, strings.NewReader(""), stdout, &syncBuffer{}) }()
+	go func() { done <- run(ctx, args, strings.NewReader(""), stdout, &proctest.SyncBuffer{}) }()
 	return done
 }
 
@@ -199,7 +165,7 @@ func serveSim(t *testing.T, ctx context.Context, dir, model string) (*firmwaresi
 // lines; so must a third host fed through phonesim's replay server; and
 // handsetd monitor prints the same events from the file.
 func TestRecordThenReplay(t *testing.T) {
-	dir := shortDir(t)
+	dir := proctest.ShortDir(t)
 	t.Setenv("XDG_CONFIG_HOME", dir) // no user config applies
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -212,14 +178,14 @@ func TestRecordThenReplay(t *testing.T) {
 	defer stopRun()
 	ran := runCmd(t, runCtx, io.Discard, "run", "--allow-root", "--log-level", "error", "--device", "sim:unix:"+simPath, "--host", "stream:"+host1.addr)
 
-	recording := syncBuffer{wrote: make(chan struct{}, 1)}
+	recording := proctest.SyncBuffer{Wrote: make(chan struct{}, 1)}
 	recorded := runCmd(t, ctx, &recording, "record", "--passive", "--log-level", "error", "--device", "sim:unix:"+simPath)
 
 	host1.wait(t, "the driver's handshake", hasLine("HOOK ON"))
 	// The recorder writes the header once it has opened the handset.
 	for limit := time.After(waitLimit); !strings.Contains(recording.String(), "\nI: "); {
 		select {
-		case <-recording.wrote:
+		case <-recording.Wrote:
 		case <-limit:
 			t.Fatalf("the recorder never wrote its header:\n%s", recording.String())
 		}
@@ -355,7 +321,7 @@ func TestRecordThenReplay(t *testing.T) {
 	}
 
 	// monitor prints the same events, and exits at the end of the file.
-	var mon syncBuffer
+	var mon proctest.SyncBuffer
 	if err := waitErr(t, runCmd(t, ctx, &mon, "monitor", "--fast", "--log-level", "error", "--device", "replay:"+file), "monitor"); err != nil {
 		t.Fatalf("monitor: %v", err)
 	}
@@ -372,11 +338,11 @@ func TestRecordThenReplay(t *testing.T) {
 // line, and that a missing --config file is an error while a missing default
 // one is not.
 func TestMonitorConfig(t *testing.T) {
-	dir := shortDir(t)
+	dir := proctest.ShortDir(t)
 	t.Setenv("XDG_CONFIG_HOME", dir)
 	ctx := context.Background()
 	monitorDevice := func(device string, extra ...string) (string, error) {
-		var out syncBuffer
+		var out proctest.SyncBuffer
 		args := append([]string{"monitor", "--fast", "--log-level", "error", "--device", device}, extra...)
 		err := waitErr(t, runCmd(t, ctx, &out, args...), "monitor")
 		return out.String(), err
@@ -418,14 +384,14 @@ func TestMonitorConfig(t *testing.T) {
 // --outputs, prints the Phone API lines on stderr, and ends with a complete
 // recording when the handset is unplugged.
 func TestRecordAcknowledges(t *testing.T) {
-	dir := shortDir(t)
+	dir := proctest.ShortDir(t)
 	t.Setenv("XDG_CONFIG_HOME", dir)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sim, simPath, served := serveSim(t, ctx, dir, "generic-telephony")
 	defer sim.Close()
 
-	var out, errOut syncBuffer
+	var out, errOut proctest.SyncBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"record", "--outputs", "--log-level", "error", "--device", "sim:unix:" + simPath}, strings.NewReader(""), &out, &errOut)
@@ -472,14 +438,14 @@ func TestRecordPicksProfile(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			dir := shortDir(t)
+			dir := proctest.ShortDir(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			sim, simPath, served := serveSim(t, ctx, dir, "cm109-gtalk")
 			defer sim.Close()
 
 			var out bytes.Buffer
-			errOut := &syncBuffer{wrote: make(chan struct{}, 1)}
+			errOut := &proctest.SyncBuffer{Wrote: make(chan struct{}, 1)}
 			done := make(chan error, 1)
 			args := append([]string{"record", "--log-level", "error", "--device", "sim:unix:" + simPath}, tc.args(dir)...)
 			go func() { done <- run(ctx, args, strings.NewReader(""), &out, errOut) }()
@@ -490,7 +456,7 @@ func TestRecordPicksProfile(t *testing.T) {
 			deadline := time.After(e2eLimit)
 			for !strings.Contains(errOut.String(), "BTN_PRESSED UP") {
 				select {
-				case <-errOut.wrote:
+				case <-errOut.Wrote:
 				case <-deadline:
 					t.Fatalf("no BTN_PRESSED UP on stderr: %q", errOut.String())
 				}
@@ -509,14 +475,14 @@ func TestRecordPicksProfile(t *testing.T) {
 // returns the recording and the HOOK/BTN lines record printed on stderr.
 func recordLegacy(t *testing.T, model string, keys []string) (recording string, lines []string) {
 	t.Helper()
-	dir := shortDir(t)
+	dir := proctest.ShortDir(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	sim, simPath, served := serveSim(t, ctx, dir, model)
 	defer sim.Close()
 
-	out := &syncBuffer{wrote: make(chan struct{}, 1)}
-	errOut := &syncBuffer{wrote: make(chan struct{}, 1)}
+	out := &proctest.SyncBuffer{Wrote: make(chan struct{}, 1)}
+	errOut := &proctest.SyncBuffer{Wrote: make(chan struct{}, 1)}
 	args := append([]string{"record", "--log-level", "error", "--device", "sim:unix:" + simPath}, cmModelArg(model)...)
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, args, strings.NewReader(""), out, errOut) }()
@@ -532,7 +498,7 @@ func recordLegacy(t *testing.T, model string, keys []string) (recording string, 
 				return
 			}
 			select {
-			case <-errOut.wrote:
+			case <-errOut.Wrote:
 			case <-deadline:
 				t.Fatalf("record never printed %q; stderr: %q", line, errOut.String())
 			}
@@ -556,7 +522,7 @@ func recordLegacy(t *testing.T, model string, keys []string) (recording string, 
 		deadline := time.After(e2eLimit)
 		for strings.Count(out.String(), "\nE: ") < more {
 			select {
-			case <-out.wrote:
+			case <-out.Wrote:
 			case <-deadline:
 				t.Fatalf("the recording stopped growing:\n%s", out.String())
 			}
@@ -588,7 +554,7 @@ func filterEvents(s string) []string {
 // HOOK and BTN lines.
 func monitorReplay(t *testing.T, file string, extra ...string) []string {
 	t.Helper()
-	var mon syncBuffer
+	var mon proctest.SyncBuffer
 	ctx, cancel := context.WithTimeout(context.Background(), e2eLimit)
 	defer cancel()
 	args := append([]string{"monitor", "--log-level", "error", "--device", "replay:" + file}, extra...)
@@ -622,7 +588,7 @@ func TestLegacyRecordThenReplay(t *testing.T) {
 			if len(want) != 2*len(tc.keys) {
 				t.Fatalf("the recorder saw %q", want)
 			}
-			file := filepath.Join(shortDir(t), "x.hid")
+			file := filepath.Join(proctest.ShortDir(t), "x.hid")
 			if err := os.WriteFile(file, []byte(recording), 0o644); err != nil {
 				t.Fatal(err)
 			}

@@ -1,32 +1,28 @@
 package main
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	godbus "github.com/godbus/dbus/v5"
 
 	"github.com/handsetd/handsetd/internal/dbustest"
+	"github.com/handsetd/handsetd/internal/proctest"
 	"github.com/handsetd/handsetd/phoneapi"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
 	"github.com/handsetd/handsetd/phoneapi/stream"
 )
 
+// hostProc is phoneapi-host's run() on pipes, listening on sock.
 type hostProc struct {
-	t      *testing.T
-	stdin  *io.PipeWriter
-	stdout chan string
-	done   chan error
-	sock   string
+	*proctest.Proc
+	sock string
 }
 
 // startHost runs run() on a unix socket in a temporary directory and waits
@@ -34,80 +30,9 @@ type hostProc struct {
 func startHost(t *testing.T) *hostProc {
 	t.Helper()
 	sock := filepath.Join(t.TempDir(), "host.sock")
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	errR, errW := io.Pipe()
-	p := &hostProc{t: t, stdin: inW, stdout: make(chan string, 100), done: make(chan error, 1), sock: sock}
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		p.done <- run(ctx, []string{"--listen", "unix:" + sock}, inR, outW, errW)
-		outW.Close()
-		errW.Close()
-	}()
-	go func() {
-		sc := bufio.NewScanner(outR)
-		for sc.Scan() {
-			p.stdout <- sc.Text()
-		}
-		close(p.stdout)
-	}()
-	listening := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(errR)
-		once := false
-		for sc.Scan() {
-			if !once && strings.Contains(sc.Text(), "listening") {
-				once = true
-				close(listening)
-			}
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		inW.Close()
-		select {
-		case <-p.done:
-		case <-time.After(5 * time.Second):
-			t.Error("run did not stop")
-		}
-	})
-	select {
-	case <-listening:
-	case err := <-p.done:
-		t.Fatalf("run ended early: %v", err)
-	case <-time.After(5 * time.Second):
-		t.Fatal("host did not start listening")
-	}
+	p := &hostProc{Proc: proctest.Run(t, "phoneapi-host", run, "--listen", "unix:"+sock), sock: sock}
+	p.WaitStderr("listening")
 	return p
-}
-
-// expect reads stdout lines until each wanted line has been seen in order
-// (other lines may come between).
-func (p *hostProc) expect(want ...string) {
-	p.t.Helper()
-	for _, w := range want {
-		for {
-			select {
-			case got, ok := <-p.stdout:
-				if !ok {
-					p.t.Fatalf("stdout ended, still waiting for %q", w)
-				}
-				if got == w {
-					goto next
-				}
-			case <-time.After(5 * time.Second):
-				p.t.Fatalf("stdout never showed %q", w)
-			}
-		}
-	next:
-	}
-}
-
-func (p *hostProc) control(line string) {
-	p.t.Helper()
-	if _, err := io.WriteString(p.stdin, line+"\n"); err != nil {
-		p.t.Fatal(err)
-	}
 }
 
 func ctxT(t *testing.T) context.Context {
@@ -131,13 +56,13 @@ func TestRunEndToEnd(t *testing.T) {
 	if n, err := c.Handshake(ctxT(t), "test phone"); err != nil || n != 5 {
 		t.Fatalf("Handshake = %d, %v", n, err)
 	}
-	p.expect("<- NAME test phone", "-> OK", "<- PROTOCOL 5", "-> PROTOCOL 5")
+	p.Expect("<- NAME test phone", "-> OK", "<- PROTOCOL 5", "-> PROTOCOL 5")
 	go func() { _ = c.Run(ctxT(t)) }()
 
-	p.control("call in alice Alice")
-	p.expect("-> CALL 1001 STATUS RINGING", "-> CALL 1001 PARTNER_DISPNAME Alice", "ok 1001")
+	p.Write("call in alice Alice")
+	p.Expect("-> CALL 1001 STATUS RINGING", "-> CALL 1001 PARTNER_DISPNAME Alice", "ok 1001")
 	// The client asks the type itself (it arrived after RINGING) and rings.
-	p.expect("<- GET CALL 1001 TYPE")
+	p.Expect("<- GET CALL 1001 TYPE")
 	for u := range c.Updates() {
 		if u.Calls.Ringing() {
 			break
@@ -146,22 +71,16 @@ func TestRunEndToEnd(t *testing.T) {
 	if err := c.Send(ctxT(t), phoneapi.Hook(true)); err != nil {
 		t.Fatal(err)
 	}
-	p.expect("<- HOOK OFF", "-> CALL 1001 STATUS INPROGRESS")
-	p.control("state")
-	p.expect(`{"clients":[{"name":"test phone","protocol":5,"audio_in":"","audio_out":"","hook":"off","mute":false}],` +
+	p.Expect("<- HOOK OFF", "-> CALL 1001 STATUS INPROGRESS")
+	p.Write("state")
+	p.Expect(`{"clients":[{"name":"test phone","protocol":5,"audio_in":"","audio_out":"","hook":"off","mute":false}],` +
 		`"calls":[{"id":1001,"status":"INPROGRESS","type":"INCOMING_P2P","partner":"alice"}],"dialled":"","dtmf":"","mute":false}`)
-	p.control("bogus")
-	p.expect(`error: unknown command "bogus" (try: call, answer, hangup, mute, send, state, quit)`)
-	p.control("quit")
-	p.expect("ok")
-	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Fatalf("run = %v", err)
-		}
-		p.done <- nil // for the cleanup
-	case <-time.After(5 * time.Second):
-		t.Fatal("quit did not stop run")
+	p.Write("bogus")
+	p.Expect(`error: unknown command "bogus" (try: call, answer, hangup, mute, send, state, quit)`)
+	p.Write("quit")
+	p.Expect("ok")
+	if err := p.Wait(); err != nil {
+		t.Fatalf("run = %v", err)
 	}
 	if _, err := os.Stat(p.sock); !os.IsNotExist(err) {
 		t.Errorf("socket file left behind: %v", err)
@@ -171,15 +90,9 @@ func TestRunEndToEnd(t *testing.T) {
 // TestRunStdinEOF proves run ends cleanly when stdin closes.
 func TestRunStdinEOF(t *testing.T) {
 	p := startHost(t)
-	p.stdin.Close()
-	select {
-	case err := <-p.done:
-		if err != nil {
-			t.Fatalf("run = %v", err)
-		}
-		p.done <- nil
-	case <-time.After(5 * time.Second):
-		t.Fatal("stdin EOF did not stop run")
+	p.CloseStdin()
+	if err := p.Wait(); err != nil {
+		t.Fatalf("run = %v", err)
 	}
 }
 
@@ -227,34 +140,8 @@ func TestRunRemovesStaleSocket(t *testing.T) {
 // saying what to do.
 func TestServeOnDBus(t *testing.T) {
 	bus := dbustest.Start(t)
-	inR, inW := io.Pipe()
-	errR, errW := io.Pipe()
-	var out syncBuffer
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"--dbus=" + bus.Address}, inR, &out, errW)
-		errW.Close()
-	}()
-	serving := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(errR)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "serving the Phone API on D-Bus") {
-				close(serving)
-				break
-			}
-		}
-		_, _ = io.Copy(io.Discard, errR)
-	}()
-	select {
-	case <-serving:
-	case err := <-done:
-		t.Fatalf("run ended early: %v", err)
-	case <-ctx.Done():
-		t.Fatal("the host never said it serves on D-Bus")
-	}
+	p := proctest.Run(t, "phoneapi-host", run, "--dbus="+bus.Address)
+	p.WaitStderr("serving the Phone API on D-Bus")
 
 	var reply string
 	conn, err := godbus.Connect(bus.Address)
@@ -268,43 +155,20 @@ func TestServeOnDBus(t *testing.T) {
 	if reply != "OK" {
 		t.Fatalf("Invoke(NAME) = %q", reply)
 	}
-	var second syncBuffer
-	err = run(ctx, []string{"--dbus=" + bus.Address}, strings.NewReader(""), &second, &second)
+	var second proctest.SyncBuffer
+	err = run(ctxT(t), []string{"--dbus=" + bus.Address}, strings.NewReader(""), &second, &second)
 	if !errors.Is(err, phonedbus.ErrNameTaken) || !strings.Contains(err.Error(), "already owned") {
 		t.Errorf("second host = %v, want ErrNameTaken", err)
 	}
-	if _, err := io.WriteString(inW, "state\nquit\n"); err != nil {
-		t.Fatal(err)
+	p.Write("state")
+	p.Write("quit")
+	if err := p.Wait(); err != nil {
+		t.Fatalf("run: %v", err)
 	}
-	select {
-	case err := <-done:
-		if err != nil {
-			t.Fatalf("run: %v", err)
-		}
-	case <-ctx.Done():
-		t.Fatal("run did not stop on quit")
-	}
+	out := strings.Join(p.Lines(), "\n")
 	for _, want := range []string{"<- NAME test", "-> OK", `"name":"test"`} {
-		if !strings.Contains(out.String(), want) {
-			t.Errorf("stdout lacks %q:\n%s", want, out.String())
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the writer goroutine and the test.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

@@ -9,6 +9,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/handsetd/handsetd/hid/hidtest"
+	"github.com/handsetd/handsetd/internal/proctest"
 )
 
 // recording is a device with report id 5 and three recorded reports. Its
@@ -28,12 +31,12 @@ E: 000000.002000 3 05 02 00
 // then every report arrives in order; state reports the replay; bad
 // command lines get an error answer; quit ends run.
 func TestReplay(t *testing.T) {
-	dir := shortDir(t)
+	dir := proctest.ShortDir(t)
 	file := filepath.Join(dir, "x.hid")
 	os.WriteFile(file, []byte(recording), 0o644)
 	addr := "unix:" + filepath.Join(dir, "s")
 	s := start(t, "--replay", file, "--listen", addr, "--fast")
-	if got := s.do("state"); !strings.Contains(got, `"playing":false`) || !strings.Contains(got, `"reports":3`) {
+	if got := s.Say("state"); !strings.Contains(got, `"playing":false`) || !strings.Contains(got, `"reports":3`) {
 		t.Fatalf("state before play = %s", got)
 	}
 	d := dial(t, addr)
@@ -45,27 +48,27 @@ func TestReplay(t *testing.T) {
 		t.Error("a report arrived before play")
 	}
 	cancel()
-	if got := s.do("play"); got != "ok" {
+	if got := s.Say("play"); got != "ok" {
 		t.Fatalf("play = %q", got)
 	}
 	for _, want := range [][]byte{{5, 1, 0}, {5, 0, 0}, {5, 2, 0}} {
-		if got := read(t, d); !bytes.Equal(got, want) {
+		if got := hidtest.ReadReport(t, d); !bytes.Equal(got, want) {
 			t.Errorf("report % x, want % x", got, want)
 		}
 	}
 	if err := d.WriteOutput([]byte{0, 1}); err != nil {
 		t.Errorf("output to a replay: %v", err)
 	}
-	if got := s.do("state"); !strings.Contains(got, `"playing":true`) {
+	if got := s.Say("state"); !strings.Contains(got, `"playing":true`) {
 		t.Errorf("state after play = %s", got)
 	}
-	if got := s.do("hook off"); !strings.HasPrefix(got, "error: ") {
+	if got := s.Say("hook off"); !strings.HasPrefix(got, "error: ") {
 		t.Errorf("hook off on a replay = %q", got)
 	}
-	if got := s.do("quit"); got != "ok" {
+	if got := s.Say("quit"); got != "ok" {
 		t.Errorf("quit = %q", got)
 	}
-	if err := s.wait(); err != nil {
+	if err := s.Wait(); err != nil {
 		t.Errorf("run: %v", err)
 	}
 }
@@ -73,11 +76,11 @@ func TestReplay(t *testing.T) {
 // TestReplayErrors proves that a malformed recording is refused with its
 // line, and that --replay does not combine with --model.
 func TestReplayErrors(t *testing.T) {
-	dir := shortDir(t)
+	dir := proctest.ShortDir(t)
 	bad := filepath.Join(dir, "bad.hid")
 	os.WriteFile(bad, []byte("R: 1 c0\nI: 3 zz 1\n"), 0o644)
 	addr := "unix:" + filepath.Join(dir, "s")
-	var stderr syncBuffer
+	var stderr proctest.SyncBuffer
 	err := run(context.Background(), []string{"--replay", bad, "--listen", addr}, strings.NewReader(""), io.Discard, &stderr)
 	if err == nil || !strings.Contains(err.Error(), "line 2") {
 		t.Errorf("malformed recording: %v, want line 2", err)

@@ -12,12 +12,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/hid/hidtest"
 	"github.com/handsetd/handsetd/hid/simsock"
+	"github.com/handsetd/handsetd/internal/proctest"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/hid"
@@ -25,137 +26,17 @@ import (
 
 const waitLimit = 5 * time.Second
 
-// TestMain lets exec-style tests run this test binary as phonesim itself.
-func TestMain(m *testing.M) {
-	if os.Getenv("PHONESIM_BE_MAIN") == "1" {
-		os.Args = append([]string{"phonesim"}, strings.Fields(os.Getenv("PHONESIM_ARGS"))...)
-		main()
-		os.Exit(0)
-	}
-	os.Exit(m.Run())
-}
+func TestMain(m *testing.M) { os.Exit(proctest.Main(m)) }
 
-// shortDir is a temp dir whose paths fit a unix socket address.
-func shortDir(t *testing.T) string {
+// start runs phonesim's run() on pipes.
+func start(t *testing.T, args ...string) *proctest.Proc {
 	t.Helper()
-	dir, err := os.MkdirTemp("", "phonesim")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { os.RemoveAll(dir) })
-	return dir
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// sim is phonesim's run() on pipes.
-type sim struct {
-	t      *testing.T
-	stdin  *io.PipeWriter
-	lines  chan string
-	stderr *syncBuffer
-	done   chan error
-	cancel context.CancelFunc
-}
-
-func start(t *testing.T, args ...string) *sim {
-	t.Helper()
-	inR, inW := io.Pipe()
-	outR, outW := io.Pipe()
-	s := &sim{t: t, stdin: inW, lines: make(chan string, 16), stderr: &syncBuffer{}, done: make(chan error, 1)}
-	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel = cancel
-	go func() {
-		err := run(ctx, args, inR, outW, s.stderr)
-		outW.Close()
-		s.done <- err
-	}()
-	go func() {
-		defer close(s.lines)
-		sc := bufio.NewScanner(outR)
-		for sc.Scan() {
-			s.lines <- sc.Text()
-		}
-	}()
-	t.Cleanup(func() {
-		cancel()
-		inW.Close()
-		select {
-		case <-s.done:
-		case <-time.After(waitLimit):
-			t.Errorf("run did not end")
-		}
-	})
-	return s
-}
-
-// do sends one command and returns its one-line answer.
-func (s *sim) do(cmd string) string {
-	s.t.Helper()
-	if _, err := io.WriteString(s.stdin, cmd+"\n"); err != nil {
-		s.t.Fatalf("write %q: %v (stderr: %s)", cmd, err, s.stderr.String())
-	}
-	select {
-	case l, ok := <-s.lines:
-		if !ok {
-			s.t.Fatalf("stdout closed after %q (stderr: %s)", cmd, s.stderr.String())
-		}
-		return l
-	case <-time.After(waitLimit):
-		s.t.Fatalf("no answer to %q", cmd)
-	}
-	return ""
-}
-
-func (s *sim) wait() error {
-	s.t.Helper()
-	select {
-	case err := <-s.done:
-		s.done <- err // for Cleanup
-		return err
-	case <-time.After(waitLimit):
-		s.t.Fatal("run did not end")
-	}
-	return nil
+	return proctest.Run(t, "phonesim", run, args...)
 }
 
 func dial(t *testing.T, addr string) hid.Device {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	d, err := simsock.Dial(ctx, addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
-}
-
-func read(t *testing.T, d hid.Device) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	buf := make([]byte, 16)
-	n, err := d.ReadInput(ctx, buf)
-	if err != nil {
-		t.Fatalf("ReadInput: %v", err)
-	}
-	return buf[:n]
+	return hidtest.Open(t, func(ctx context.Context) (hid.Device, error) { return simsock.Dial(ctx, addr) })
 }
 
 // TestEndToEnd proves phonesim serves the handset over a real unix socket,
@@ -163,23 +44,21 @@ func read(t *testing.T, d hid.Device) []byte {
 // output reports show up in "state", that unplug/plug reach the client, and
 // that quit ends run and removes the socket.
 func TestEndToEnd(t *testing.T) {
-	path := filepath.Join(shortDir(t), "phone.sock")
+	path := filepath.Join(proctest.ShortDir(t), "phone.sock")
 	addr := "unix:" + path
 	s := start(t, "--model", "generic-telephony", "--listen", addr)
 
-	if got := s.do("state"); !strings.Contains(got, `"plugged":true`) {
+	if got := s.Say("state"); !strings.Contains(got, `"plugged":true`) {
 		t.Fatalf("state = %s", got)
 	}
 	d := dial(t, addr)
 	// A blank line gets no answer, so the next answer is for "hook off".
-	if _, err := io.WriteString(s.stdin, "\n  \n"); err != nil {
-		t.Fatal(err)
-	}
-	if got := s.do("hook off"); got != "ok" {
+	s.Write("\n  ")
+	if got := s.Say("hook off"); got != "ok" {
 		t.Fatalf("hook off = %q", got)
 	}
 	for _, want := range [][]byte{{1, 1, 0, 0}, {1, 0, 0, 0}} {
-		if got := read(t, d); !bytes.Equal(got, want) {
+		if got := hidtest.ReadReport(t, d); !bytes.Equal(got, want) {
 			t.Fatalf("report % x, want % x", got, want)
 		}
 	}
@@ -192,35 +71,35 @@ func TestEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	var st firmwaresim.State
-	if err := json.Unmarshal([]byte(s.do("state")), &st); err != nil {
+	if err := json.Unmarshal([]byte(s.Say("state")), &st); err != nil {
 		t.Fatal(err)
 	}
 	if st.Hook != "off" || !st.LEDs.OffHook || !st.Ringing || st.Hosts != 1 {
 		t.Fatalf("state %+v", st)
 	}
-	if got := s.do("tap UP"); got != "error: model generic-telephony has no key UP" {
+	if got := s.Say("tap UP"); got != "error: model generic-telephony has no key UP" {
 		t.Fatalf("tap UP = %q", got)
 	}
-	if got := s.do("frobnicate"); !strings.HasPrefix(got, `error: unknown command "frobnicate"`) {
+	if got := s.Say("frobnicate"); !strings.HasPrefix(got, `error: unknown command "frobnicate"`) {
 		t.Fatalf("unknown command = %q", got)
 	}
-	if got := s.do("unplug"); got != "ok" {
+	if got := s.Say("unplug"); got != "ok" {
 		t.Fatalf("unplug = %q", got)
 	}
 	if _, err := d.ReadInput(context.Background(), make([]byte, 8)); !errors.Is(err, hid.ErrDisconnected) {
 		t.Fatalf("ReadInput after unplug: %v", err)
 	}
-	if got := s.do("plug"); got != "ok" {
+	if got := s.Say("plug"); got != "ok" {
 		t.Fatalf("plug = %q", got)
 	}
 	d2 := dial(t, addr)
-	if s.do("tap 7") != "ok" || !bytes.Equal(read(t, d2), []byte{1, 0, 8, 0}) {
+	if s.Say("tap 7") != "ok" || !bytes.Equal(hidtest.ReadReport(t, d2), []byte{1, 0, 8, 0}) {
 		t.Fatal("tap 7 after replug")
 	}
-	if got := s.do("quit"); got != "ok" {
+	if got := s.Say("quit"); got != "ok" {
 		t.Fatalf("quit = %q", got)
 	}
-	if err := s.wait(); err != nil {
+	if err := s.Wait(); err != nil {
 		t.Fatalf("run: %v", err)
 	}
 	if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
@@ -233,17 +112,17 @@ func TestEndToEnd(t *testing.T) {
 func TestEndings(t *testing.T) {
 	for _, how := range []string{"eof", "cancel"} {
 		t.Run(how, func(t *testing.T) {
-			path := filepath.Join(shortDir(t), "s")
+			path := filepath.Join(proctest.ShortDir(t), "s")
 			s := start(t, "--listen", "unix:"+path)
-			if s.do("state") == "" {
+			if s.Say("state") == "" {
 				t.Fatal("no state")
 			}
 			if how == "eof" {
-				s.stdin.Close()
+				s.CloseStdin()
 			} else {
-				s.cancel()
+				s.Interrupt()
 			}
-			if err := s.wait(); err != nil {
+			if err := s.Wait(); err != nil {
 				t.Fatalf("run: %v", err)
 			}
 			if _, err := os.Lstat(path); !errors.Is(err, os.ErrNotExist) {
@@ -268,7 +147,7 @@ func TestModelsFlag(t *testing.T) {
 // TestBadInvocations proves mistakes give a clear message on stderr and an
 // error, and never start serving.
 func TestBadInvocations(t *testing.T) {
-	dir := shortDir(t)
+	dir := proctest.ShortDir(t)
 	tests := []struct {
 		name   string
 		args   []string
@@ -308,7 +187,7 @@ func TestBadInvocations(t *testing.T) {
 // TestStaleSocket proves a dead socket file is replaced, while a live socket
 // or a regular file at the path is left alone with an error.
 func TestStaleSocket(t *testing.T) {
-	dir := shortDir(t)
+	dir := proctest.ShortDir(t)
 
 	stale := filepath.Join(dir, "stale")
 	ln, err := net.Listen("unix", stale)
@@ -318,7 +197,7 @@ func TestStaleSocket(t *testing.T) {
 	ln.(*net.UnixListener).SetUnlinkOnClose(false)
 	ln.Close() // the file stays, nothing answers
 	s := start(t, "--listen", "unix:"+stale)
-	if got := s.do("state"); !strings.HasPrefix(got, "{") {
+	if got := s.Say("state"); !strings.HasPrefix(got, "{") {
 		t.Fatalf("did not start over a stale socket: %q", got)
 	}
 	dial(t, "unix:"+stale)
@@ -349,11 +228,10 @@ func TestStaleSocket(t *testing.T) {
 // TestExecSIGTERM proves the real binary ends cleanly on SIGTERM (exit 0,
 // socket removed) and exits 2 on bad flags.
 func TestExecSIGTERM(t *testing.T) {
-	path := filepath.Join(shortDir(t), "s")
+	path := filepath.Join(proctest.ShortDir(t), "s")
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, os.Args[0])
-	cmd.Env = append(os.Environ(), "PHONESIM_BE_MAIN=1", "PHONESIM_ARGS=--listen unix:"+path)
+	cmd := exec.CommandContext(ctx, proctest.Bin("phonesim"), "--listen", "unix:"+path)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -363,7 +241,7 @@ func TestExecSIGTERM(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr syncBuffer
+	var stderr proctest.SyncBuffer
 	cmd.Stderr = &stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -383,8 +261,7 @@ func TestExecSIGTERM(t *testing.T) {
 		t.Fatalf("socket file left behind: %v", err)
 	}
 
-	bad := exec.CommandContext(ctx, os.Args[0])
-	bad.Env = append(os.Environ(), "PHONESIM_BE_MAIN=1", "PHONESIM_ARGS=--nope")
+	bad := exec.CommandContext(ctx, proctest.Bin("phonesim"), "--nope")
 	err = bad.Run()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 2 {

@@ -12,18 +12,19 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/firmware-sim/usbip"
+	"github.com/handsetd/handsetd/internal/proctest"
 )
 
 // TestUSBIPUnix proves `phonesim --usbip unix:PATH` exports the handset: a
 // device list on the socket shows bus id 1-1 with the model's VID:PID, and
 // the control language still works alongside.
 func TestUSBIPUnix(t *testing.T) {
-	dir := shortDir(t)
+	dir := proctest.ShortDir(t)
 	sock := filepath.Join(dir, "usbip.sock")
 	sim := start(t, "--usbip", "unix:"+sock)
 	// The first answer means the listener is up: run listens before it
 	// reads commands.
-	if got := sim.do("hook off"); got != "ok" {
+	if got := sim.Say("hook off"); got != "ok" {
 		t.Fatalf("hook off: %q", got)
 	}
 	c, err := net.Dial("unix", sock)
@@ -42,11 +43,11 @@ func TestUSBIPUnix(t *testing.T) {
 	if err != nil || len(devs) != 1 || devs[0].BusID != "1-1" || devs[0].VendorID != 0x1209 || devs[0].ProductID != 0x0001 {
 		t.Fatalf("device list %+v, %v", devs, err)
 	}
-	if got := sim.do("quit"); got != "ok" {
+	if got := sim.Say("quit"); got != "ok" {
 		t.Errorf("quit: %q", got)
 	}
-	if err := sim.wait(); err != nil {
-		t.Fatalf("run: %v; stderr %s", err, sim.stderr.String())
+	if err := sim.Wait(); err != nil {
+		t.Fatalf("run: %v; stderr %s", err, sim.Stderr())
 	}
 }
 
@@ -64,7 +65,7 @@ func TestUSBIPStdio(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var out, errOut syncBuffer
+	var out, errOut proctest.SyncBuffer
 	stdin := bytes.NewReader(append(req, sub...)) // then EOF: the client left
 	if err := run(ctx, []string{"--usbip", "stdio"}, stdin, &out, &errOut); err != nil {
 		t.Fatalf("run: %v; stderr %s", err, errOut.String())
@@ -90,7 +91,7 @@ func TestUSBIPStdioLog(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 	defer cancel()
 	logPath := filepath.Join(t.TempDir(), "phonesim.log")
-	var out, errOut syncBuffer
+	var out, errOut proctest.SyncBuffer
 	if err := run(ctx, []string{"--usbip", "stdio", "--log", logPath}, bytes.NewReader(nil), &out, &errOut); err != nil {
 		t.Fatalf("run: %v; stderr %s", err, errOut.String())
 	}

@@ -5,32 +5,23 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/handsetd/handsetd/internal/proctest"
 )
 
 // TestWatchStreamsStateChanges proves "watch" answers ok, then prints one
 // "state {json}" line for the state now and one for each change, between
 // the answers of later commands, and nothing while the handset is idle.
 func TestWatchStreamsStateChanges(t *testing.T) {
-	s := start(t, "--listen", "unix:"+filepath.Join(shortDir(t), "s"))
-	if got := s.do("watch"); got != "ok" {
+	s := start(t, "--listen", "unix:"+filepath.Join(proctest.ShortDir(t), "s"))
+	if got := s.Say("watch"); got != "ok" {
 		t.Fatalf("watch = %q", got)
 	}
-	next := func() string {
-		t.Helper()
-		select {
-		case l := <-s.lines:
-			return l
-		case <-time.After(waitLimit):
-			t.Fatal("no line")
-		}
-		return ""
-	}
+	next := s.Next
 	if got := next(); !strings.HasPrefix(got, `state {"model":"generic-telephony"`) || !strings.Contains(got, `"hook":"on"`) {
 		t.Fatalf("first watch line = %q", got)
 	}
-	if _, err := s.stdin.Write([]byte("hook off\n")); err != nil {
-		t.Fatal(err)
-	}
+	s.Write("hook off")
 	var answer, change bool
 	for !answer || !change {
 		l := next()
@@ -48,12 +39,10 @@ func TestWatchStreamsStateChanges(t *testing.T) {
 	if got := next(); !strings.Contains(got, `"hook_pending":false`) {
 		t.Fatalf("after the timeout: %q", got)
 	}
-	select {
-	case l := <-s.lines:
+	if l, ok := s.NextWithin(300 * time.Millisecond); ok {
 		t.Fatalf("an idle handset printed %q", l)
-	case <-time.After(300 * time.Millisecond):
 	}
-	if got := s.do("watch extra"); got != "error: watch takes no argument" {
+	if got := s.Say("watch extra"); got != "error: watch takes no argument" {
 		t.Fatalf("watch extra = %q", got)
 	}
 }

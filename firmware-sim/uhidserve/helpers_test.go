@@ -9,13 +9,9 @@ import (
 	"time"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
-	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/firmware-sim/internal/simtest"
 	"github.com/handsetd/handsetd/internal/clock"
 )
-
-// waitLimit bounds every wait in these tests; it only turns a hang into a
-// failure.
-const waitLimit = 5 * time.Second
 
 // newFake returns a generic-telephony handset on a fake clock.
 func newFake(t *testing.T, opts firmwaresim.Options) (*firmwaresim.Handset, *clock.Fake) {
@@ -40,62 +36,11 @@ func genericDescriptor() []byte {
 	return h.Descriptor()
 }
 
-func open(t *testing.T, h *firmwaresim.Handset) hid.Device {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	d, err := h.Open(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
-}
-
-// readReport reads one input report, failing after waitLimit.
-func readReport(t *testing.T, d hid.Device) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	buf := make([]byte, 64)
-	n, err := d.ReadInput(ctx, buf)
-	if err != nil {
-		t.Fatalf("ReadInput: %v", err)
-	}
-	return buf[:n]
-}
-
-// waitState waits until cond holds for the handset's state.
-func waitState(t *testing.T, h *firmwaresim.Handset, what string, cond func(firmwaresim.State) bool) firmwaresim.State {
-	t.Helper()
-	deadline := time.NewTimer(waitLimit)
-	defer deadline.Stop()
-	for {
-		ch := h.Changed()
-		s := h.State()
-		if cond(s) {
-			return s
-		}
-		select {
-		case <-ch:
-		case <-deadline.C:
-			t.Fatalf("timed out waiting for %s; state %+v", what, s)
-		}
-	}
-}
-
-func mustOK(t *testing.T, err error) {
-	t.Helper()
-	if err != nil {
-		t.Fatal(err)
-	}
-}
-
 // serveUnix runs serve on a fresh unix socket (in a new temporary directory
 // named after prefix: short, as unix socket paths are limited to 108 bytes)
 // until the test ends, and returns the socket's address. At the end it
 // cancels serve's ctx and fails the test unless serve, named name, returns
-// nil within waitLimit.
+// nil within simtest.WaitLimit.
 func serveUnix(t *testing.T, prefix, name string, serve func(context.Context, net.Listener) error) string {
 	t.Helper()
 	dir, err := os.MkdirTemp("", prefix)
@@ -118,7 +63,7 @@ func serveUnix(t *testing.T, prefix, name string, serve func(context.Context, ne
 			if err != nil {
 				t.Errorf("%s: %v", name, err)
 			}
-		case <-time.After(waitLimit):
+		case <-time.After(simtest.WaitLimit):
 			t.Errorf("%s did not return after cancel", name)
 		}
 	})

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/handsetd/handsetd/hid/hidtest"
 	"github.com/handsetd/handsetd/hid/simsock"
 
 	"github.com/handsetd/handsetd/hid"
@@ -26,18 +27,6 @@ var plainVendorDesc = []byte{0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0x15, 0x0
 
 // numberedVendorDesc declares report id 5: one 2-byte vendor input report.
 var numberedVendorDesc = []byte{0x06, 0x00, 0xff, 0x09, 0x01, 0xa1, 0x01, 0x85, 0x05, 0x15, 0x00, 0x26, 0xff, 0x00, 0x75, 0x08, 0x95, 0x02, 0x81, 0x02, 0xc0}
-
-func readReplayed(t *testing.T, d hid.Device) []byte {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	buf := make([]byte, 16)
-	n, err := d.ReadInput(ctx, buf)
-	if err != nil {
-		t.Fatalf("ReadInput: %v", err)
-	}
-	return buf[:n]
-}
 
 // TestServeReplay proves that a recording served over the UHID socket opens
 // with Dial as the recorded device (identity, descriptor), that playback
@@ -93,7 +82,7 @@ func TestServeReplay(t *testing.T) {
 			stop()
 			close(start)
 			for i, w := range c.want {
-				if got := readReplayed(t, d); !bytes.Equal(got, w) {
+				if got := hidtest.ReadReport(t, d); !bytes.Equal(got, w) {
 					t.Errorf("report %d: % x, want % x", i, got, w)
 				}
 			}
@@ -103,7 +92,7 @@ func TestServeReplay(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d2.Close()
-			if got := readReplayed(t, d2); !bytes.Equal(got, c.want[0]) {
+			if got := hidtest.ReadReport(t, d2); !bytes.Equal(got, c.want[0]) {
 				t.Errorf("second client's first report: % x", got)
 			}
 		})
@@ -125,7 +114,7 @@ func TestServeReplayPace(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	readReplayed(t, d)
+	hidtest.ReadReport(t, d)
 	<-clk.Armed()
 	short, stop := context.WithTimeout(ctx, 20*time.Millisecond)
 	if _, err := d.ReadInput(short, make([]byte, 8)); err == nil {
@@ -133,7 +122,7 @@ func TestServeReplayPace(t *testing.T) {
 	}
 	stop()
 	clk.Advance(2 * time.Second)
-	if got := readReplayed(t, d); !bytes.Equal(got, []byte{5, 1, 1}) {
+	if got := hidtest.ReadReport(t, d); !bytes.Equal(got, []byte{5, 1, 1}) {
 		t.Errorf("second report % x", got)
 	}
 }
@@ -162,7 +151,7 @@ func TestServeReplayAnswers(t *testing.T) {
 		if err := d.WriteOutput([]byte{0, w[1], 0}); err != nil {
 			t.Fatal(err)
 		}
-		if got := readReplayed(t, d); !bytes.Equal(got, w) {
+		if got := hidtest.ReadReport(t, d); !bytes.Equal(got, w) {
 			t.Errorf("got % x, want % x", got, w)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/firmware-sim/internal/simtest"
 	"github.com/handsetd/handsetd/hid/simsock"
 
 	"github.com/handsetd/handsetd/hid"
@@ -29,14 +30,7 @@ func serve(t *testing.T, h *firmwaresim.Handset) string {
 
 func dial(t *testing.T, addr string) hid.Device {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
-	defer cancel()
-	d, err := simsock.Dial(ctx, addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
-	return d
+	return hidtest.Open(t, func(ctx context.Context) (hid.Device, error) { return simsock.Dial(ctx, addr) })
 }
 
 // expectSocketReports reads exactly these reports; over the socket there is
@@ -44,7 +38,7 @@ func dial(t *testing.T, addr string) hid.Device {
 func expectSocketReports(t *testing.T, d hid.Device, want ...[]byte) {
 	t.Helper()
 	for i, w := range want {
-		if got := readReport(t, d); !bytes.Equal(got, w) {
+		if got := hidtest.ReadReport(t, d); !bytes.Equal(got, w) {
 			t.Fatalf("report %d = % x, want % x", i, got, w)
 		}
 	}
@@ -70,12 +64,12 @@ func TestSocketRoundTrip(t *testing.T) {
 		t.Fatalf("hosts %d after Dial, want 1", h.State().Hosts)
 	}
 
-	mustOK(t, h.HookOff())
-	mustOK(t, h.Tap("#"))
+	simtest.MustOK(t, h.HookOff())
+	simtest.MustOK(t, h.Tap("#"))
 	expectSocketReports(t, d, hookPress, idle, []byte{1, 0, 12, 0}, idle)
 
-	mustOK(t, d.WriteOutput([]byte{2, 0x26})) // off-hook, ring, ringer
-	s := waitState(t, h, "LEDs from the socket", func(s firmwaresim.State) bool { return s.LEDs.Ring })
+	simtest.MustOK(t, d.WriteOutput([]byte{2, 0x26})) // off-hook, ring, ringer
+	s := simtest.WaitState(t, h.Changed, h.State, "LEDs from the socket", func(s firmwaresim.State) bool { return s.LEDs.Ring })
 	if !s.LEDs.OffHook || !s.Ringing || s.HookPending {
 		t.Fatalf("state after output: %+v", s)
 	}
@@ -84,7 +78,7 @@ func TestSocketRoundTrip(t *testing.T) {
 	if n, err := d.GetFeature(buf); err != nil || n != 2 || buf[1] != 5 {
 		t.Fatalf("GetFeature: % x, %v", buf[:n], err)
 	}
-	mustOK(t, d.SetFeature([]byte{3, 2}))
+	simtest.MustOK(t, d.SetFeature([]byte{3, 2}))
 	if n, err := d.GetFeature(buf); err != nil || n != 2 || buf[1] != 2 {
 		t.Fatalf("GetFeature after set: % x, %v", buf[:n], err)
 	}
@@ -106,8 +100,8 @@ func TestSocketUnplug(t *testing.T) {
 	h, _ := newFake(t, firmwaresim.Options{})
 	addr := serve(t, h)
 	d := dial(t, addr)
-	mustOK(t, h.Tap("4"))
-	mustOK(t, h.Unplug())
+	simtest.MustOK(t, h.Tap("4"))
+	simtest.MustOK(t, h.Unplug())
 	expectSocketReports(t, d, []byte{1, 0, 5, 0}, idle)
 	if _, err := d.ReadInput(context.Background(), make([]byte, 8)); !errors.Is(err, hid.ErrDisconnected) {
 		t.Fatalf("ReadInput after unplug: %v", err)
@@ -118,7 +112,7 @@ func TestSocketUnplug(t *testing.T) {
 	if _, err := d.GetFeature([]byte{3, 0}); !errors.Is(err, hid.ErrDisconnected) {
 		t.Fatalf("GetFeature after unplug: %v", err)
 	}
-	waitState(t, h, "no hosts", func(s firmwaresim.State) bool { return s.Hosts == 0 })
+	simtest.WaitState(t, h.Changed, h.State, "no hosts", func(s firmwaresim.State) bool { return s.Hosts == 0 })
 
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
 	defer cancel()
@@ -128,7 +122,7 @@ func TestSocketUnplug(t *testing.T) {
 
 	got := make(chan hid.Device, 1)
 	go func() {
-		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		ctx, cancel := context.WithTimeout(context.Background(), simtest.WaitLimit)
 		defer cancel()
 		d, err := simsock.Dial(ctx, addr)
 		if err != nil {
@@ -136,18 +130,18 @@ func TestSocketUnplug(t *testing.T) {
 		}
 		got <- d
 	}()
-	mustOK(t, h.Plug())
+	simtest.MustOK(t, h.Plug())
 	d2 := <-got
 	if d2 == nil {
 		t.FailNow()
 	}
 	defer d2.Close()
-	mustOK(t, h.Tap("0"))
+	simtest.MustOK(t, h.Tap("0"))
 	expectSocketReports(t, d2, []byte{1, 0, 1, 0}, idle)
 
 	// Close: UHID_CLOSE stops the polling.
 	d2.Close()
-	waitState(t, h, "host gone after Close", func(s firmwaresim.State) bool { return s.Hosts == 0 })
+	simtest.WaitState(t, h.Changed, h.State, "host gone after Close", func(s firmwaresim.State) bool { return s.Hosts == 0 })
 	if _, err := d2.ReadInput(context.Background(), make([]byte, 8)); !errors.Is(err, hid.ErrClosed) {
 		t.Fatalf("ReadInput after Close: %v", err)
 	}
@@ -159,7 +153,7 @@ func TestSocketTwoClients(t *testing.T) {
 	h, _ := newFake(t, firmwaresim.Options{})
 	addr := serve(t, h)
 	d1, d2 := dial(t, addr), dial(t, addr)
-	mustOK(t, h.Mute())
+	simtest.MustOK(t, h.Mute())
 	expectSocketReports(t, d1, mutePress, idle)
 	expectSocketReports(t, d2, mutePress, idle)
 }
@@ -189,7 +183,7 @@ func TestSocketMalformedClient(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			c.SetDeadline(time.Now().Add(waitLimit))
+			c.SetDeadline(time.Now().Add(simtest.WaitLimit))
 			buf := make([]byte, uhid.EventSize)
 			if _, err := io.ReadFull(c, buf); err != nil {
 				t.Fatalf("no CREATE2: %v", err)
@@ -208,7 +202,7 @@ func TestSocketMalformedClient(t *testing.T) {
 			}
 		})
 	}
-	mustOK(t, h.Tap("8"))
+	simtest.MustOK(t, h.Tap("8"))
 	expectSocketReports(t, good, []byte{1, 0, 9, 0}, idle)
 }
 
@@ -225,7 +219,7 @@ func TestSocketReadContext(t *testing.T) {
 
 // TestDialErrors proves Dial explains bad addresses and absent servers.
 func TestDialErrors(t *testing.T) {
-	ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+	ctx, cancel := context.WithTimeout(context.Background(), simtest.WaitLimit)
 	defer cancel()
 	for _, addr := range []string{"", "tcp:1.2.3.4:5", "unix:", "unix:" + filepath.Join(t.TempDir(), "none")} {
 		if _, err := simsock.Dial(ctx, addr); err == nil {

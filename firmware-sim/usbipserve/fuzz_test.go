@@ -9,6 +9,7 @@ import (
 	"time"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/firmware-sim/internal/simtest"
 	"github.com/handsetd/handsetd/firmware-sim/usbip"
 
 	"github.com/handsetd/handsetd/internal/fuzzcorpus"
@@ -71,13 +72,13 @@ func FuzzUSBIPConn(f *testing.F) {
 			t.Fatal(err)
 		}
 		defer h.Close()
-		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
+		ctx, cancel := context.WithTimeout(context.Background(), simtest.WaitLimit)
 		defer cancel()
 		client, server := net.Pipe()
 		done := make(chan error, 1)
 		go func() { done <- ServeConn(ctx, server, h) }()
 		go io.Copy(io.Discard, client) // replies, whatever they are
-		client.SetWriteDeadline(time.Now().Add(waitLimit))
+		client.SetWriteDeadline(time.Now().Add(simtest.WaitLimit))
 		client.Write(append(append([]byte(nil), imp...), stream...))
 		// A pending IN transfer would wait for input forever, as on a
 		// real bus: the client hangs up, and the server must then return.

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/firmware-sim/internal/simtest"
 	"github.com/handsetd/handsetd/firmware-sim/usbip"
 )
 
@@ -67,11 +68,11 @@ func serveUSBIPPipe(t *testing.T, h *firmwaresim.Handset) (net.Conn, chan error)
 		client.Close()
 		select {
 		case <-finished:
-		case <-time.After(waitLimit):
+		case <-time.After(simtest.WaitLimit):
 			t.Error("ServeConn did not return")
 		}
 	})
-	client.SetDeadline(time.Now().Add(waitLimit))
+	client.SetDeadline(time.Now().Add(simtest.WaitLimit))
 	return client, served
 }
 
@@ -80,22 +81,22 @@ func importUSB(t *testing.T, h *firmwaresim.Handset) *usbipClient {
 	t.Helper()
 	c, served := serveUSBIPPipe(t, h)
 	req, err := usbip.EncodeImportRequest(BusID)
-	mustOK(t, err)
+	simtest.MustOK(t, err)
 	_, err = c.Write(req)
-	mustOK(t, err)
+	simtest.MustOK(t, err)
 	hdr := make([]byte, usbip.OpHeaderSize)
 	_, err = io.ReadFull(c, hdr)
-	mustOK(t, err)
+	simtest.MustOK(t, err)
 	op, err := usbip.DecodeOpHeader(hdr)
-	mustOK(t, err)
+	simtest.MustOK(t, err)
 	if op.Code != usbip.OpRepImport || op.Status != usbip.StatusOK {
 		t.Fatalf("import reply %+v", op)
 	}
 	rec := make([]byte, usbip.DeviceSize)
 	_, err = io.ReadFull(c, rec)
-	mustOK(t, err)
+	simtest.MustOK(t, err)
 	d, err := usbip.DecodeImportReply(rec)
-	mustOK(t, err)
+	simtest.MustOK(t, err)
 	uc := &usbipClient{t: t, c: c, devid: d.DevID(), dirIn: map[uint32]bool{}, replies: make(chan ret, 64), done: make(chan error, 1), served: served}
 	go uc.readLoop()
 	return uc
@@ -144,7 +145,7 @@ func (uc *usbipClient) submit(ep uint32, in bool, length uint32, setup usbip.Set
 	uc.dirIn[uc.seq] = in
 	uc.mu.Unlock()
 	b, err := usbip.EncodeSubmit(s)
-	mustOK(uc.t, err)
+	simtest.MustOK(uc.t, err)
 	if _, err := uc.c.Write(b); err != nil {
 		uc.t.Fatalf("write submit: %v", err)
 	}
@@ -169,7 +170,7 @@ func (uc *usbipClient) next() usbip.Ret {
 			uc.t.Fatalf("connection ended: %v", <-uc.done)
 		}
 		return r.Ret
-	case <-time.After(waitLimit):
+	case <-time.After(simtest.WaitLimit):
 		uc.t.Fatal("no reply")
 	}
 	return usbip.Ret{}
@@ -248,9 +249,9 @@ func TestUSBDescriptors(t *testing.T) {
 	for _, m := range usbModels {
 		t.Run(m.model, func(t *testing.T) {
 			h, err := firmwaresim.New(m.model, firmwaresim.Options{Serial: "SER42"})
-			mustOK(t, err)
+			simtest.MustOK(t, err)
 			t.Cleanup(func() { h.Close() })
-			mustOK(t, h.USB().Validate())
+			simtest.MustOK(t, h.USB().Validate())
 
 			uc := importUSB(t, h)
 			dev, config := uc.enumerate()
@@ -307,11 +308,11 @@ func TestUSBDescriptors(t *testing.T) {
 			// The device list, on a second connection.
 			c, _ := serveUSBIPPipe(t, h)
 			_, err = c.Write(usbip.EncodeDevlistRequest())
-			mustOK(t, err)
+			simtest.MustOK(t, err)
 			all, err := io.ReadAll(c)
-			mustOK(t, err)
+			simtest.MustOK(t, err)
 			devs, err := usbip.DecodeDevlistReply(all)
-			mustOK(t, err)
+			simtest.MustOK(t, err)
 			if len(devs) != 1 || devs[0].BusID != "1-1" || devs[0].VendorID != m.vendor || devs[0].ProductID != m.product || len(devs[0].Interfaces) != len(m.classes) {
 				t.Errorf("device list %+v", devs)
 			}
@@ -396,15 +397,15 @@ func TestUSBInterrupt(t *testing.T) {
 	uc.enumerate()
 
 	// Nothing polls yet: the press is lost.
-	mustOK(t, h.Tap("5"))
+	simtest.MustOK(t, h.Tap("5"))
 	if s := h.State(); s.Hosts != 0 {
 		t.Fatalf("hosts %d before any IN transfer", s.Hosts)
 	}
 
 	in := uc.submit(1, true, 8, usbip.Setup{}, nil)
-	waitState(t, h, "the IN transfer to start polling", func(s firmwaresim.State) bool { return s.Hosts == 1 })
+	simtest.WaitState(t, h.Changed, h.State, "the IN transfer to start polling", func(s firmwaresim.State) bool { return s.Hosts == 1 })
 	uc.quiet()
-	mustOK(t, h.Tap("7")) // press and release: two reports
+	simtest.MustOK(t, h.Tap("7")) // press and release: two reports
 	r := uc.next()
 	if r.Seqnum != in || r.Status != 0 || !bytes.Equal(r.Data, []byte{1, 0, 8, 0}) {
 		t.Fatalf("IN completion %+v, want report 01 00 08 00", r)
@@ -416,7 +417,7 @@ func TestUSBInterrupt(t *testing.T) {
 	}
 	// A short transfer gets the report truncated.
 	in3 := uc.submit(1, true, 2, usbip.Setup{}, nil)
-	mustOK(t, h.Press("YES"))
+	simtest.MustOK(t, h.Press("YES"))
 	if r := uc.next(); r.Seqnum != in3 || r.ActualLength != 2 || !bytes.Equal(r.Data, []byte{1, inSend}) {
 		t.Fatalf("short IN completion %+v", r)
 	}
@@ -425,7 +426,7 @@ func TestUSBInterrupt(t *testing.T) {
 	if r := uc.next(); r.Seqnum != out || r.Status != 0 || r.ActualLength != 2 {
 		t.Fatalf("OUT completion %+v, want actual length 2", r)
 	}
-	waitState(t, h, "LEDs from the OUT transfer", func(s firmwaresim.State) bool { return s.LEDs.OffHook && s.LEDs.Ring })
+	simtest.WaitState(t, h.Changed, h.State, "LEDs from the OUT transfer", func(s firmwaresim.State) bool { return s.LEDs.OffHook && s.LEDs.Ring })
 	if got := <-seen; !bytes.Equal(got, []byte{2, outHookLED | outRingLED}) {
 		t.Errorf("OnOutput saw % x", got)
 	}
@@ -448,15 +449,15 @@ func TestUSBInterrupt(t *testing.T) {
 	if r := uc.next(); r.Command != usbip.RetUnlink || r.Seqnum != u || r.Status != -int32(syscall.ECONNRESET) {
 		t.Fatalf("unlink reply %+v, want -ECONNRESET", r)
 	}
-	waitState(t, h, "polling to stop", func(s firmwaresim.State) bool { return s.Hosts == 0 })
-	mustOK(t, h.Release("YES")) // lost: nobody polls
-	u2 := uc.unlink(in)         // long completed
+	simtest.WaitState(t, h.Changed, h.State, "polling to stop", func(s firmwaresim.State) bool { return s.Hosts == 0 })
+	simtest.MustOK(t, h.Release("YES")) // lost: nobody polls
+	u2 := uc.unlink(in)                 // long completed
 	if r := uc.next(); r.Command != usbip.RetUnlink || r.Seqnum != u2 || r.Status != 0 {
 		t.Fatalf("late unlink reply %+v, want status 0", r)
 	}
 	in4 := uc.submit(1, true, 8, usbip.Setup{}, nil)
 	uc.quiet() // the release was not kept
-	mustOK(t, h.Tap("#"))
+	simtest.MustOK(t, h.Tap("#"))
 	if r := uc.next(); r.Seqnum != in4 || !bytes.Equal(r.Data, []byte{1, 0, 12, 0}) {
 		t.Fatalf("IN after re-polling %+v", r)
 	}
@@ -470,11 +471,11 @@ func TestUSBIPImport(t *testing.T) {
 		t.Helper()
 		c, served := serveUSBIPPipe(t, h)
 		req, err := usbip.EncodeImportRequest(busID)
-		mustOK(t, err)
+		simtest.MustOK(t, err)
 		_, err = c.Write(req)
-		mustOK(t, err)
+		simtest.MustOK(t, err)
 		all, err := io.ReadAll(c)
-		mustOK(t, err)
+		simtest.MustOK(t, err)
 		op, err := usbip.DecodeOpHeader(all)
 		if err != nil || op.Status != want {
 			t.Fatalf("import of %q: reply % x (%v), want status %d", busID, all, err, want)
@@ -500,26 +501,26 @@ func TestUSBIPImport(t *testing.T) {
 		h, _ := newFake(t, firmwaresim.Options{})
 		uc := importUSB(t, h)
 		uc.enumerate()
-		mustOK(t, h.Unplug())
+		simtest.MustOK(t, h.Unplug())
 		select {
 		case <-uc.done:
-		case <-time.After(waitLimit):
+		case <-time.After(simtest.WaitLimit):
 			t.Fatal("connection still open after unplug")
 		}
-		mustOK(t, h.Plug())
+		simtest.MustOK(t, h.Plug())
 		importUSB(t, h).enumerate() // and the device can be imported again
 	})
 	t.Run("malformed command", func(t *testing.T) {
 		h, _ := newFake(t, firmwaresim.Options{})
 		uc := importUSB(t, h)
 		_, err := uc.c.Write(make([]byte, usbip.URBHeaderSize)) // command 0
-		mustOK(t, err)
+		simtest.MustOK(t, err)
 		select {
 		case err := <-uc.served:
 			if !errors.Is(err, usbip.ErrMalformed) {
 				t.Fatalf("served %v, want ErrMalformed", err)
 			}
-		case <-time.After(waitLimit):
+		case <-time.After(simtest.WaitLimit):
 			t.Fatal("server kept a connection that sent garbage")
 		}
 	})
@@ -553,7 +554,7 @@ func TestUSBPendingINFails(t *testing.T) {
 			uc.enumerate()
 			in1 := uc.submit(1, true, 8, usbip.Setup{}, nil)
 			in2 := uc.submit(1, true, 8, usbip.Setup{}, nil)
-			waitState(t, h, "the IN transfers to start polling", func(s firmwaresim.State) bool { return s.Hosts == 1 })
+			simtest.WaitState(t, h.Changed, h.State, "the IN transfers to start polling", func(s firmwaresim.State) bool { return s.Hosts == 1 })
 			uc.quiet()
 			ctl := uc.submit(0, false, 0, tc.setup, nil)
 			for _, want := range []uint32{in1, in2} {
@@ -564,7 +565,7 @@ func TestUSBPendingINFails(t *testing.T) {
 			if r := uc.next(); r.Seqnum != ctl || r.Status != 0 {
 				t.Fatalf("control reply %+v", r)
 			}
-			waitState(t, h, "polling to stop", func(s firmwaresim.State) bool { return s.Hosts == 0 })
+			simtest.WaitState(t, h.Changed, h.State, "polling to stop", func(s firmwaresim.State) bool { return s.Hosts == 0 })
 		})
 	}
 }
@@ -578,11 +579,11 @@ func TestUSBIPConfigurationValue(t *testing.T) {
 	h, _ := newFake(t, firmwaresim.Options{})
 	c, _ := serveUSBIPPipe(t, h)
 	_, err := c.Write(usbip.EncodeDevlistRequest())
-	mustOK(t, err)
+	simtest.MustOK(t, err)
 	all, err := io.ReadAll(c)
-	mustOK(t, err)
+	simtest.MustOK(t, err)
 	devs, err := usbip.DecodeDevlistReply(all)
-	mustOK(t, err)
+	simtest.MustOK(t, err)
 	d, ok := describe(h, false)
 	if len(devs) != 1 || !ok {
 		t.Fatalf("device list %+v", devs)

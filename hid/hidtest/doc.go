@@ -13,4 +13,7 @@
 //   - Conformance runs the semantics of hid.Device (id byte first,
 //     truncation, ctx cancellation, Close, unplug) against any backend: the
 //     Fake here, the firmware simulator's socket client, hidraw.
+//
+// Open and ReadReport are the two steps every test of a device user
+// repeats, bounded by Limit.
 package hidtest

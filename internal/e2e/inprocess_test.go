@@ -133,9 +133,9 @@ func TestHostRestartsMidCall(t *testing.T) {
 	var worst time.Duration
 	for i := range rounds {
 		host := start(t, "phoneapi-host", "--dbus="+bus.Address)
-		host.waitStderr("serving the Phone API on D-Bus")
+		host.WaitStderr("serving the Phone API on D-Bus")
 		ready := time.Now()
-		host.expectTraffic("<- NAME Restart Phone", "<- PROTOCOL 5", "<- AUDIO_IN", "<- AUDIO_OUT", "<- HOOK OFF")
+		host.Expect("<- NAME Restart Phone", "<- PROTOCOL 5", "<- AUDIO_IN", "<- AUDIO_OUT", "<- HOOK OFF")
 		if d := time.Since(ready); d > worst {
 			worst = d
 		}
@@ -144,12 +144,12 @@ func TestHostRestartsMidCall(t *testing.T) {
 		}
 		// An incoming call comes to the lifted handset: it waits (the Ring
 		// LED, no ringer off hook); YES answers it.
-		host.must("call in +15550003 Dave")
+		host.Must("call in +15550003 Dave")
 		obs.wait(t, "ringing", func(o driver.Observation) bool { return o.Output.LEDs.Ring && !o.Output.Ringer })
 		if err := hs.Tap("YES"); err != nil {
 			t.Fatal(err)
 		}
-		host.hostState("in call", func(s refhost.State) bool {
+		hostState(t, host, "in call", func(s refhost.State) bool {
 			return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS" && len(s.Clients) == 1 && s.Clients[0].Hook == "off"
 		})
 		obs.wait(t, "ringing stopped", func(o driver.Observation) bool {
@@ -163,11 +163,11 @@ func TestHostRestartsMidCall(t *testing.T) {
 
 		// Kill the host mid-call, then ring it again: the handset must first
 		// show "no host".
-		host.must("call in +15550004 Eve")
+		host.Must("call in +15550004 Eve")
 		// The handset is off hook in a call: the second call waits, shown
 		// by the Ring LED, without the ringer.
 		obs.wait(t, "second call ringing", func(o driver.Observation) bool { return o.Output.LEDs.Ring && !o.Output.Ringer })
-		host.kill()
+		host.Kill()
 		ob := obs.wait(t, "no host", func(o driver.Observation) bool { return !o.HostUp })
 		if ob.Output.Ringer || ob.Output.LEDs.Ring || ob.Output.LEDs.Mute || ob.Output.LCD != "" || !ob.Output.LEDs.OffHook {
 			t.Fatalf("round %d: \"no host\" looks wrong: %+v", i, ob.Output)

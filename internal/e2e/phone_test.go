@@ -20,62 +20,62 @@ func TestPhoneModeOverDBus(t *testing.T) {
 	startDriver(t, dev, bus.Address, "--name", "E2E Phone")
 
 	// Handshake and resync.
-	host.expectTraffic("<- NAME E2E Phone", "-> OK", "<- PROTOCOL 5", "-> PROTOCOL 5",
+	host.Expect("<- NAME E2E Phone", "-> OK", "<- PROTOCOL 5", "-> PROTOCOL 5",
 		"<- AUDIO_IN", "<- AUDIO_OUT", "<- HOOK ON")
 
 	// Hook and keys.
-	sim.must("hook off")
-	host.expectTraffic("<- HOOK OFF")
-	sim.simState("hook acknowledged", func(s firmwaresim.State) bool { return s.Hook == "off" && !s.HookPending })
-	sim.must("tap 5")
-	host.expectTraffic("<- BTN_PRESSED 5", "<- BTN_RELEASED 5")
-	sim.must("hook on")
-	host.expectTraffic("<- HOOK ON")
+	sim.Must("hook off")
+	host.Expect("<- HOOK OFF")
+	simState(t, sim, "hook acknowledged", func(s firmwaresim.State) bool { return s.Hook == "off" && !s.HookPending })
+	sim.Must("tap 5")
+	host.Expect("<- BTN_PRESSED 5", "<- BTN_RELEASED 5")
+	sim.Must("hook on")
+	host.Expect("<- HOOK ON")
 
 	// Incoming call: rings; lifting answers; the ringing stops.
-	host.must("call in +15550001 Bob")
-	sim.simState("ringing", func(s firmwaresim.State) bool { return s.Ringing && s.LEDs.Ring })
-	sim.must("hook off")
-	host.hostState("answered", func(s refhost.State) bool {
+	host.Must("call in +15550001 Bob")
+	simState(t, sim, "ringing", func(s firmwaresim.State) bool { return s.Ringing && s.LEDs.Ring })
+	sim.Must("hook off")
+	hostState(t, host, "answered", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
-	sim.simState("ringing stopped", func(s firmwaresim.State) bool { return !s.Ringing && !s.LEDs.Ring })
+	simState(t, sim, "ringing stopped", func(s firmwaresim.State) bool { return !s.Ringing && !s.LEDs.Ring })
 
 	// Mute from the handset, then from the host.
-	sim.must("mute")
-	host.expectTraffic("<- MUTE ON")
-	host.hostState("host muted", func(s refhost.State) bool { return s.Mute })
-	host.must("mute off")
-	sim.simState("unmuted by the host", func(s firmwaresim.State) bool { return !s.Muted && !s.LEDs.Mute })
-	host.must("mute on")
-	sim.simState("muted by the host", func(s firmwaresim.State) bool { return s.Muted && s.LEDs.Mute })
+	sim.Must("mute")
+	host.Expect("<- MUTE ON")
+	hostState(t, host, "host muted", func(s refhost.State) bool { return s.Mute })
+	host.Must("mute off")
+	simState(t, sim, "unmuted by the host", func(s firmwaresim.State) bool { return !s.Muted && !s.LEDs.Mute })
+	host.Must("mute on")
+	simState(t, sim, "muted by the host", func(s firmwaresim.State) bool { return s.Muted && s.LEDs.Mute })
 
 	// Hang up.
-	sim.must("hook on")
-	host.hostState("call ended", func(s refhost.State) bool { return len(s.Calls) == 0 && !s.Mute })
-	sim.simState("mute off after the call", func(s firmwaresim.State) bool { return !s.Muted })
+	sim.Must("hook on")
+	hostState(t, host, "call ended", func(s refhost.State) bool { return len(s.Calls) == 0 && !s.Mute })
+	simState(t, sim, "mute off after the call", func(s firmwaresim.State) bool { return !s.Muted })
 
 	// Outgoing call: ringback does not ring the handset.
-	sim.must("hook off")
+	sim.Must("hook off")
 	for _, k := range []string{"1", "2", "3", "YES"} {
-		sim.must("tap " + k)
+		sim.Must("tap " + k)
 	}
-	st := host.hostState("dialling", func(s refhost.State) bool {
+	st := hostState(t, host, "dialling", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "RINGING"
 	})
 	if st.Calls[0].Partner != "123" || !strings.HasPrefix(st.Calls[0].Type, "OUTGOING") {
 		t.Fatalf("outgoing call: %+v", st.Calls[0])
 	}
-	host.expectTraffic("-> CALL 1002 STATUS RINGING")
-	if s := sim.simState("state", func(firmwaresim.State) bool { return true }); s.Ringing {
+	host.Expect("-> CALL 1002 STATUS RINGING")
+	if s := simState(t, sim, "state", func(firmwaresim.State) bool { return true }); s.Ringing {
 		t.Fatalf("the handset rings for our own outgoing call: %+v", s)
 	}
-	host.must("answer")
-	host.hostState("connected", func(s refhost.State) bool {
+	host.Must("answer")
+	hostState(t, host, "connected", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
-	sim.must("hook on")
-	host.hostState("ended", func(s refhost.State) bool { return len(s.Calls) == 0 })
+	sim.Must("hook on")
+	hostState(t, host, "ended", func(s refhost.State) bool { return len(s.Calls) == 0 })
 }
 
 // TestAccessModeOverDBus proves --mode access end to end: the driver itself
@@ -86,69 +86,69 @@ func TestAccessModeOverDBus(t *testing.T) {
 	host := startHost(t, bus.Address)
 	sim, dev := startSim(t)
 	startDriver(t, dev, bus.Address, "--mode", "access")
-	host.expectTraffic("<- PROTOCOL 5", "-> PROTOCOL 5")
+	host.Expect("<- PROTOCOL 5", "-> PROTOCOL 5")
 
 	// Answer by lifting.
-	host.must("call in +15550002 Carol")
-	sim.simState("ringing", func(s firmwaresim.State) bool { return s.Ringing })
-	sim.must("hook off")
-	host.expectTraffic("<- ALTER CALL 1001 ANSWER")
-	host.hostState("answered", func(s refhost.State) bool {
+	host.Must("call in +15550002 Carol")
+	simState(t, sim, "ringing", func(s firmwaresim.State) bool { return s.Ringing })
+	sim.Must("hook off")
+	host.Expect("<- ALTER CALL 1001 ANSWER")
+	hostState(t, host, "answered", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
-	sim.simState("ringing stopped", func(s firmwaresim.State) bool { return !s.Ringing })
+	simState(t, sim, "ringing stopped", func(s firmwaresim.State) bool { return !s.Ringing })
 
 	// DTMF during the call.
-	sim.must("tap 4")
-	sim.must("tap #")
-	host.expectTraffic("<- ALTER CALL 1001 DTMF 4", "<- ALTER CALL 1001 DTMF #")
-	host.hostState("dtmf", func(s refhost.State) bool { return s.DTMF == "4#" })
+	sim.Must("tap 4")
+	sim.Must("tap #")
+	host.Expect("<- ALTER CALL 1001 DTMF 4", "<- ALTER CALL 1001 DTMF #")
+	hostState(t, host, "dtmf", func(s refhost.State) bool { return s.DTMF == "4#" })
 
 	// Mute.
-	sim.must("mute")
-	host.expectTraffic("<- SET MUTE ON")
-	host.hostState("muted", func(s refhost.State) bool { return s.Mute })
+	sim.Must("mute")
+	host.Expect("<- SET MUTE ON")
+	hostState(t, host, "muted", func(s refhost.State) bool { return s.Mute })
 
-	sim.simState("muted", func(s firmwaresim.State) bool { return s.Muted })
+	simState(t, sim, "muted", func(s firmwaresim.State) bool { return s.Muted })
 
 	// Hang up. The host's MUTE OFF follows the end of the call, so an
 	// unmuted handset means the driver knows the call is over.
-	sim.must("hook on")
-	host.expectTraffic("<- ALTER CALL 1001 HANGUP")
-	host.hostState("ended", func(s refhost.State) bool { return len(s.Calls) == 0 })
-	sim.simState("the driver saw the end", func(s firmwaresim.State) bool { return !s.Muted })
+	sim.Must("hook on")
+	host.Expect("<- ALTER CALL 1001 HANGUP")
+	hostState(t, host, "ended", func(s refhost.State) bool { return len(s.Calls) == 0 })
+	simState(t, sim, "the driver saw the end", func(s firmwaresim.State) bool { return !s.Muted })
 
 	// Dial: digits, then YES.
 	for _, k := range []string{"5", "5", "5", "YES"} {
-		sim.must("tap " + k)
+		sim.Must("tap " + k)
 	}
-	host.expectTraffic("<- CALL 555")
-	host.hostState("dialled", func(s refhost.State) bool {
+	host.Expect("<- CALL 555")
+	hostState(t, host, "dialled", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Partner == "555"
 	})
-	host.must("answer")
-	host.hostState("connected", func(s refhost.State) bool {
+	host.Must("answer")
+	hostState(t, host, "connected", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
 	// The host mutes, so the handset's mute LED tells when the driver has
 	// seen the call end; NO ends it.
-	host.must("mute on")
-	sim.simState("muted by the host", func(s firmwaresim.State) bool { return s.Muted })
-	sim.must("tap NO")
-	host.expectTraffic("<- ALTER CALL 1002 HANGUP")
-	host.hostState("ended", func(s refhost.State) bool { return len(s.Calls) == 0 })
-	sim.simState("the driver saw the end", func(s firmwaresim.State) bool { return !s.Muted })
+	host.Must("mute on")
+	simState(t, sim, "muted by the host", func(s firmwaresim.State) bool { return s.Muted })
+	sim.Must("tap NO")
+	host.Expect("<- ALTER CALL 1002 HANGUP")
+	hostState(t, host, "ended", func(s refhost.State) bool { return len(s.Calls) == 0 })
+	simState(t, sim, "the driver saw the end", func(s firmwaresim.State) bool { return !s.Muted })
 
 	// Dial with #, and refuse an incoming call with NO.
 	for _, k := range []string{"7", "#"} {
-		sim.must("tap " + k)
+		sim.Must("tap " + k)
 	}
-	host.expectTraffic("<- CALL 7")
-	host.must("hangup")
-	host.hostState("idle", func(s refhost.State) bool { return len(s.Calls) == 0 })
-	host.must("call in alice Alice")
-	sim.simState("ringing", func(s firmwaresim.State) bool { return s.Ringing })
-	sim.must("tap NO")
-	host.expectTraffic("<- ALTER CALL 1004 HANGUP")
-	sim.simState("silent", func(s firmwaresim.State) bool { return !s.Ringing })
+	host.Expect("<- CALL 7")
+	host.Must("hangup")
+	hostState(t, host, "idle", func(s refhost.State) bool { return len(s.Calls) == 0 })
+	host.Must("call in alice Alice")
+	simState(t, sim, "ringing", func(s firmwaresim.State) bool { return s.Ringing })
+	sim.Must("tap NO")
+	host.Expect("<- ALTER CALL 1004 HANGUP")
+	simState(t, sim, "silent", func(s firmwaresim.State) bool { return !s.Ringing })
 }

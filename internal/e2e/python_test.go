@@ -30,19 +30,19 @@ func TestPythonSkype4PyClient(t *testing.T) {
 	host := startHost(t, bus.Address)
 	py := startPath(t, "python client", debianPython, script, bus.Address)
 
-	if got := py.next(); got != "READY" {
+	if got := py.Next(); got != "READY" {
 		t.Fatalf("python client: %q, want READY", got)
 	}
-	host.hostState("python client attached", func(s refhost.State) bool {
+	hostState(t, host, "python client attached", func(s refhost.State) bool {
 		return len(s.Clients) == 1 && s.Clients[0].Name == "Skype4Py-style" && s.Clients[0].Protocol == 5
 	})
-	host.must("call in +15550005 Frank")
-	if got := py.next(); got != "PASS" {
+	host.Must("call in +15550005 Frank")
+	if got := py.Next(); got != "PASS" {
 		t.Fatalf("python client: %s", got)
 	}
-	host.expectTraffic("<- #1 NAME Skype4Py-style", "-> OK", "<- #2 PROTOCOL 5", "-> #2 PROTOCOL 5",
+	host.Expect("<- #1 NAME Skype4Py-style", "-> OK", "<- #2 PROTOCOL 5", "-> #2 PROTOCOL 5",
 		"<- #3 PING", "-> #3 PONG")
-	st := host.hostState("call answered by python", func(s refhost.State) bool {
+	st := hostState(t, host, "call answered by python", func(s refhost.State) bool {
 		return len(s.Calls) == 1 && s.Calls[0].Status == "INPROGRESS"
 	})
 	if !strings.HasPrefix(st.Calls[0].Type, "INCOMING") {
@@ -108,7 +108,7 @@ func TestPythonClientRequiresTags(t *testing.T) {
 				t.Fatalf("RequestName = %v, %v", r, err)
 			}
 			py := startPath(t, "python client", debianPython, script, bus.Address)
-			got := py.next()
+			got := py.Next()
 			if !strings.HasPrefix(got, "FAIL: 'PING' answered") {
 				t.Fatalf("python client said %q, want a FAIL for the PING reply", got)
 			}

@@ -3,6 +3,8 @@ package baresip
 import (
 	"context"
 	"strings"
+
+	"github.com/handsetd/handsetd/phoneapi"
 )
 
 // ignoredEvent reports whether a baresip event changes nothing the handset
@@ -126,7 +128,7 @@ func (b *bridge) onResponse(ctx context.Context, m Message) error {
 		}
 	case forMute:
 		if !m.OK {
-			return b.send(ctx, "MUTE "+onOff(b.mute))
+			return b.send(ctx, "MUTE "+phoneapi.OnOff(b.mute))
 		}
 		// menu.so's mute toggles and prints "call muted" or "call un-muted".
 		on := !strings.Contains(m.Data, "un-muted")
@@ -134,7 +136,7 @@ func (b *bridge) onResponse(ctx context.Context, m Message) error {
 			on = false
 		}
 		b.mute = on
-		return b.send(ctx, "MUTE "+onOff(on))
+		return b.send(ctx, "MUTE "+phoneapi.OnOff(on))
 	case forHold:
 		if c := b.find(p.call); c != nil && m.OK && c.status == "INPROGRESS" {
 			if err := b.setStatus(ctx, c, "LOCALHOLD"); err != nil {
@@ -144,11 +146,4 @@ func (b *bridge) onResponse(ctx context.Context, m Message) error {
 		}
 	}
 	return nil
-}
-
-func onOff(on bool) string {
-	if on {
-		return "ON"
-	}
-	return "OFF"
 }

@@ -56,7 +56,7 @@ func (b *bridge) onLine(ctx context.Context, line string) error {
 	case phoneapi.KindMute, phoneapi.KindSetMute:
 		after = append(after, func() error { return b.act(ctx, callrules.Action{Kind: callrules.Mute, On: m.On}) })
 	case phoneapi.KindGetMute:
-		reply = "MUTE " + onOff(b.mute)
+		reply = "MUTE " + phoneapi.OnOff(b.mute)
 	case phoneapi.KindGetCall:
 		reply = b.getCall(m)
 	case phoneapi.KindAlterCall, phoneapi.KindSetCall:
@@ -161,7 +161,7 @@ func (b *bridge) act(ctx context.Context, a callrules.Action) error {
 			return b.send(ctx, "MUTE OFF") // no call in progress: mute is always off (Phone API §6)
 		}
 		if a.On == b.mute {
-			return b.send(ctx, "MUTE "+onOff(b.mute))
+			return b.send(ctx, "MUTE "+phoneapi.OnOff(b.mute))
 		}
 		// menu.so's mute toggles the current call's microphone.
 		return b.onCall(b.current(), "mute", "", pending{purpose: forMute})

@@ -72,7 +72,7 @@ type hostCall struct {
 }
 
 func (c *hostCall) incoming() bool { return strings.HasPrefix(c.typ, "INCOMING") }
-func (c *hostCall) ended() bool    { return terminalStatus(c.status) }
+func (c *hostCall) ended() bool    { return phoneapi.TerminalStatus(c.status) }
 func (c *hostCall) held() bool {
 	return c.status == "ONHOLD" || c.status == "LOCALHOLD" || c.status == "REMOTEHOLD"
 }
@@ -245,7 +245,7 @@ func (h *Host) reply(cl *hostClient, line string) (reply string, tagged bool) {
 		}
 		reply = errLine(code, err.Error())
 		// A malformed tagged line still owes the client a tagged reply.
-		if tag, _, ok := strings.Cut(line, " "); ok && strings.HasPrefix(tag, "#") && alnum(tag[1:]) {
+		if tag, _, ok := strings.Cut(line, " "); ok && strings.HasPrefix(tag, "#") && phoneapi.ValidTag(tag[1:]) {
 			m.ID = tag[1:]
 		}
 	} else {
@@ -329,10 +329,10 @@ func (h *Host) handle(cl *hostClient, m phoneapi.Message) string {
 		return "PROTOCOL " + strconv.Itoa(cl.protocol)
 	case phoneapi.KindAudioIn:
 		cl.audioIn = m.Value
-		return body(m)
+		return m.Body()
 	case phoneapi.KindAudioOut:
 		cl.audioOut = m.Value
-		return body(m)
+		return m.Body()
 	case phoneapi.KindPing:
 		return "PONG"
 	case phoneapi.KindHook:
@@ -346,7 +346,7 @@ func (h *Host) handle(cl *hostClient, m phoneapi.Message) string {
 	case phoneapi.KindMute, phoneapi.KindSetMute:
 		return h.setMute(m.On)
 	case phoneapi.KindGetMute:
-		return "MUTE " + onOff(h.mute)
+		return "MUTE " + phoneapi.OnOff(h.mute)
 	case phoneapi.KindGetCall:
 		return h.getCall(m)
 	case phoneapi.KindSetCall:
@@ -360,7 +360,7 @@ func (h *Host) handle(cl *hostClient, m phoneapi.Message) string {
 		c := h.place(strings.TrimSpace(m.Value))
 		return "CALL " + strconv.Itoa(c.id) + " STATUS ROUTING"
 	}
-	switch word, _ := cut(m.Raw); strings.ToUpper(word) {
+	switch word, _, _ := strings.Cut(m.Raw, " "); strings.ToUpper(word) {
 	case "GET":
 		return errLine(phoneapi.CodeGetInvalidWhat, "GET: invalid WHAT")
 	case "SET":
@@ -530,9 +530,9 @@ func (h *Host) setMute(on bool) string {
 	}
 	if h.mute != on {
 		h.mute = on
-		h.broadcast("MUTE " + onOff(on))
+		h.broadcast("MUTE " + phoneapi.OnOff(on))
 	}
-	return "MUTE " + onOff(on)
+	return "MUTE " + phoneapi.OnOff(on)
 }
 
 func (h *Host) getCall(m phoneapi.Message) string {
@@ -662,7 +662,7 @@ func (h *Host) alterCall(m phoneapi.Message) string {
 	if e != "" {
 		return e
 	}
-	return body(m)
+	return m.Body()
 }
 
 // Exec runs one line of the control language, which plays the remote
@@ -692,7 +692,7 @@ func (h *Host) pickCall(arg string, def func() *hostCall) (*hostCall, string) {
 		}
 		return nil, "error: no such call right now"
 	}
-	id, ok := callID(arg)
+	id, ok := phoneapi.ParseCallID(arg)
 	if !ok {
 		return nil, "error: call id must be a number, not " + strconv.Quote(arg)
 	}
@@ -704,18 +704,18 @@ func (h *Host) pickCall(arg string, def func() *hostCall) (*hostCall, string) {
 }
 
 func (h *Host) exec(line string) string {
-	word, arg := cut(line)
+	word, arg, _ := strings.Cut(line, " ")
 	arg = strings.TrimSpace(arg)
 	switch word {
 	case "call":
-		dir, rest := cut(arg)
+		dir, rest, _ := strings.Cut(arg, " ")
 		rest = strings.TrimSpace(rest)
 		if err := phoneapi.CheckLine(rest); err != nil {
 			return "error: " + err.Error()
 		}
 		switch dir {
 		case "in":
-			handle, disp := cut(rest)
+			handle, disp, _ := strings.Cut(rest, " ")
 			if handle == "" {
 				return "error: usage: call in HANDLE [DISPLAY NAME]"
 			}
@@ -733,7 +733,7 @@ func (h *Host) exec(line string) string {
 			h.notify(c, "PARTNER_DISPNAME", disp)
 			return "ok " + strconv.Itoa(c.id)
 		case "out":
-			target, extra := cut(rest)
+			target, extra, _ := strings.Cut(rest, " ")
 			if target == "" || strings.TrimSpace(extra) != "" {
 				return "error: usage: call out TARGET (one handle or number)"
 			}
@@ -774,7 +774,7 @@ func (h *Host) exec(line string) string {
 		}
 		return "ok"
 	case "mute":
-		on, ok := parseOnOff(arg)
+		on, ok := phoneapi.ParseOnOff(arg)
 		if !ok {
 			return "error: usage: mute on|off"
 		}
