@@ -25,11 +25,11 @@ type Device struct {
 	Ports []int
 	// Name is the device's sysfs name (BUS-PORT[.PORT…], such as 1-1.2):
 	// /sys/bus/usb/devices/NAME. Its interfaces are NAME:CONFIG.NUMBER.
-	Name              string
-	Vendor, Product   uint16
-	Manufacturer      string
-	ProductName       string
-	Serial            string
+	Name            string
+	Vendor, Product uint16
+	Manufacturer    string
+	ProductName     string
+	Serial          string
 	// StringsFrom says where the strings came from: "usb" (the device's
 	// string descriptors), "sysfs" (this user may not open the device), or
 	// "" (neither had them).
