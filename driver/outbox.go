@@ -11,8 +11,8 @@ import (
 // counted once the box is full, since a key press delivered seconds late is
 // worse than one lost.
 type outbox struct {
-	mu      sync.Mutex
-	queue   []Command
+	mu    sync.Mutex
+	queue []Command
 	// sending counts the commands taken and not yet done; empty is
 	// signalled (coalesced) when the queue is empty and nothing is sending.
 	sending int
