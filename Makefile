@@ -12,7 +12,7 @@ export GOFLAGS
 # ones missing, so it is cheap to run every time. D-Bus tests: dbus-daemon (a
 # private bus), python3-dbus and python3-gi (the Skype4Py-style client).
 DEB_PACKAGES := qemu-system-x86 busybox-static usbip kmod \
-                pkg-config portaudio19-dev jackd2 \
+                pkg-config portaudio19-dev jackd2 libusb-1.0-0-dev \
                 dbus-daemon python3-dbus python3-gi
 
 # The Debian kernel the in-VM tests boot, unpacked (not installed) here.
@@ -37,9 +37,19 @@ deps: ## Install the Debian packages the build and tests need (idempotent).
 build: deps ## Build handsetd, phonesim and phoneapi-host into bin/.
 	$(GO) build -o $(BIN)/ ./cmd/...
 
+# The host `make run` drives a real handset for (HOST=stream:unix:PATH for
+# another one).
+HOST        ?= dbus
+
 .PHONY: run
-run: build ## Run the driver; with no handset plugged in, the simulated one (interactive demo).
-	$(BIN)/handsetd demo
+run: build ## Drive the handsets plugged in (for HOST, default dbus); with none plugged in, the simulated one (interactive demo).
+	@if $(BIN)/handsetd list --audio=false 2>/dev/null | grep -q '^  profile:'; then \
+		echo "make run: a supported handset is plugged in: driving it for the host $(HOST) (handsetd run --device auto --host $(HOST))"; \
+		exec $(BIN)/handsetd run --device auto --host $(HOST); \
+	else \
+		echo "make run: no supported handset is plugged in (handsetd list): running the simulated one (handsetd demo)"; \
+		exec $(BIN)/handsetd demo; \
+	fi
 
 .PHONY: lint
 lint: ## gofmt and go vet.
