@@ -16,7 +16,7 @@ export GOFLAGS
 # the tests that check the rules and the package): udev (udevadm), lintian and
 # dpkg-dev (dpkg-shlibdeps).
 DEB_PACKAGES := qemu-system-x86 busybox-static usbip kmod \
-                pkg-config portaudio19-dev jackd2 \
+                pkg-config portaudio19-dev jackd2 libusb-1.0-0-dev \
                 dbus-daemon python3-dbus python3-gi tmux baresip-core \
                 udev lintian dpkg-dev
 
@@ -96,9 +96,19 @@ udev-reload: ## Reload udev's rules and re-apply them to plugged-in handsets (no
 deb: deps ## Build the Debian package bin/handsetd_VERSION_ARCH.deb (apt install ./bin/handsetd_*.deb) and run lintian on it.
 	@GO=$(GO) scripts/deb.sh $(BIN)
 
+# The host `make run` drives a real handset for (HOST=stream:unix:PATH for
+# another one).
+HOST        ?= dbus
+
 .PHONY: run
-run: build ## Run the driver; with no handset plugged in, the simulated one (interactive demo).
-	$(BIN)/handsetd demo
+run: build ## Drive the handsets plugged in (for HOST, default dbus); with none plugged in, the simulated one (interactive demo).
+	@if $(BIN)/handsetd list --audio=false 2>/dev/null | grep -q '^  profile:'; then \
+		echo "make run: a supported handset is plugged in: driving it for the host $(HOST) (handsetd run --device auto --host $(HOST))"; \
+		exec $(BIN)/handsetd run --device auto --host $(HOST); \
+	else \
+		echo "make run: no supported handset is plugged in (handsetd list): running the simulated one (handsetd demo)"; \
+		exec $(BIN)/handsetd demo; \
+	fi
 
 .PHONY: screenshots
 screenshots: deps ## Draw the interactive demo's screen (in tmux, mid-call) as docs/demo.svg for the README.

@@ -90,6 +90,15 @@ func (f Finder) USBDevice(info hid.Info) (string, error) {
 		}
 		return "", fmt.Errorf("%w: %s resolves to %s, which is not below a USB device", ErrNoUSBDevice, info.Path, p)
 	}
+	if dev, ok := sysfsInterfaceDevice(info.Path); ok {
+		// The interface's sysfs name (1-1:1.3), which is what hidapi's
+		// libusb backend uses as its path now.
+		p, err := filepath.EvalSymlinks(filepath.Join(f.sys(), "bus", "usb", "devices", dev))
+		if err != nil {
+			return "", fmt.Errorf("%w: %s: %w", ErrNoUSBDevice, info.Path, err)
+		}
+		return p, nil
+	}
 	devs, err := filepath.Glob(filepath.Join(f.sys(), "bus", "usb", "devices", "*"))
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrNoUSBDevice, err)
@@ -126,6 +135,26 @@ func (f Finder) USBDevice(info hid.Info) (string, error) {
 		return filepath.EvalSymlinks(found[0])
 	}
 	return "", fmt.Errorf("%w: %d devices are %04x:%04x and nothing tells them apart (give each a serial number, or use its hidraw node)", ErrNoUSBDevice, len(found), info.VendorID, info.ProductID)
+}
+
+// sysfsInterfaceDevice reads a USB interface's sysfs name
+// (BUS-PORT[.PORT…]:CONFIG.INTERFACE, such as 1-1.2:1.3) and returns its
+// device's (1-1.2).
+func sysfsInterfaceDevice(p string) (string, bool) {
+	dev, intf, ok := strings.Cut(p, ":")
+	if !ok || strings.Count(intf, ".") != 1 || strings.Contains(intf, ":") {
+		return "", false
+	}
+	bus, ports, ok := strings.Cut(dev, "-")
+	if !ok || bus == "" || ports == "" {
+		return "", false
+	}
+	for _, part := range append(strings.Split(ports, "."), bus, strings.Split(intf, ".")[0], strings.Split(intf, ".")[1]) {
+		if _, err := strconv.ParseUint(part, 10, 8); err != nil {
+			return "", false
+		}
+	}
+	return dev, true
 }
 
 // parseLibusbPath reads hidapi-libusb's "bbbb:dddd:ii" path.

@@ -39,6 +39,9 @@ func TestLookupFixtures(t *testing.T) {
 	}{
 		{"P1K by libusb path", audiotest.P1K(), hid.Info{VendorID: 0x6993, ProductID: 0xb001, Path: "0001:0005:03"},
 			Names{In: "USB-P1K: USB Audio (hw:1,0)", Out: "USB-P1K: USB Audio (hw:1,0)"}, nil},
+		{"P1K by its interface's sysfs name (hidapi's path now)", audiotest.P1K(), hid.Info{VendorID: 0x6993, ProductID: 0xb001, Path: "1-1:1.3"},
+			Names{In: "USB-P1K: USB Audio (hw:1,0)", Out: "USB-P1K: USB Audio (hw:1,0)"}, nil},
+		{"interface sysfs name of nothing", audiotest.P1K(), hid.Info{Path: "1-7:1.3"}, Names{}, ErrNoUSBDevice},
 		{"P1K by VID:PID", audiotest.P1K(), hid.Info{VendorID: 0x6993, ProductID: 0xb001, Path: "sim:unix:/tmp/x"},
 			Names{In: "USB-P1K: USB Audio (hw:1,0)", Out: "USB-P1K: USB Audio (hw:1,0)"}, nil},
 		{"neighbour headset by hidraw", audiotest.P1K(), hid.Info{VendorID: 0x046d, ProductID: 0x0a44, Path: "/dev/hidraw0"},

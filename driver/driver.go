@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"sync"
 	"time"
@@ -145,29 +146,55 @@ func (c *Config) defaults() {
 	}
 }
 
+// ErrGone is what a Config.Open returns (wrapped) when the handset is gone
+// for good, such as a hot-plugged handset that was unplugged: Run then
+// returns nil instead of waiting for it to come back.
+var ErrGone = errors.New("the handset is gone")
+
 // Run drives one handset until ctx ends. It reopens the handset when it goes
 // away and reconnects to the host when that goes away; it returns an error
-// only for what retrying cannot fix, such as a device no profile supports.
+// only for what retrying cannot fix, such as a device no profile supports,
+// or a node that is not a HID device at all (hid.ErrUnsupported at open).
+//
+// Errors at open are sorted: a permanent one (hid.ErrUnsupported) ends Run
+// at once; permission denied is logged once, with its fix, and retried
+// quietly (installing the rules and replugging fixes it while the driver
+// runs); a handset that is not there (yet) is waited for quietly, with
+// backoff; anything else is logged the first time and then retried quietly
+// until it changes.
 func Run(ctx context.Context, cfg Config) error {
 	cfg.defaults()
 	log := cfg.Logger
 	bo := backoff.New(cfg.Clock, cfg.RetryMin, cfg.RetryMax)
+	lastOpenErr := ""
 	for {
 		dev, err := cfg.Open(ctx)
 		if err != nil {
-			if ctx.Err() != nil {
+			if ctx.Err() != nil || errors.Is(err, ErrGone) {
 				return nil
 			}
-			if errors.Is(err, hid.ErrPermission) {
-				log.Error("cannot open the handset: permission denied; install the udev rules with `make install` and replug it", "err", err)
+			if errors.Is(err, hid.ErrUnsupported) {
+				return fmt.Errorf("open the handset: %w (not a HID device: check the --device SPEC)", err)
+			}
+			if msg := err.Error(); msg != lastOpenErr {
+				lastOpenErr = msg
+				switch {
+				case errors.Is(err, hid.ErrPermission):
+					log.Error("cannot open the handset: permission denied; install the udev rules with `make install` and replug it (retrying quietly)", "err", err)
+				case errors.Is(err, hid.ErrDisconnected), errors.Is(err, fs.ErrNotExist):
+					log.Info("the handset is not there; waiting for it", "err", err)
+				default:
+					log.Warn("cannot open the handset; retrying quietly", "err", err)
+				}
 			} else {
-				log.Warn("cannot open the handset; retrying", "err", err)
+				log.Debug("cannot open the handset yet", "err", err)
 			}
 			if bo.Wait(ctx) != nil {
 				return nil
 			}
 			continue
 		}
+		lastOpenErr = ""
 		bo.Reset()
 		err = runDevice(ctx, cfg, dev)
 		dev.Close()
@@ -367,6 +394,9 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 			return ctx.Err()
 		case r := <-reports:
 			if r.err != nil {
+				if errors.Is(r.err, hid.ErrDisconnected) {
+					o.hangUpUnplugged(ctx, log)
+				}
 				return r.err
 			}
 			o.onReport(log, r.data)
@@ -389,6 +419,29 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 		if err := o.apply(); err != nil {
 			return err
 		}
+	}
+}
+
+// unplugFlush bounds how long an unplugged handset's last commands (its
+// HOOK ON) may take to reach the host before its connection closes.
+const unplugFlush = time.Second
+
+// hangUpUnplugged tells the host that a handset pulled out while off hook
+// (mid-call, or dialling) is back on hook, and waits until the outbox has
+// gone out, so that HOOK ON reaches the host before the connection
+// closes: a host must not keep a call up for a handset that is gone.
+func (o *owner) hangUpUnplugged(ctx context.Context, log *slog.Logger) {
+	if !o.h.OffHook() || o.box == nil {
+		return
+	}
+	log.Info("handset unplugged off hook; telling the host it hung up")
+	for _, c := range o.h.Event(keymap.Event{Kind: keymap.EventHook, Active: false}) {
+		o.send(log, c)
+	}
+	fctx, cancel := context.WithTimeout(ctx, unplugFlush)
+	defer cancel()
+	if err := o.box.drained(fctx); err != nil {
+		log.Warn("the host did not take the unplugged handset's HOOK ON in time", "err", err)
 	}
 }
 
@@ -527,6 +580,7 @@ func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, fai
 			return
 		}
 		err = s.Send(ctx, c.Line)
+		box.done()
 		switch {
 		case err == nil, ctx.Err() != nil:
 		case errors.Is(err, phoneapi.ErrRejected):

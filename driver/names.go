@@ -100,3 +100,29 @@ func (n *Names) nameLocked(slot int) string {
 	}
 	return base + " #" + strconv.Itoa(k)
 }
+
+// Release forgets slot i, whose handset left for good (a hot-plugged one
+// unplugged): the slots after it that shared its base are numbered down.
+func (n *Names) Release(i int) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if _, ok := n.bases[i]; !ok {
+		return
+	}
+	before := map[int]string{}
+	for s := range n.bases {
+		before[s] = n.nameLocked(s)
+	}
+	delete(n.bases, i)
+	if ch := n.subs[i]; ch != nil {
+		delete(n.subs, i)
+	}
+	for s, name := range before {
+		if _, ok := n.bases[s]; ok && n.nameLocked(s) != name {
+			if ch := n.subs[s]; ch != nil {
+				close(ch)
+				delete(n.subs, s)
+			}
+		}
+	}
+}

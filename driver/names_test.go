@@ -155,3 +155,26 @@ func TestTwoIdenticalHandsetsHaveTheirOwnNames(t *testing.T) {
 	}
 	waitClients(base+"=off", base+" #2=on")
 }
+
+// TestReleasedSlotFreesItsNumber proves a hot-plugged handset that left for
+// good gives its name back: the handset numbered after it takes the name
+// and is told so, and one plugged in later is not numbered past a handset
+// that is gone.
+func TestReleasedSlotFreesItsNumber(t *testing.T) {
+	n := NewNames()
+	n.Slot(0).Claim("A")
+	_, renamed := n.Slot(1).Claim("A")
+	n.Release(0)
+	select {
+	case <-renamed:
+	default:
+		t.Fatal("the handset after the released one was not told its NAME changed")
+	}
+	if got, _ := n.Slot(1).Claim("A"); got != "A" {
+		t.Errorf("after the release slot 1 is %q, want A", got)
+	}
+	n.Release(1)
+	if got, _ := n.Slot(7).Claim("A"); got != "A" {
+		t.Errorf("a handset plugged in after the others left is %q, want A", got)
+	}
+}

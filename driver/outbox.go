@@ -11,15 +11,19 @@ import (
 // counted once the box is full, since a key press delivered seconds late is
 // worse than one lost.
 type outbox struct {
-	mu      sync.Mutex
-	queue   []Command
+	mu    sync.Mutex
+	queue []Command
+	// sending counts the commands taken and not yet done; empty is
+	// signalled (coalesced) when the queue is empty and nothing is sending.
+	sending int
+	empty   chan struct{}
 	limit   int
 	dropped int
 	ready   chan struct{} // signalled (coalesced) when queue becomes non-empty
 }
 
 func newOutbox(limit int) *outbox {
-	return &outbox{limit: limit, ready: make(chan struct{}, 1)}
+	return &outbox{limit: limit, ready: make(chan struct{}, 1), empty: make(chan struct{}, 1)}
 }
 
 // put queues c. It reports false when c was dropped.
@@ -65,6 +69,7 @@ func (o *outbox) take(ctx context.Context) (Command, error) {
 		if len(o.queue) > 0 {
 			c := o.queue[0]
 			o.queue = o.queue[1:]
+			o.sending++
 			o.mu.Unlock()
 			return c, nil
 		}
@@ -88,4 +93,34 @@ func (o *outbox) len() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return len(o.queue)
+}
+
+// done marks the command last taken as sent (or given up on).
+func (o *outbox) done() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.sending--
+	if o.sending == 0 && len(o.queue) == 0 {
+		select {
+		case o.empty <- struct{}{}:
+		default:
+		}
+	}
+}
+
+// drained waits until everything queued has been sent.
+func (o *outbox) drained(ctx context.Context) error {
+	for {
+		o.mu.Lock()
+		idle := o.sending == 0 && len(o.queue) == 0
+		o.mu.Unlock()
+		if idle {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-o.empty:
+		}
+	}
 }

@@ -11,10 +11,12 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/handsetd/handsetd/config"
 	"github.com/handsetd/handsetd/driver"
+	"github.com/handsetd/handsetd/driver/discover"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
@@ -28,8 +30,14 @@ const usage = `usage:
   handsetd describe --device SPEC [--config FILE] [--cm109-model NAME]
   handsetd record --device SPEC [--passive] [--outputs] [--config FILE] [--cm109-model NAME] > FILE.hid
   handsetd demo [--script FILE]
+  handsetd list
+  handsetd doctor [--host SPEC]
 
-device SPEC: hidraw:/dev/hidrawN (a HID-class handset the kernel drives)
+device SPEC: auto (run's default with no --device: every supported handset
+             plugged in, now and later)
+             usb:VID:PID[:SERIAL] (one handset by USB id, hex as lsusb shows it,
+             whenever it is plugged in)
+             hidraw:/dev/hidrawN (a HID-class handset the kernel drives)
              sim:unix:PATH (a handset served by phonesim)
              replay:FILE.hid[#N] (a recording; #N picks device N of a multi-device file)
 host SPEC:   dbus (the session bus, as Skype for Linux) | dbus:system |
@@ -49,6 +57,8 @@ const shortUsage = `usage: handsetd COMMAND [flags]
   monitor  print one handset's events as Phone API lines, with no host
   record   capture one handset to a hid-recorder .hid file
   demo     the simulated handset, the driver and the reference host together
+  list     the supported handsets plugged in, and whether this user can open them
+  doctor   check what stops a handset from working, with the fix for each
 handsetd help shows the whole usage; handsetd COMMAND --help one command's flags.`
 
 // errUsage marks command-line mistakes; run prints the short usage with
@@ -75,6 +85,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = cmdDescribe(ctx, args[1:], stdout, stderr)
 	case "demo":
 		err = cmdDemo(ctx, args[1:], stdin, stdout, stderr)
+	case "list":
+		err = cmdList(ctx, args[1:], stdout, stderr)
+	case "doctor":
+		err = cmdDoctor(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
@@ -218,7 +232,19 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		return fmt.Errorf("%w: --ping-interval %v: use 0 (off) or at least 5s", errUsage, *ping)
 	}
 	if len(devices) == 0 {
-		return fmt.Errorf("%w: run needs at least one --device", errUsage)
+		devices = specList{"auto"}
+	}
+	var autos []string
+	for _, spec := range devices {
+		if !isDiscovered(spec) {
+			continue
+		}
+		if spec != "auto" {
+			if _, err := parseUSBSpec(spec, strings.TrimPrefix(spec, "usb:")); err != nil {
+				return err
+			}
+		}
+		autos = append(autos, spec)
 	}
 	if *host == "" {
 		return fmt.Errorf("%w: run needs --host", errUsage)
@@ -245,6 +271,9 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	cfgs := make([]driver.Config, 0, len(devices))
 	for i, spec := range devices {
+		if isDiscovered(spec) {
+			continue
+		}
 		// A replayed handset starts playing once the host has the handset's
 		// state, so the host sees every recorded event (see startOnHook).
 		start := make(chan struct{})
@@ -293,12 +322,31 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		}
 	}
 	var wg sync.WaitGroup
-	errs := make([]error, len(cfgs))
+	errs := make([]error, len(cfgs)+len(autos))
 	for i, cfg := range cfgs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			errs[i] = driver.Run(ctx, cfg)
+		}()
+	}
+	// Handsets found by discovery take NAME slots after the --device ones.
+	var slot atomic.Int64
+	slot.Store(int64(len(devices)))
+	for i, spec := range autos {
+		a := &autoDriver{spec: spec, names: names, slot: &slot, audio: au, log: log, scan: scanner(af.sysRoot),
+			template: driver.Config{Profile: pf.picker(cfg), Dial: hs.dial, DialWaitsForHost: hs.waits,
+				PingInterval: *ping, Mode: mode, Name: *name}}
+		if spec != "auto" {
+			u, _ := parseUSBSpec(spec, strings.TrimPrefix(spec, "usb:"))
+			a.want = u.match
+		} else {
+			a.want = func(discover.Handset) bool { return true }
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[len(cfgs)+i] = a.run(ctx)
 		}()
 	}
 	wg.Wait()

@@ -20,9 +20,11 @@ func TestUsageErrors(t *testing.T) {
 	}{
 		{nil, "no command"},
 		{[]string{"bogus"}, `unknown command "bogus"`},
-		{[]string{"run", "--host", "stream:unix:/x"}, "at least one --device"},
+		{[]string{"run"}, "needs --host"},
 		{[]string{"run", "--device", "sim:unix:/x"}, "needs --host"},
-		{[]string{"run", "--device", "usb:1", "--host", "stream:unix:/x"}, `unknown kind "usb"`},
+		{[]string{"run", "--device", "usb:1", "--host", "stream:unix:/x"}, "want usb:VID:PID[:SERIAL]"},
+		{[]string{"run", "--device", "usb:6993:zz", "--host", "stream:unix:/x"}, "want usb:VID:PID[:SERIAL]"},
+		{[]string{"run", "--device", "nfc:1", "--host", "stream:unix:/x"}, `unknown kind "nfc"`},
 		{[]string{"run", "--device", "sim:tcp:1", "--host", "stream:unix:/x"}, "want sim:unix:PATH"},
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "carrier:pigeon"}, `unknown kind "carrier"`},
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "stream:udp:1"}, "want stream:unix:PATH or stream:tcp:HOST:PORT"},

@@ -62,7 +62,7 @@ func parseDevice(spec string, o deviceOptions) (func(context.Context) (hid.Devic
 	return nil, fmt.Errorf("%w: device %q: unknown kind %q (supported: %s)", errUsage, spec, kind, deviceKinds)
 }
 
-const deviceKinds = "hidraw:/dev/hidrawN, sim:unix:PATH, replay:FILE.hid[#N]"
+const deviceKinds = "auto, usb:VID:PID[:SERIAL], hidraw:/dev/hidrawN, sim:unix:PATH, replay:FILE.hid[#N]"
 
 // parseReplay opens a recording as a handset. The recording plays once: the
 // driver reopens a handset that goes away, so a second Open waits until ctx

@@ -132,3 +132,18 @@ func isNoOwner(err error) bool {
 	}
 	return false
 }
+
+// HostPresent reports whether a host owns ServiceName on the bus at address
+// ("" or "session", "system", or a D-Bus address), for handsetd doctor.
+func HostPresent(ctx context.Context, address string) (bool, error) {
+	conn, err := connect(ctx, address)
+	if err != nil {
+		return false, err
+	}
+	defer conn.Close()
+	var has bool
+	if err := conn.BusObject().CallWithContext(ctx, busInterface+".NameHasOwner", 0, ServiceName).Store(&has); err != nil {
+		return false, fmt.Errorf("ask D-Bus %s who owns %s: %w", describe(address), ServiceName, err)
+	}
+	return has, nil
+}

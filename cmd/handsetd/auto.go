@@ -1,0 +1,146 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/handsetd/handsetd/driver"
+	"github.com/handsetd/handsetd/driver/discover"
+	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/hid/hidraw"
+	"github.com/handsetd/handsetd/hid/libusb"
+	"github.com/handsetd/handsetd/hid/usbenum"
+	"github.com/handsetd/handsetd/keymap"
+)
+
+// usbSpec is what --device usb:VID:PID[:SERIAL] picks.
+type usbSpec struct {
+	vendor, product uint16
+	serial          string
+}
+
+func (u usbSpec) match(h discover.Handset) bool {
+	return h.Info.VendorID == u.vendor && h.Info.ProductID == u.product && (u.serial == "" || h.Info.Serial == u.serial)
+}
+
+// parseUSBSpec reads VID:PID[:SERIAL] (hex ids, as lsusb shows them).
+func parseUSBSpec(spec, rest string) (usbSpec, error) {
+	f := strings.SplitN(rest, ":", 3)
+	bad := fmt.Errorf("%w: device %q: want usb:VID:PID[:SERIAL] with hex ids as lsusb shows them, such as usb:6993:b001", errUsage, spec)
+	if len(f) < 2 {
+		return usbSpec{}, bad
+	}
+	v, err1 := strconv.ParseUint(f[0], 16, 16)
+	p, err2 := strconv.ParseUint(f[1], 16, 16)
+	if err1 != nil || err2 != nil {
+		return usbSpec{}, bad
+	}
+	u := usbSpec{vendor: uint16(v), product: uint16(p)}
+	if len(f) == 3 {
+		u.serial = f[2]
+	}
+	return u, nil
+}
+
+// isDiscovered says whether a device SPEC is served by discovery (auto and
+// usb:) rather than opened as given.
+func isDiscovered(spec string) bool {
+	return spec == "auto" || strings.HasPrefix(spec, "usb:")
+}
+
+// scanner is the machine's handsets, hidraw and libusb.
+func scanner(sysRoot string) discover.Scanner {
+	if sysRoot == "/sys" {
+		sysRoot = ""
+	}
+	return discover.Scanner{USB: usbenum.Lister{SysfsRoot: sysRoot}, SysfsRoot: sysRoot}
+}
+
+// openHandset opens a discovered handset with the backend its row names.
+func openHandset(ctx context.Context, h discover.Handset) (hid.Device, error) {
+	switch h.Backend {
+	case keymap.BackendLibUSB:
+		d, err := libusb.Backend{}.Open(ctx, h.Info)
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
+	default:
+		d, err := hidraw.Open(h.Info.Path)
+		if err != nil {
+			return nil, err
+		}
+		return d, nil
+	}
+}
+
+// autoDriver runs the hot-plug manager for one auto or usb: SPEC: every
+// handset it picks gets a driver made from template.
+type autoDriver struct {
+	spec     string
+	want     func(discover.Handset) bool
+	template driver.Config
+	names    *driver.Names
+	// slot hands out the NAME slots of the handsets plugged in, after
+	// those of the --device SPECs.
+	slot  *atomic.Int64
+	audio *handsetAudio
+	log   *slog.Logger
+	scan  discover.Scanner
+}
+
+func (a *autoDriver) run(ctx context.Context) error {
+	m := &discover.Manager{
+		Scan:   a.scan.Scan,
+		Open:   openHandset,
+		Watch:  discover.Uevents{},
+		Want:   a.want,
+		Drive:  a.drive,
+		Logger: a.log,
+	}
+	if a.spec == "auto" {
+		a.log.Info("driving every supported handset plugged in, now and later")
+	} else {
+		a.log.Info("driving the handset " + a.spec + " whenever it is plugged in")
+	}
+	return m.Run(ctx)
+}
+
+func (a *autoDriver) drive(ctx context.Context, h discover.Handset, ev discover.Event, open func(context.Context) (hid.Device, error)) error {
+	slot := int(a.slot.Add(1))
+	defer a.names.Release(slot)
+	cfg := a.template
+	cfg.Open = open
+	cfg.Names = a.names.Slot(slot)
+	if cfg.Name != "" {
+		a.names.Slot(slot).Reserve(cfg.Name)
+	}
+	log := a.log.With("handset", h.Interface)
+	cfg.Logger = log
+	attrs := []any{"device", h.Info.String(), "backend", string(h.Backend)}
+	if d := h.Detaches(); d != "" {
+		attrs = append(attrs, "detaches", d)
+	}
+	log.Info("handset plugged in", attrs...)
+	var announced atomic.Bool
+	cfg.Observe = func(o driver.Observation) {
+		if o.HostUp && announced.CompareAndSwap(false, true) {
+			args := []any{"device", h.Info.String()}
+			if !ev.At.IsZero() {
+				args = append(args, "since_event", time.Since(ev.At).Round(time.Millisecond).String(), "since_event_us", time.Since(ev.At).Microseconds())
+			}
+			log.Info("handset announced to the host", args...)
+		}
+	}
+	if a.audio != nil {
+		defer a.audio.configure(&cfg, log)()
+	}
+	err := driver.Run(ctx, cfg)
+	log.Info("handset gone", "device", h.Info.String())
+	return err
+}
