@@ -394,10 +394,7 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 			return ctx.Err()
 		case r := <-reports:
 			if r.err != nil {
-				if errors.Is(r.err, hid.ErrDisconnected) {
-					o.hangUpUnplugged(ctx, log)
-				}
-				return r.err
+				return o.unplugged(ctx, log, r.err)
 			}
 			o.onReport(log, r.data)
 		case m := <-hostCh:
@@ -417,9 +414,19 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 			o.tick.fired()
 		}
 		if err := o.apply(); err != nil {
-			return err
+			// A write can be the first to find the handset gone.
+			return o.unplugged(ctx, log, err)
 		}
 	}
+}
+
+// unplugged passes err on; when it says the handset is gone, whether a read
+// or a write found that out first, the host hears it hang up first.
+func (o *owner) unplugged(ctx context.Context, log *slog.Logger, err error) error {
+	if errors.Is(err, hid.ErrDisconnected) {
+		o.hangUpUnplugged(ctx, log)
+	}
+	return err
 }
 
 // unplugFlush bounds how long an unplugged handset's last commands (its
