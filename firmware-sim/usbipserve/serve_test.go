@@ -507,6 +507,13 @@ func TestUSBIPImport(t *testing.T) {
 		case <-time.After(simtest.WaitLimit):
 			t.Fatal("connection still open after unplug")
 		}
+		// The server lets go of the device when it returns, just after
+		// the connection closes; a new import before that is refused busy.
+		select {
+		case <-uc.served:
+		case <-time.After(simtest.WaitLimit):
+			t.Fatal("server still serving after unplug")
+		}
 		simtest.MustOK(t, h.Plug())
 		importUSB(t, h).enumerate() // and the device can be imported again
 	})
