@@ -218,6 +218,12 @@ type owner struct {
 	h       Handset
 	applied keymap.Output
 	fresh   bool // nothing applied yet since open: write in full
+	// echo tells the device's echo of our LED writes from the user's hook
+	// (echo.go); hostTouched says the host changed the desired state since
+	// the last apply, and reassert that an echo asks for the output again.
+	echo        echoGuard
+	hostTouched bool
+	reassert    bool
 
 	sess     Session
 	protocol int
@@ -292,6 +298,7 @@ func newOwner(cfg Config, dev hid.Device, prof keymap.Profile) *owner {
 	}
 	o := &owner{cfg: cfg, dev: dev, prof: prof, fresh: true, clk: clk, bad: ratelog.New(clk, badReportLogEvery)}
 	o.talker, _ = prof.(keymap.Talker)
+	o.echo.can = takesHostHook(prof)
 	_, display := prof.(keymap.Display)
 	o.h.SetDisplay(display)
 	return o
@@ -436,6 +443,12 @@ func (o *owner) onReport(log *slog.Logger, data []byte) {
 	}
 	for _, ev := range evs {
 		o.events++
+		if echo, again := o.echo.echo(ev, o.h.OffHook(), o.clk.Now()); echo {
+			log.Info("the device reported hook-on right after the host changed its LEDs: taken for the device's echo, not a hang-up",
+				"report", fmt.Sprintf("% x", data), "rewrite", again, "echoes", o.echo.echoes)
+			o.reassert = o.reassert || again
+			continue
+		}
 		for _, c := range o.h.Event(ev) {
 			o.send(log, c)
 		}
@@ -475,6 +488,7 @@ func (o *owner) put(log *slog.Logger, c Command) {
 }
 
 func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
+	o.hostTouched = true
 	if m.sess == nil {
 		o.stopSender()
 		o.sess = nil
@@ -548,6 +562,7 @@ func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, fai
 const refusedLogEvery = 10 * time.Second
 
 func (o *owner) onUpdate(u phoneapi.Update) {
+	o.hostTouched = true
 	o.calls = u.Calls
 	if u.Mute != nil {
 		o.h.HostMute(*u.Mute)
@@ -639,7 +654,9 @@ func (o *owner) apply() error {
 	// A talking profile may learn only from the device whether it rings.
 	o.wantTone(o.h.Tone(canRing(o.prof)))
 	out := o.h.Output()
-	if o.fresh || out != o.applied {
+	byHost := o.hostTouched && !o.fresh && out.LEDs != o.applied.LEDs
+	o.hostTouched = false
+	if o.fresh || o.reassert || out != o.applied {
 		reports, err := o.prof.Encode(out)
 		if err != nil {
 			return fmt.Errorf("encode output: %w", err)
@@ -647,7 +664,12 @@ func (o *owner) apply() error {
 		if err := o.write(reports); err != nil {
 			return err
 		}
-		o.applied, o.fresh = out, false
+		if o.reassert {
+			o.echo.rewrote(now)
+		} else {
+			o.echo.wrote(now, byHost)
+		}
+		o.applied, o.fresh, o.reassert = out, false, false
 	}
 	if err := o.talk(); err != nil {
 		return err
