@@ -238,6 +238,8 @@ type owner struct {
 	talker keymap.Talker // nil for a profile that only listens
 	wake   timer         // when the talker wants the floor again
 	tick   timer         // when the call clock on the display next moves
+	// confirm is when a held hook-on (echo.go) is decided.
+	confirm timer
 
 	audioIn, audioOut string
 	tone              Tone // last tone asked of cfg.Tones
@@ -361,6 +363,7 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 	defer o.stopSender()
 	defer o.wake.stop()
 	defer o.tick.stop()
+	defer o.confirm.stop()
 	if err := o.apply(); err != nil {
 		return err
 	}
@@ -392,6 +395,9 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 			o.wake.fired()
 		case <-o.tick.c():
 			o.tick.fired()
+		case <-o.confirm.c():
+			o.confirm.fired()
+			o.onConfirm(log)
 		}
 		if err := o.apply(); err != nil {
 			return err
@@ -443,15 +449,36 @@ func (o *owner) onReport(log *slog.Logger, data []byte) {
 	}
 	for _, ev := range evs {
 		o.events++
-		if echo, again := o.echo.echo(ev, o.h.OffHook(), o.clk.Now()); echo {
-			log.Info("the device reported hook-on right after the host changed its LEDs: taken for the device's echo, not a hang-up",
-				"report", fmt.Sprintf("% x", data), "rewrite", again, "echoes", o.echo.echoes)
-			o.reassert = o.reassert || again
+		switch o.echo.check(ev, o.h.OffHook(), o.clk.Now()) {
+		case hold:
+			log.Debug("hook-on right after the host changed the LEDs: writing them again to see whether the device echoed them",
+				"report", fmt.Sprintf("% x", data))
+			o.reassert = true
+			o.confirm.at(o.clk, o.echo.decideAt())
+			continue
+		case isEcho:
+			o.confirm.stop()
+			log.Info("the device's hook-on was its echo of our LED write (it went back off hook): not a hang-up",
+				"report", fmt.Sprintf("% x", data), "echoes", o.echo.echoes)
+			continue
+		case dropDup:
 			continue
 		}
-		for _, c := range o.h.Event(ev) {
-			o.send(log, c)
-		}
+		o.event(log, ev)
+	}
+}
+
+func (o *owner) event(log *slog.Logger, ev keymap.Event) {
+	for _, c := range o.h.Event(ev) {
+		o.send(log, c)
+	}
+}
+
+// onConfirm decides a held hook-on the device did not take back: the user
+// hung up.
+func (o *owner) onConfirm(log *slog.Logger) {
+	if ev, ok := o.echo.release(); ok {
+		o.event(log, ev)
 	}
 }
 
@@ -664,10 +691,8 @@ func (o *owner) apply() error {
 		if err := o.write(reports); err != nil {
 			return err
 		}
-		if o.reassert {
-			o.echo.rewrote(now)
-		} else {
-			o.echo.wrote(now, byHost)
+		if byHost {
+			o.echo.wrote(now)
 		}
 		o.applied, o.fresh, o.reassert = out, false, false
 	}

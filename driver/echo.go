@@ -19,13 +19,12 @@ import (
 //     sets a call-state flag such as Line Busy (gonicus/gonnect PR #138,
 //     which ignores hook-on for a short time after the flag). So a hook-on
 //     from a level hook that arrives within echoWindow after the driver
-//     changed an LED for the host's sake is an echo: it is not sent, and the
-//     full output is written again so a device that followed its LED goes
-//     back off hook (it then reports hook 1, which changes nothing). A
-//     toggle-shaped hook is a button: its report is always a press. The
-//     price: a real hang-up within echoWindow of a host's LED change is
-//     missed, and the user hangs up again; ending a call the user is on
-//     is worse.
+//     changed an LED for the host's sake is held, not sent, and the full
+//     output is written again. A device that echoed follows its Off-Hook
+//     LED back and reports hook 1 within echoWindow: the hook-on was an
+//     echo and is dropped. Otherwise it was the user's: it is sent when
+//     echoWindow has passed. A toggle-shaped hook is a button: its report
+//     is always a press, sent at once.
 //   - Hosts must acknowledge. Headsets expect the host to set LED Off-Hook
 //     and LED Mute (or Microphone) after a press, or they revert
 //     (WICG/webhid#72); a Jabra Engage 50 sends its hook report again about
@@ -55,13 +54,23 @@ type echoGuard struct {
 	// until is the end of the window opened by the last LED change the host
 	// caused; the zero Time when none is open.
 	until time.Time
-	// reasserted is set when the output was written again for an echo in
-	// the current window, so a device that echoes every write is not
-	// written to in a loop.
-	reasserted bool
-	// echoes counts the hook-on reports taken for echoes.
+	// held is the hook-on waiting for the device's word, heldAt when it
+	// came.
+	held   *keymap.Event
+	heldAt time.Time
+	// echoes counts the hook-on reports that proved to be echoes.
 	echoes int
 }
+
+// verdict is what the owner does with a device event.
+type verdict int
+
+const (
+	pass    verdict = iota // apply it
+	hold                   // keep it back, write the output again, decide at heldAt+echoWindow
+	isEcho                 // the device followed its LED back: drop the held hook-on and this
+	dropDup                // a second hook-on while one is held: nothing new
+)
 
 // takesHostHook reports whether prof drives an Off-Hook LED: a device that
 // is told the host's hook state, and so may echo it.
@@ -82,35 +91,51 @@ func takesHostHook(prof keymap.Profile) bool {
 	return false
 }
 
-// wrote notes an output write at now; byHost says the host caused an LED
-// change in it. It opens the window.
-func (g *echoGuard) wrote(now time.Time, byHost bool) {
-	if !g.can || !byHost {
-		return
+// wrote notes an output write at now in which the host caused an LED
+// change: it opens the window.
+func (g *echoGuard) wrote(now time.Time) {
+	if g.can {
+		g.until = now.Add(echoWindow)
 	}
-	g.until = now.Add(echoWindow)
-	g.reasserted = false
 }
 
-// echo reports whether ev, arriving at now on a handset that is offHook, is
-// the device's echo of our write. When it is, reassert says whether the
-// output should be written again.
-func (g *echoGuard) echo(ev keymap.Event, offHook bool, now time.Time) (echo, reassert bool) {
-	if !g.can || ev.Kind != keymap.EventHook || ev.Toggle || ev.Active || !offHook {
-		return false, false
+// check decides what to do with ev, arriving at now on a handset that is
+// offHook.
+func (g *echoGuard) check(ev keymap.Event, offHook bool, now time.Time) verdict {
+	if !g.can || ev.Kind != keymap.EventHook || ev.Toggle {
+		return pass
 	}
-	if g.until.IsZero() || now.After(g.until) {
-		return false, false
+	if g.held != nil {
+		if ev.Active {
+			g.held = nil
+			g.echoes++
+			return isEcho
+		}
+		return dropDup
 	}
-	g.echoes++
-	reassert = !g.reasserted
-	g.reasserted = true
-	return true, reassert
+	if ev.Active || !offHook || g.until.IsZero() || now.After(g.until) {
+		return pass
+	}
+	g.held, g.heldAt = &ev, now
+	return hold
 }
 
-// rewrote notes the write an echo asked for, at now: the device may echo it
-// too, so the window runs on from it, with no further rewrite.
-func (g *echoGuard) rewrote(now time.Time) {
-	g.until = now.Add(echoWindow)
-	g.reasserted = true
+// decideAt is when the held hook-on is decided; the zero Time when none is
+// held.
+func (g *echoGuard) decideAt() time.Time {
+	if g.held == nil {
+		return time.Time{}
+	}
+	return g.heldAt.Add(echoWindow)
+}
+
+// release returns the held hook-on, which the device did not take back: the
+// user's.
+func (g *echoGuard) release() (keymap.Event, bool) {
+	if g.held == nil {
+		return keymap.Event{}, false
+	}
+	ev := *g.held
+	g.held = nil
+	return ev, true
 }

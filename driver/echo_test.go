@@ -222,9 +222,11 @@ var (
 // echo of its own LED writes from the user's hook (gonicus/gonnect PR #52:
 // a Jabra reports hook 0 when the host touches its LEDs for hold; PR #138:
 // hook-on right after a call-state flag): a hook-on within the echo window
-// after an LED change the host caused is not sent as HOOK ON and the output
-// is written again, once; the same hook-on after the window, or after an
-// LED change that only acknowledged the user's own press, is a hang-up.
+// after an LED change the host caused is held and the output written again:
+// a device that then goes back off hook echoed, and no HOOK ON is sent; one
+// that stays on hook was hung up, and HOOK ON goes when the window has
+// passed. The same hook-on after the window, or after an LED change that
+// only acknowledged the user's own press, is a hang-up at once.
 func TestEchoOfOwnWritesNeverEndsACall(t *testing.T) {
 	offHookLED, holdLED := byte(0x01), byte(0x10)
 	lifted := []step{
@@ -244,20 +246,20 @@ func TestEchoOfOwnWritesNeverEndsACall(t *testing.T) {
 		{
 			name: "hook-on at once after the host's hold LED is an echo",
 			steps: append(slices.Clone(lifted),
-				step{input: jabraOnHook, thenOutput: jabraLED(offHookLED, true)}, // rewritten: still off hook
+				step{input: jabraOnHook, thenOutput: jabraLED(offHookLED, true)}, // written again: still off hook
 				step{input: jabraOffHook}, // the device followed its LED back
-				step{input: jabraKey5, thenLine: "BTN_PRESSED 5"}),
+				step{input: jabraKey5, thenLine: "BTN_PRESSED 5"},
+				step{advance: echoWindow + time.Millisecond},
+				step{input: jabraOffHook, thenLine: "BTN_RELEASED 5"}),
 			hookOn: 0, rewrites: 1,
 		},
 		{
-			name: "a device that echoes every write is rewritten once",
+			name: "a hang-up the device does not take back is sent when the window has passed",
 			steps: append(slices.Clone(lifted),
 				step{input: jabraOnHook, thenOutput: jabraLED(offHookLED, true)},
-				step{input: jabraOffHook}, // it follows the rewrite back
-				step{advance: echoWindow / 2},
-				step{input: jabraOnHook}, // and echoes the rewrite too
-				step{input: jabraKey5, thenLine: "BTN_PRESSED 5"}),
-			hookOn: 0, rewrites: 1,
+				step{input: []byte{0x02, 0x00, 0x03}, thenLine: "BTN_PRESSED 5"}, // still on hook; the hook-on was not sent
+				step{advance: echoWindow, thenLine: "HOOK ON", count: 2}),
+			hookOn: 1, rewrites: 1,
 		},
 		{
 			name: "hook-on after the window is a hang-up",
