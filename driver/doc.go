@@ -20,4 +20,10 @@
 // again (key polls, reply timeouts, ring cadence). For a handset with a
 // display (keymap.Display) the owner composes the LCD text and ticks the
 // call clock once a second with a second timer. No goroutine sleeps.
+//
+// A HID-telephony headset takes the host's Off-Hook LED for the host's view
+// of the call: the owner lights the LEDs that answer a press in the same
+// turn that decodes it, and a hook-on that the device sends right after the
+// host changed its LEDs is the device's echo of that write, never a hang-up
+// (echo.go).
 package driver

@@ -245,6 +245,12 @@ type owner struct {
 	h       Handset
 	applied keymap.Output
 	fresh   bool // nothing applied yet since open: write in full
+	// echo tells the device's echo of our LED writes from the user's hook
+	// (echo.go); hostTouched says the host changed the desired state since
+	// the last apply, and reassert that an echo asks for the output again.
+	echo        echoGuard
+	hostTouched bool
+	reassert    bool
 
 	sess     Session
 	protocol int
@@ -259,6 +265,8 @@ type owner struct {
 	talker keymap.Talker // nil for a profile that only listens
 	wake   timer         // when the talker wants the floor again
 	tick   timer         // when the call clock on the display next moves
+	// confirm is when a held hook-on (echo.go) is decided.
+	confirm timer
 
 	audioIn, audioOut string
 	tone              Tone // last tone asked of cfg.Tones
@@ -319,6 +327,7 @@ func newOwner(cfg Config, dev hid.Device, prof keymap.Profile) *owner {
 	}
 	o := &owner{cfg: cfg, dev: dev, prof: prof, fresh: true, clk: clk, bad: ratelog.New(clk, badReportLogEvery)}
 	o.talker, _ = prof.(keymap.Talker)
+	o.echo.can = takesHostHook(prof)
 	_, display := prof.(keymap.Display)
 	o.h.SetDisplay(display)
 	return o
@@ -381,6 +390,7 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 	defer o.stopSender()
 	defer o.wake.stop()
 	defer o.tick.stop()
+	defer o.confirm.stop()
 	if err := o.apply(); err != nil {
 		return err
 	}
@@ -412,6 +422,9 @@ func runDevice(ctx context.Context, cfg Config, dev hid.Device) error {
 			o.wake.fired()
 		case <-o.tick.c():
 			o.tick.fired()
+		case <-o.confirm.c():
+			o.confirm.fired()
+			o.onConfirm(log)
 		}
 		if err := o.apply(); err != nil {
 			// A write can be the first to find the handset gone.
@@ -496,9 +509,36 @@ func (o *owner) onReport(log *slog.Logger, data []byte) {
 	}
 	for _, ev := range evs {
 		o.events++
-		for _, c := range o.h.Event(ev) {
-			o.send(log, c)
+		switch o.echo.check(ev, o.h.OffHook(), o.clk.Now()) {
+		case hold:
+			log.Debug("hook-on right after the host changed the LEDs: writing them again to see whether the device echoed them",
+				"report", fmt.Sprintf("% x", data))
+			o.reassert = true
+			o.confirm.at(o.clk, o.echo.decideAt())
+			continue
+		case isEcho:
+			o.confirm.stop()
+			log.Info("the device's hook-on was its echo of our LED write (it went back off hook): not a hang-up",
+				"report", fmt.Sprintf("% x", data), "echoes", o.echo.echoes)
+			continue
+		case dropDup:
+			continue
 		}
+		o.event(log, ev)
+	}
+}
+
+func (o *owner) event(log *slog.Logger, ev keymap.Event) {
+	for _, c := range o.h.Event(ev) {
+		o.send(log, c)
+	}
+}
+
+// onConfirm decides a held hook-on the device did not take back: the user
+// hung up.
+func (o *owner) onConfirm(log *slog.Logger) {
+	if ev, ok := o.echo.release(); ok {
+		o.event(log, ev)
 	}
 }
 
@@ -535,6 +575,7 @@ func (o *owner) put(log *slog.Logger, c Command) {
 }
 
 func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
+	o.hostTouched = true
 	if m.sess == nil {
 		o.stopSender()
 		o.sess = nil
@@ -609,6 +650,7 @@ func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, fai
 const refusedLogEvery = 10 * time.Second
 
 func (o *owner) onUpdate(u phoneapi.Update) {
+	o.hostTouched = true
 	o.calls = u.Calls
 	if u.Mute != nil {
 		o.h.HostMute(*u.Mute)
@@ -700,7 +742,9 @@ func (o *owner) apply() error {
 	// A talking profile may learn only from the device whether it rings.
 	o.wantTone(o.h.Tone(canRing(o.prof)))
 	out := o.h.Output()
-	if o.fresh || out != o.applied {
+	byHost := o.hostTouched && !o.fresh && out.LEDs != o.applied.LEDs
+	o.hostTouched = false
+	if o.fresh || o.reassert || out != o.applied {
 		reports, err := o.prof.Encode(out)
 		if err != nil {
 			return fmt.Errorf("encode output: %w", err)
@@ -708,7 +752,10 @@ func (o *owner) apply() error {
 		if err := o.write(reports); err != nil {
 			return err
 		}
-		o.applied, o.fresh = out, false
+		if byHost {
+			o.echo.wrote(now)
+		}
+		o.applied, o.fresh, o.reassert = out, false, false
 	}
 	if err := o.talk(); err != nil {
 		return err

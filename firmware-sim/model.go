@@ -94,6 +94,10 @@ func models() []modelDef {
 			info: ModelInfo{Name: "ringerless-headset", Description: "generic USB HID telephony headset without a ringer: toggle-button hook and mute, keypad, LEDs; rings only through its speaker"},
 			new:  func(e env, opts Options) firmware { return newGenericVariant(e, opts, genericHeadset()) },
 		},
+		{
+			info: ModelInfo{Name: "jabra-headset", Description: "USB HID telephony headset on Jabra's template (the Jabra Link 380c's descriptor): Const hook and mute, 0-means-none keypad, a hook it resends and reverts unless the host answers on LED Off-Hook and that follows the host's LED, vendor page 0xFF30 copies"},
+			new:  func(e env, _ Options) firmware { return newJabra(e) },
+		},
 	}
 	for _, v := range yealinkVariants() {
 		defs = append(defs, modelDef{

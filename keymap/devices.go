@@ -164,7 +164,7 @@ func Devices() []Device {
 			Family:       FamilyTelephony,
 			ByDescriptor: true,
 			Backend:      BackendHIDRaw,
-			SimModels:    []string{"generic-telephony", "ringerless-headset"},
+			SimModels:    []string{"generic-telephony", "ringerless-headset", "jabra-headset"},
 			Summary:      "profile built from the report descriptor: hook, mute, keypad, LEDs, ringer",
 			NewProfile: func(info hid.Info, desc []byte, _ Options) (Profile, error) {
 				return NewTelephony(info.Product, desc)

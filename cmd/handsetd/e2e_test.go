@@ -28,11 +28,17 @@ type trio struct {
 
 func startTrio(t *testing.T) *trio {
 	t.Helper()
+	return startTrioModel(t, "generic-telephony")
+}
+
+// startTrioModel is startTrio with phonesim playing model.
+func startTrioModel(t *testing.T, model string) *trio {
+	t.Helper()
 	dir := t.TempDir()
 	phone := "unix:" + filepath.Join(dir, "phone.sock")
 	hostAddr := "unix:" + filepath.Join(dir, "host.sock")
 	tr := &trio{
-		sim:  proctest.Start(t, "phonesim", "--model", "generic-telephony", "--listen", phone),
+		sim:  proctest.Start(t, "phonesim", "--model", model, "--listen", phone),
 		host: proctest.Start(t, "phoneapi-host", "--listen", hostAddr),
 	}
 	tr.drv = proctest.Start(t, "handsetd", "run", "--device", "sim:"+phone, "--host", "stream:"+hostAddr)

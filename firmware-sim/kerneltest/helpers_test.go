@@ -15,8 +15,14 @@ import (
 // past its 64-report buffer are dropped. The caller closes the model.
 func newWatchedHandset(t *testing.T) (*firmwaresim.Handset, <-chan []byte) {
 	t.Helper()
+	return newWatchedModel(t, "generic-telephony")
+}
+
+// newWatchedModel is newWatchedHandset for any model.
+func newWatchedModel(t *testing.T, model string) (*firmwaresim.Handset, <-chan []byte) {
+	t.Helper()
 	outputs := make(chan []byte, 64)
-	h, err := firmwaresim.New("generic-telephony", firmwaresim.Options{OnOutput: func(r []byte) {
+	h, err := firmwaresim.New(model, firmwaresim.Options{OnOutput: func(r []byte) {
 		select {
 		case outputs <- r:
 		default:

@@ -45,6 +45,7 @@ var kernelModels = []struct {
 }{
 	{model: "generic-telephony", vendor: 0x1209, product: 0x0001, hidraw: true},
 	{model: "ringerless-headset", vendor: 0x1209, product: 0x0002, hidraw: true},
+	{model: "jabra-headset", vendor: 0x1209, product: 0x0003, hidraw: true},
 	{model: "yealink-p1k", vendor: 0x6993, product: 0xb001, hidraw: false},
 	{model: "cm109-kip1000", vendor: 0x0d8c, product: 0x000e, hidraw: false},
 }
