@@ -295,7 +295,11 @@ func (d *demo) print(w io.Writer, s string) {
 	fmt.Fprintln(w, s)
 }
 
-const stepTimeout = 5 * time.Second
+// stepTimeout bounds a script's wait or expect. A step normally completes
+// in milliseconds; the bound only says how long a broken one takes to be
+// reported, so it is generous enough for a loaded machine running several
+// demos at once (the tests run one per model side by side).
+const stepTimeout = 15 * time.Second
 
 // tapHold is how long a tap holds its key at most: until the driver has
 // decoded the press (a polled model reports it only when asked), or this
