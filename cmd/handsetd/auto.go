@@ -14,8 +14,7 @@ import (
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidraw"
 	"github.com/handsetd/handsetd/hid/libusb"
-	"github.com/handsetd/handsetd/hid/usbenum"
-	"github.com/handsetd/handsetd/keymap"
+	"github.com/handsetd/handsetd/hid/uevent"
 )
 
 // usbSpec is what --device usb:VID:PID[:SERIAL] picks.
@@ -53,29 +52,17 @@ func isDiscovered(spec string) bool {
 	return spec == "auto" || strings.HasPrefix(spec, "usb:")
 }
 
-// scanner is the machine's handsets, hidraw and libusb.
+// scanner is the machine's handsets, hidraw and libusb, watched through
+// the udev monitor's group when udevd runs, else the kernel's.
 func scanner(sysRoot string) discover.Scanner {
 	if sysRoot == "/sys" {
 		sysRoot = ""
 	}
-	return discover.Scanner{USB: usbenum.Lister{SysfsRoot: sysRoot}, SysfsRoot: sysRoot}
-}
-
-// openHandset opens a discovered handset with the backend its row names.
-func openHandset(ctx context.Context, h discover.Handset) (hid.Device, error) {
-	switch h.Backend {
-	case keymap.BackendLibUSB:
-		d, err := libusb.Backend{}.Open(ctx, h.Info)
-		if err != nil {
-			return nil, err
-		}
-		return d, nil
-	default:
-		d, err := hidraw.Open(h.Info.Path)
-		if err != nil {
-			return nil, err
-		}
-		return d, nil
+	group := uevent.DefaultGroup("")
+	return discover.Scanner{
+		HIDRaw:    hidraw.Backend{SysfsRoot: sysRoot, Group: group},
+		USB:       libusb.Backend{SysfsRoot: sysRoot, Group: group, Want: discover.LibUSBPhone},
+		SysfsRoot: sysRoot,
 	}
 }
 
@@ -97,8 +84,8 @@ type autoDriver struct {
 func (a *autoDriver) run(ctx context.Context) error {
 	m := &discover.Manager{
 		Scan:   a.scan.Scan,
-		Open:   openHandset,
-		Watch:  discover.Uevents{},
+		Open:   a.scan.Open,
+		Watch:  a.scan,
 		Want:   a.want,
 		Drive:  a.drive,
 		Logger: a.log,
