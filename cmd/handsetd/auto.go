@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -15,6 +17,7 @@ import (
 	"github.com/handsetd/handsetd/hid/hidraw"
 	"github.com/handsetd/handsetd/hid/libusb"
 	"github.com/handsetd/handsetd/hid/uevent"
+	"github.com/handsetd/handsetd/keymap"
 )
 
 // usbSpec is what --device usb:VID:PID[:SERIAL] picks.
@@ -50,6 +53,62 @@ func parseUSBSpec(spec, rest string) (usbSpec, error) {
 // usb:) rather than opened as given.
 func isDiscovered(spec string) bool {
 	return spec == "auto" || strings.HasPrefix(spec, "usb:")
+}
+
+// discoveryWants says, for each auto and usb: spec of devices in order,
+// which handsets it drives, so that none is driven twice: an explicit
+// hidraw: node is driven as given and by nothing else; a handset several
+// usb: specs match goes to the first of them; auto drives every supported
+// handset that no other spec names. The same spec given twice is refused.
+func discoveryWants(devices []string) ([]func(discover.Handset) bool, error) {
+	seen := map[string]bool{}
+	var nodes []string
+	var usbs []usbSpec
+	for _, spec := range devices {
+		if seen[spec] {
+			return nil, fmt.Errorf("%w: device %q is given twice: one handset is driven once", errUsage, spec)
+		}
+		seen[spec] = true
+		if node, ok := strings.CutPrefix(spec, "hidraw:"); ok {
+			nodes = append(nodes, resolve(node))
+		}
+	}
+	explicit := func(h discover.Handset) bool {
+		return h.Backend == keymap.BackendHIDRaw && slices.Contains(nodes, resolve(h.Node))
+	}
+	earlier := func(h discover.Handset, n int) bool {
+		return slices.ContainsFunc(usbs[:n], func(u usbSpec) bool { return u.match(h) })
+	}
+	var wants []func(discover.Handset) bool
+	for _, spec := range devices {
+		switch {
+		case spec == "auto":
+			wants = append(wants, nil) // filled in below, once every usb: spec is known
+		case strings.HasPrefix(spec, "usb:"):
+			u, err := parseUSBSpec(spec, strings.TrimPrefix(spec, "usb:"))
+			if err != nil {
+				return nil, err
+			}
+			n := len(usbs)
+			usbs = append(usbs, u)
+			wants = append(wants, func(h discover.Handset) bool { return u.match(h) && !explicit(h) && !earlier(h, n) })
+		}
+	}
+	for i, w := range wants {
+		if w == nil {
+			wants[i] = func(h discover.Handset) bool { return !explicit(h) && !earlier(h, len(usbs)) }
+		}
+	}
+	return wants, nil
+}
+
+// resolve is path with its symbolic links followed (a udev symlink to a
+// hidraw node names the node), or path itself.
+func resolve(path string) string {
+	if p, err := filepath.EvalSymlinks(path); err == nil {
+		return p
+	}
+	return path
 }
 
 // scanner is the machine's handsets, hidraw and libusb, watched through
