@@ -26,9 +26,9 @@ const usage = `usage:
   handsetd list                     the supported handsets plugged in: profile, backend,
                                     access, the kernel driver libusb detaches, sound device
   handsetd doctor [--host SPEC]     what stops a handset from working, with the fix for each
-  handsetd run [--device SPEC ...] --host SPEC [--fast] [--config FILE]
+  handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
                [--dial-tone off|na|eu] [--audio=false] [--cm109-model NAME]
-               (no --device means --device auto)
+               (without --device: --device auto)
   handsetd describe --device SPEC [--config FILE] [--cm109-model NAME]
   handsetd monitor --device SPEC [--fast] [--config FILE] [--cm109-model NAME]
   handsetd record --device SPEC [--passive] [--outputs] [--config FILE] [--cm109-model NAME] > FILE.hid
