@@ -19,12 +19,14 @@ type Backend interface {
 	// Watch delivers plug (Added) and unplug (Removed) events on events,
 	// in the order they happen, until ctx is done; then it returns nil.
 	// It returns an error at once if it cannot listen, or later if the
-	// event source fails. Watch never closes events; a send blocks
+	// event source fails (wrapping ErrEventsLost when it dropped events:
+	// enumerate and watch again). Watch never closes events; a send blocks
 	// until the receiver takes it or ctx is done. Watch reports only
 	// changes: to miss nothing, start Watch, then Enumerate, and treat an
 	// Added for a path already known as a repeat. An Added event comes
 	// once the device can be opened (for hidraw: once udev has set its
-	// permissions, unless the backend listens to the kernel directly).
+	// permissions, unless the backend listens to the kernel directly); a
+	// device whose permissions changed may be announced as Added again.
 	// A Removed event's Info holds the Path; the rest may be empty, as
 	// the device is gone.
 	Watch(ctx context.Context, events chan<- Event) error

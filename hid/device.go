@@ -22,6 +22,9 @@ var (
 	// ErrUnsupported means the device or backend does not support the request,
 	// such as a feature report the device does not declare.
 	ErrUnsupported = errors.New("hid: not supported")
+	// ErrEventsLost means a Backend's Watch missed events (its event
+	// source overflowed). The caller enumerates again and watches again.
+	ErrEventsLost = errors.New("hid: device events were lost")
 )
 
 // Info is a device's identity.

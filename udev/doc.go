@@ -40,4 +40,8 @@
 // differ (go test ./udev -update rewrites the file). `make install` copies
 // it, writing the probe's absolute path into it when the probe is not
 // installed where udev looks for bare program names (/usr/lib/udev).
+// RulesDirs lists where the file can be installed, and InstalledRules finds
+// it there: `handsetd doctor` looks for exactly RulesFile in those
+// directories, and tells a user without it to run `sudo make install` (or to
+// install the .deb).
 package udev

@@ -2,6 +2,8 @@ package udev
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/handsetd/handsetd/keymap"
@@ -22,6 +24,27 @@ const (
 	// Unit is the systemd user unit the rules ask for.
 	Unit = "handsetd.service"
 )
+
+// RulesDirs are the directories udev reads rules from, in udev's order of
+// precedence, where RulesFile is installed: /etc/udev/rules.d (make install
+// with PREFIX outside /usr and /usr/local), /usr/local/lib/udev/rules.d
+// (make install's default PREFIX), /usr/lib/udev/rules.d (PREFIX=/usr, and
+// the .deb), and /lib/udev/rules.d (older systems without the /usr merge).
+func RulesDirs() []string {
+	return []string{"/etc/udev/rules.d", "/usr/local/lib/udev/rules.d", "/usr/lib/udev/rules.d", "/lib/udev/rules.d"}
+}
+
+// InstalledRules returns where RulesFile is installed, looking in RulesDirs
+// below root ("" means /), or false when it is in none of them.
+func InstalledRules(root string) (string, bool) {
+	for _, d := range RulesDirs() {
+		p := filepath.Join(root, d, RulesFile)
+		if st, err := os.Stat(p); err == nil && st.Mode().IsRegular() {
+			return p, true
+		}
+	}
+	return "", false
+}
 
 // Rules returns the text of RulesFile for the device table devs. probe is
 // the program IMPORT{program} runs for hidraw nodes: ProbeName, or its

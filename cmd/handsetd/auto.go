@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -14,7 +16,7 @@ import (
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidraw"
 	"github.com/handsetd/handsetd/hid/libusb"
-	"github.com/handsetd/handsetd/hid/usbenum"
+	"github.com/handsetd/handsetd/hid/uevent"
 	"github.com/handsetd/handsetd/keymap"
 )
 
@@ -53,29 +55,73 @@ func isDiscovered(spec string) bool {
 	return spec == "auto" || strings.HasPrefix(spec, "usb:")
 }
 
-// scanner is the machine's handsets, hidraw and libusb.
+// discoveryWants says, for each auto and usb: spec of devices in order,
+// which handsets it drives, so that none is driven twice: an explicit
+// hidraw: node is driven as given and by nothing else; a handset several
+// usb: specs match goes to the first of them; auto drives every supported
+// handset that no other spec names. The same spec given twice is refused.
+func discoveryWants(devices []string) ([]func(discover.Handset) bool, error) {
+	seen := map[string]bool{}
+	var nodes []string
+	var usbs []usbSpec
+	for _, spec := range devices {
+		if seen[spec] {
+			return nil, fmt.Errorf("%w: device %q is given twice: one handset is driven once", errUsage, spec)
+		}
+		seen[spec] = true
+		if node, ok := strings.CutPrefix(spec, "hidraw:"); ok {
+			nodes = append(nodes, resolve(node))
+		}
+	}
+	explicit := func(h discover.Handset) bool {
+		return h.Backend == keymap.BackendHIDRaw && slices.Contains(nodes, resolve(h.Node))
+	}
+	earlier := func(h discover.Handset, n int) bool {
+		return slices.ContainsFunc(usbs[:n], func(u usbSpec) bool { return u.match(h) })
+	}
+	var wants []func(discover.Handset) bool
+	for _, spec := range devices {
+		switch {
+		case spec == "auto":
+			wants = append(wants, nil) // filled in below, once every usb: spec is known
+		case strings.HasPrefix(spec, "usb:"):
+			u, err := parseUSBSpec(spec, strings.TrimPrefix(spec, "usb:"))
+			if err != nil {
+				return nil, err
+			}
+			n := len(usbs)
+			usbs = append(usbs, u)
+			wants = append(wants, func(h discover.Handset) bool { return u.match(h) && !explicit(h) && !earlier(h, n) })
+		}
+	}
+	for i, w := range wants {
+		if w == nil {
+			wants[i] = func(h discover.Handset) bool { return !explicit(h) && !earlier(h, len(usbs)) }
+		}
+	}
+	return wants, nil
+}
+
+// resolve is path with its symbolic links followed (a udev symlink to a
+// hidraw node names the node), or path itself.
+func resolve(path string) string {
+	if p, err := filepath.EvalSymlinks(path); err == nil {
+		return p
+	}
+	return path
+}
+
+// scanner is the machine's handsets, hidraw and libusb, watched through
+// the udev monitor's group when udevd runs, else the kernel's.
 func scanner(sysRoot string) discover.Scanner {
 	if sysRoot == "/sys" {
 		sysRoot = ""
 	}
-	return discover.Scanner{USB: usbenum.Lister{SysfsRoot: sysRoot}, SysfsRoot: sysRoot}
-}
-
-// openHandset opens a discovered handset with the backend its row names.
-func openHandset(ctx context.Context, h discover.Handset) (hid.Device, error) {
-	switch h.Backend {
-	case keymap.BackendLibUSB:
-		d, err := libusb.Backend{}.Open(ctx, h.Info)
-		if err != nil {
-			return nil, err
-		}
-		return d, nil
-	default:
-		d, err := hidraw.Open(h.Info.Path)
-		if err != nil {
-			return nil, err
-		}
-		return d, nil
+	group := uevent.DefaultGroup("")
+	return discover.Scanner{
+		HIDRaw:    hidraw.Backend{SysfsRoot: sysRoot, Group: group},
+		USB:       libusb.Backend{SysfsRoot: sysRoot, Group: group, Want: discover.LibUSBPhone},
+		SysfsRoot: sysRoot,
 	}
 }
 
@@ -97,8 +143,8 @@ type autoDriver struct {
 func (a *autoDriver) run(ctx context.Context) error {
 	m := &discover.Manager{
 		Scan:   a.scan.Scan,
-		Open:   openHandset,
-		Watch:  discover.Uevents{},
+		Open:   a.scan.Open,
+		Watch:  a.scan,
 		Want:   a.want,
 		Drive:  a.drive,
 		Logger: a.log,

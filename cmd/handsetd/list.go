@@ -13,6 +13,7 @@ import (
 	"github.com/handsetd/handsetd/driver/discover"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/keymap"
+	"github.com/handsetd/handsetd/udev"
 )
 
 // cmdList prints every supported handset plugged in: its profile, the
@@ -137,7 +138,7 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	var af audioFlags
 	af.register(fs)
 	host := fs.String("host", "dbus", "the host to look for: dbus | dbus:ADDRESS | stream:unix:PATH | stream:tcp:HOST:PORT")
-	rules := fs.String("rules", "", "the udev rules file to look for (default: the installed handsetd rules under /etc/udev/rules.d, /usr/lib/udev/rules.d, /lib/udev/rules.d)")
+	rules := fs.String("rules", "", "the udev rules file to look for (default: "+udev.RulesFile+" in "+strings.Join(udev.RulesDirs(), ", ")+")")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -145,7 +146,7 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	var checks []check
-	checks = append(checks, rulesCheck(*rules))
+	checks = append(checks, rulesCheck(*rules, ""))
 	hs, scanErr := scanner(af.sysRoot).Scan(ctx)
 	if scanErr != nil {
 		checks = append(checks, check{what: "listing USB devices: " + scanErr.Error(), fix: "libusb needs /sys/bus/usb and /dev/bus/usb (in a container, mount both)"})
@@ -194,25 +195,25 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	return nil
 }
 
-// rulesFiles are where installed udev rules live, the admin's first.
-var rulesDirs = []string{"/etc/udev/rules.d", "/usr/local/lib/udev/rules.d", "/usr/lib/udev/rules.d", "/lib/udev/rules.d"}
+// rulesFix is what installs the rules.
+const rulesFix = "sudo make install in handsetd's source tree, or install the package: sudo apt install ./handsetd_*.deb (either installs " + udev.RulesFile + " and reloads udev); then plug the handset in again"
 
-func rulesCheck(path string) check {
+// rulesCheck looks for the rules file: at path when given, else for
+// udev.RulesFile in udev.RulesDirs below root ("" means /).
+func rulesCheck(path, root string) check {
 	if path != "" {
 		if _, err := os.Stat(path); err != nil {
-			return check{what: "udev rules: " + err.Error(), fix: "sudo make install (installs the rules and reloads udev)"}
+			return check{what: "udev rules: " + err.Error(), fix: rulesFix}
 		}
 		return check{ok: true, what: "udev rules installed: " + path}
 	}
-	for _, d := range rulesDirs {
-		entries, _ := os.ReadDir(d)
-		for _, e := range entries {
-			if strings.Contains(e.Name(), "handsetd") {
-				return check{ok: true, what: "udev rules installed: " + d + "/" + e.Name()}
-			}
-		}
+	if p, ok := udev.InstalledRules(root); ok {
+		return check{ok: true, what: "udev rules installed: " + p}
 	}
-	return check{what: "udev rules: handsetd's are not installed (so only root may open the handsets)", fix: "sudo make install (installs the rules and reloads udev), then plug the handset in again"}
+	return check{
+		what: fmt.Sprintf("udev rules: %s is in none of %s (so only root may open the handsets)", udev.RulesFile, strings.Join(udev.RulesDirs(), ", ")),
+		fix:  rulesFix,
+	}
 }
 
 func soundCheck(name string, info hid.Info, finder audio.Finder, devs audio.DeviceLister) check {

@@ -16,7 +16,6 @@ import (
 
 	"github.com/handsetd/handsetd/config"
 	"github.com/handsetd/handsetd/driver"
-	"github.com/handsetd/handsetd/driver/discover"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/keymap"
 	"github.com/handsetd/handsetd/phoneapi"
@@ -24,25 +23,28 @@ import (
 )
 
 const usage = `usage:
+  handsetd list                     the supported handsets plugged in: profile, backend,
+                                    access, the kernel driver libusb detaches, sound device
+  handsetd doctor [--host SPEC]     what stops a handset from working, with the fix for each
   handsetd run --device SPEC [--device SPEC ...] --host SPEC [--fast] [--config FILE]
                [--dial-tone off|na|eu] [--audio=false] [--cm109-model NAME]
-  handsetd monitor --device SPEC [--fast] [--config FILE] [--cm109-model NAME]
+               (without --device: --device auto)
   handsetd describe --device SPEC [--config FILE] [--cm109-model NAME]
+  handsetd monitor --device SPEC [--fast] [--config FILE] [--cm109-model NAME]
   handsetd record --device SPEC [--passive] [--outputs] [--config FILE] [--cm109-model NAME] > FILE.hid
-  handsetd demo [--script FILE]
-  handsetd list
-  handsetd doctor [--host SPEC]
+  handsetd demo [--model MODEL] [--script FILE]
 
-device SPEC: auto (run's default with no --device: every supported handset
-             plugged in, now and later)
+device SPEC: auto (run's default: every supported handset plugged in, now and
+             later, except those another --device names)
              usb:VID:PID[:SERIAL] (one handset by USB id, hex as lsusb shows it,
-             whenever it is plugged in)
+             whenever it is plugged in; the first usb: spec matching a handset wins)
              hidraw:/dev/hidrawN (a HID-class handset the kernel drives)
              sim:unix:PATH (a handset served by phonesim)
              replay:FILE.hid[#N] (a recording; #N picks device N of a multi-device file)
+             A handset is driven once: the same SPEC twice is refused.
 host SPEC:   dbus (the session bus, as Skype for Linux) | dbus:system |
              dbus:ADDRESS (e.g. dbus:unix:path=/run/phone/bus) |
-             stream:unix:PATH | stream:tcp:HOST:PORT
+             stream:unix:PATH | stream:tcp:HOST:PORT | baresip:HOST:PORT
 
 run flags: --mode phone|access   --ping-interval DURATION (0 = off, else >= 5s)
            --allow-root (run refuses root otherwise: the udev rules make root needless)
@@ -53,12 +55,13 @@ run flags: --mode phone|access   --ping-interval DURATION (0 = off, else >= 5s)
 
 // shortUsage is what a mistake, or no command at all, prints.
 const shortUsage = `usage: handsetd COMMAND [flags]
-  run      drive handsets for a Phone API host
+  list     the supported handsets plugged in, and whether this user can open them
+  doctor   check what stops a handset from working, with the fix for each
+  run      drive handsets for a Phone API host (every one plugged in: --device auto)
+  describe print what handsetd knows of one handset: profile, reports, controls
   monitor  print one handset's events as Phone API lines, with no host
   record   capture one handset to a hid-recorder .hid file
   demo     the simulated handset, the driver and the reference host together
-  list     the supported handsets plugged in, and whether this user can open them
-  doctor   check what stops a handset from working, with the fix for each
 handsetd help shows the whole usage; handsetd COMMAND --help one command's flags.`
 
 // errUsage marks command-line mistakes; run prints the short usage with
@@ -236,15 +239,13 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 	}
 	var autos []string
 	for _, spec := range devices {
-		if !isDiscovered(spec) {
-			continue
+		if isDiscovered(spec) {
+			autos = append(autos, spec)
 		}
-		if spec != "auto" {
-			if _, err := parseUSBSpec(spec, strings.TrimPrefix(spec, "usb:")); err != nil {
-				return err
-			}
-		}
-		autos = append(autos, spec)
+	}
+	wants, err := discoveryWants(devices)
+	if err != nil {
+		return err
 	}
 	if *host == "" {
 		return fmt.Errorf("%w: run needs --host", errUsage)
@@ -337,12 +338,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		a := &autoDriver{spec: spec, names: names, slot: &slot, audio: au, log: log, scan: scanner(af.sysRoot),
 			template: driver.Config{Profile: pf.picker(cfg), Dial: hs.dial, DialWaitsForHost: hs.waits,
 				PingInterval: *ping, Mode: mode, Name: *name}}
-		if spec != "auto" {
-			u, _ := parseUSBSpec(spec, strings.TrimPrefix(spec, "usb:"))
-			a.want = u.match
-		} else {
-			a.want = func(discover.Handset) bool { return true }
-		}
+		a.want = wants[i]
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

@@ -2,19 +2,22 @@
 // and keeps one driver running for each, now and whenever one is plugged in
 // or out later.
 //
-// A handset is reached one of two ways, as its row of the device table
-// (keymap.Devices) says: a HID-class handset through the kernel's hidraw
-// node (found under /sys/class/hidraw, and recognised by its report
-// descriptor's Telephony controls when no row names its USB id), a legacy
-// phone through libusb (found by its USB id among the USB devices, with its
-// HID interface and its sibling audio interfaces from its descriptors).
-// Scan lists both kinds, each with whether this user may open it and which
-// kernel driver opening it would detach.
+// It is written against the hid backend seam: a Backend (what discover
+// needs of a hid.Backend: Enumerate, Watch, Open) per way of reaching a
+// handset, as its row of the device table (keymap.Devices) says. A
+// HID-class handset comes through the hidraw backend (hid/hidraw), and is
+// recognised by its report descriptor's Telephony controls when no row
+// names its USB id; a legacy phone comes through the libusb backend
+// (hid/libusb), by its USB id. Scanner.Scan lists both kinds from their
+// backends' Enumerate, adding from sysfs what a driver and a user need: the
+// USB interface, the kernel driver bound to it (which opening with libusb
+// detaches), the sibling audio interfaces, and whether this user may open
+// the node.
 //
-// Manager is hot-plug. It listens to the kernel's device events (the udev
-// monitor's netlink group when udev runs, so that rules have set the
-// permissions first; the kernel's own group otherwise) and scans again on
-// each USB or hidraw add, change or remove. A handset that appears is opened
+// Manager is hot-plug. It follows the backends' Watch (Scanner.Watch: the
+// kernel's device events through hid/uevent, the udev monitor's netlink
+// group when udev runs, so that rules have set the permissions first; the
+// kernel's own group otherwise) and scans again on each event. A handset that appears is opened
 // and handed to its own driver at once; one that disappears ends its driver,
 // which tells the host HOOK ON first when it was off hook, and closes its
 // host connection. One handset that cannot be opened (permission denied, a

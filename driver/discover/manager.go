@@ -17,9 +17,10 @@ import (
 type Manager struct {
 	// Scan lists the handsets plugged in (Scanner.Scan).
 	Scan func(ctx context.Context) ([]Handset, error)
-	// Open opens a handset with its backend.
+	// Open opens a handset with its backend (Scanner.Open).
 	Open func(ctx context.Context, h Handset) (hid.Device, error)
-	// Watch delivers device events; nil scans once and never again.
+	// Watch delivers device events (Scanner.Watch); nil scans once and
+	// never again.
 	Watch Watcher
 	// Want, when set, picks the handsets to drive (usb:VID:PID[:SERIAL]).
 	Want func(Handset) bool
@@ -32,6 +33,19 @@ type Manager struct {
 	// stopped; default 2 s.
 	GoneGrace time.Duration
 	Logger    *slog.Logger
+}
+
+// Watcher delivers plug and unplug events until ctx ends, as
+// hid.Backend's Watch does (Scanner.Watch watches all its backends).
+type Watcher interface {
+	Watch(ctx context.Context, events chan<- hid.Event) error
+}
+
+// Event is a device event as the manager received it.
+type Event struct {
+	hid.Event
+	// At is when the manager received it; zero for the scan at start.
+	At time.Time
 }
 
 // running is one handset's driver.
@@ -52,18 +66,28 @@ func (m *Manager) Run(ctx context.Context) error {
 	if grace <= 0 {
 		grace = 2 * time.Second
 	}
-	var events <-chan Event
-	if m.Watch != nil {
-		// Listen first, then scan: a handset plugged in between is not
-		// missed.
-		ch, err := m.Watch.Watch(ctx)
-		if err != nil {
-			return fmt.Errorf("watch for handsets plugged in: %w", err)
-		}
-		events = ch
-	}
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	// Whatever ends Run ends the drivers and the watch with it.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	events := make(chan hid.Event, 64)
+	var watchErr chan error
+	watch := func() {
+		// The watch starts before the scan, so that a handset plugged in
+		// meanwhile is not missed (only one plugged in within the
+		// microseconds before its socket is bound could be).
+		c := make(chan error, 1)
+		watchErr = c
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c <- m.Watch.Watch(ctx, events)
+		}()
+	}
+	if m.Watch != nil {
+		watch()
+	}
 	ended := make(chan *running, 16)
 	live := map[string]*running{}
 	failed := map[string]string{} // key → the error logged, until it leaves
@@ -83,7 +107,7 @@ func (m *Manager) Run(ctx context.Context) error {
 			if _, ok := live[k]; ok {
 				continue
 			}
-			if _, ok := failed[k]; ok && ev.Action != "change" && ev.Action != "add" {
+			if _, ok := failed[k]; ok && ev.Kind != hid.Added {
 				continue // tried already: wait for its next event
 			}
 			dev, err := m.Open(ctx, h)
@@ -143,31 +167,24 @@ func (m *Manager) Run(ctx context.Context) error {
 			if k := r.h.Key(); live[k] == r {
 				delete(live, k)
 			}
-		case ev, ok := <-events:
-			if !ok {
-				if ctx.Err() != nil {
-					return nil
+		case ev := <-events:
+			scan(Event{Event: ev, At: time.Now()})
+		case err := <-watchErr:
+			if ctx.Err() != nil {
+				return nil
+			}
+			if !errors.Is(err, hid.ErrEventsLost) {
+				if err == nil {
+					err = errors.New("the device event source stopped")
 				}
-				return errors.New("the device event socket closed")
+				return fmt.Errorf("watch for handsets plugged in: %w", err)
 			}
-			if !relevant(ev) {
-				continue
-			}
-			scan(ev)
+			// Events were dropped: listen again, then look at everything.
+			log.Warn("device events were lost; looking for handsets again", "err", err)
+			watch()
+			scan(Event{Event: hid.Event{Kind: hid.Added}, At: time.Now()})
 		}
 	}
-}
-
-// relevant is true for the events that can add or remove a handset.
-func relevant(ev Event) bool {
-	if ev.Subsystem != "usb" && ev.Subsystem != "hidraw" {
-		return false
-	}
-	switch ev.Action {
-	case "add", "remove", "change":
-		return true
-	}
-	return false
 }
 
 // opener hands the driver the device the manager opened, then reopens it

@@ -15,9 +15,22 @@ import (
 )
 
 // fakeEvents is a Watcher the test feeds by hand.
-type fakeEvents chan Event
+type fakeEvents chan hid.Event
 
-func (f fakeEvents) Watch(context.Context) (<-chan Event, error) { return f, nil }
+func (f fakeEvents) Watch(ctx context.Context, out chan<- hid.Event) error {
+	for {
+		select {
+		case ev := <-f:
+			select {
+			case out <- ev:
+			case <-ctx.Done():
+				return nil
+			}
+		case <-ctx.Done():
+			return nil
+		}
+	}
+}
 
 // bench is a machine whose handsets the test plugs in and out.
 type bench struct {
@@ -133,21 +146,21 @@ func TestManagerFollowsPlugAndUnplug(t *testing.T) {
 	waitKey(t, b.drives, a.Key(), "the handset present at start")
 
 	b.plug(c)
-	ev <- Event{Action: "add", Subsystem: "usb"}
+	ev <- hid.Event{Kind: hid.Added}
 	waitKey(t, b.drives, c.Key(), "the handset plugged in")
 
 	b.mu.Lock()
 	b.denied[denied.Key()] = true
 	b.mu.Unlock()
 	b.plug(denied)
-	ev <- Event{Action: "add", Subsystem: "usb"}
+	ev <- hid.Event{Kind: hid.Added}
 
 	b.unplug(a)
-	ev <- Event{Action: "remove", Subsystem: "usb"}
+	ev <- hid.Event{Kind: hid.Removed}
 	waitKey(t, b.ends, a.Key(), "the unplugged handset's driver")
 
 	b.plug(a)
-	ev <- Event{Action: "add", Subsystem: "usb"}
+	ev <- hid.Event{Kind: hid.Added}
 	waitKey(t, b.drives, a.Key(), "the handset plugged in again")
 	select {
 	case k := <-b.ends:
@@ -177,33 +190,4 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.w.Write(p)
-}
-
-// TestParseUevent proves both kinds of netlink message are read: the
-// kernel's (ACTION@DEVPATH, then KEY=VALUE) and udev's (its header, then the
-// properties at the offset it gives).
-func TestParseUevent(t *testing.T) {
-	kernel := []byte("add@/devices/platform/vhci_hcd.0/usb1/1-1\x00ACTION=add\x00DEVPATH=/devices/platform/vhci_hcd.0/usb1/1-1\x00SUBSYSTEM=usb\x00DEVTYPE=usb_device\x00")
-	props := []byte("ACTION=remove\x00DEVPATH=/devices/x/hidraw/hidraw0\x00SUBSYSTEM=hidraw\x00")
-	udev := make([]byte, 40)
-	copy(udev, "libudev\x00")
-	udev[8], udev[9], udev[10], udev[11] = 0xfe, 0xed, 0xca, 0xfe
-	udev[16] = 40
-	udev[20] = byte(len(props))
-	udev = append(udev, props...)
-	for _, tc := range []struct {
-		msg  []byte
-		want Event
-	}{
-		{kernel, Event{Action: "add", Subsystem: "usb", DevPath: "/devices/platform/vhci_hcd.0/usb1/1-1"}},
-		{udev, Event{Action: "remove", Subsystem: "hidraw", DevPath: "/devices/x/hidraw/hidraw0"}},
-	} {
-		got, ok := parseUevent(tc.msg)
-		if !ok || got != tc.want {
-			t.Errorf("parseUevent(%q) = %+v, %v; want %+v", tc.msg, got, ok, tc.want)
-		}
-	}
-	if _, ok := parseUevent([]byte("libudev\x00garbage")); ok {
-		t.Error("a short udev message was accepted")
-	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,7 +12,6 @@ import (
 	"strings"
 
 	"github.com/handsetd/handsetd/hid"
-	"github.com/handsetd/handsetd/hid/usbenum"
 	"github.com/handsetd/handsetd/keymap"
 	"golang.org/x/sys/unix"
 )
@@ -58,17 +58,31 @@ func (h Handset) Detaches() string {
 	return ""
 }
 
-// USBLister lists USB devices with their descriptors (hid/usbenum).
-type USBLister interface {
-	List(ctx context.Context, want func(vendor, product uint16) bool) ([]usbenum.Device, error)
+// Backend is what discover needs of one way of reaching handsets: list the
+// devices present, follow them coming and going, open one. hid.Backend
+// implementations (hidraw.Backend, libusb.Backend) are Backends.
+type Backend interface {
+	Enumerate(ctx context.Context) ([]hid.Info, error)
+	Watch(ctx context.Context, events chan<- hid.Event) error
+	Open(ctx context.Context, path string) (hid.Device, error)
 }
 
-// Scanner finds handsets. The zero value scans hidraw nodes only; set USB to
-// find the legacy phones too.
+// USBBackend is a Backend whose paths are USB interfaces (libusb.Backend):
+// it also names the usbfs node (/dev/bus/usb/BBB/DDD) a path's device has,
+// which is what this user must be able to open.
+type USBBackend interface {
+	Backend
+	Node(path string) string
+}
+
+// Scanner finds handsets through its backends: HIDRaw for the HID-class
+// handsets, USB for the legacy phones. A nil backend is not looked at.
 type Scanner struct {
-	USB USBLister
-	// SysfsRoot and DevRoot stand for /sys and /dev (tests use fixtures).
-	SysfsRoot, DevRoot string
+	HIDRaw Backend
+	USB    USBBackend
+	// SysfsRoot stands for /sys (tests use fixtures): where a handset's
+	// interface, kernel driver and sibling audio interfaces are read.
+	SysfsRoot string
 }
 
 func (s Scanner) sys() string {
@@ -78,29 +92,33 @@ func (s Scanner) sys() string {
 	return s.SysfsRoot
 }
 
-func (s Scanner) dev() string {
-	if s.DevRoot == "" {
-		return "/dev"
-	}
-	return s.DevRoot
-}
-
 // Scan lists the supported handsets plugged in, sorted by interface. An
 // error says what could not be looked at (libusb could not start); the
 // handsets found elsewhere are returned with it.
 func (s Scanner) Scan(ctx context.Context) ([]Handset, error) {
-	out := s.hidraw()
+	var out []Handset
 	var errs []error
+	if s.HIDRaw != nil {
+		infos, err := s.HIDRaw.Enumerate(ctx)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) { // no /sys/class/hidraw: no HID device yet
+			errs = append(errs, fmt.Errorf("list the hidraw handsets: %w", err))
+		}
+		for _, i := range infos {
+			if h, ok := s.hidraw(i); ok {
+				out = append(out, h)
+			}
+		}
+	}
 	if s.USB != nil {
-		devs, err := s.USB.List(ctx, func(v, p uint16) bool {
-			r, ok := keymap.Lookup(v, p)
-			return ok && r.Backend == keymap.BackendLibUSB
-		})
+		infos, err := s.USB.Enumerate(ctx)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("list the USB phones: %w", err))
 		}
-		for _, d := range devs {
-			if h, ok := s.libusb(d); ok {
+		seen := map[string]bool{}
+		for _, i := range infos {
+			h, ok := s.usb(i)
+			if ok && !seen[h.USB] { // a phone's first HID interface is the one driven
+				seen[h.USB] = true
 				out = append(out, h)
 			}
 		}
@@ -109,77 +127,113 @@ func (s Scanner) Scan(ctx context.Context) ([]Handset, error) {
 	return out, errors.Join(errs...)
 }
 
-func (s Scanner) libusb(d usbenum.Device) (Handset, bool) {
-	row, ok := keymap.Lookup(d.Vendor, d.Product)
-	hids := d.Of(usbenum.ClassHID)
-	if !ok || len(hids) == 0 {
-		return Handset{}, false
+// Open opens a handset with the backend that found it.
+func (s Scanner) Open(ctx context.Context, h Handset) (hid.Device, error) {
+	b := s.backend(h.Backend)
+	if b == nil {
+		return nil, fmt.Errorf("open %s: no %s backend: %w", h.Info, h.Backend, hid.ErrUnsupported)
 	}
-	iface := d.InterfaceName(hids[0])
-	node := filepath.Join(s.dev(), "bus", "usb", fmt.Sprintf("%03d", d.Bus), fmt.Sprintf("%03d", d.Address))
-	h := Handset{
-		Info: hid.Info{VendorID: d.Vendor, ProductID: d.Product, Serial: d.Serial, Product: d.ProductName,
-			Manufacturer: d.Manufacturer, Path: iface, Interface: hids[0]},
-		Row: row, Backend: keymap.BackendLibUSB, USB: d.Name, Interface: iface, Node: node,
-		Driver: driverOf(filepath.Join(s.sys(), "bus", "usb", "devices", iface)),
-		Audio:  d.Of(usbenum.ClassAudio),
-		Access: access(node),
-	}
-	return h, true
+	return b.Open(ctx, h.Info.Path)
 }
 
-// hidraw lists the hidraw nodes that are handsets: a row names their USB
-// id, or their report descriptor declares Telephony controls.
-func (s Scanner) hidraw() []Handset {
-	nodes, _ := filepath.Glob(filepath.Join(s.sys(), "class", "hidraw", "hidraw*"))
-	var out []Handset
-	for _, n := range nodes {
-		if h, ok := s.hidrawNode(filepath.Base(n)); ok {
-			out = append(out, h)
+func (s Scanner) backend(k keymap.Backend) Backend {
+	if k == keymap.BackendLibUSB {
+		if s.USB == nil {
+			return nil
+		}
+		return s.USB
+	}
+	return s.HIDRaw
+}
+
+// Watch follows every backend's devices coming and going (hid.Backend's
+// Watch) until ctx ends or one backend's watch fails; it returns that
+// failure.
+func (s Scanner) Watch(ctx context.Context, events chan<- hid.Event) error {
+	var bs []Backend
+	if s.HIDRaw != nil {
+		bs = append(bs, s.HIDRaw)
+	}
+	if s.USB != nil {
+		bs = append(bs, s.USB)
+	}
+	if len(bs) == 0 {
+		<-ctx.Done()
+		return nil
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	errc := make(chan error, len(bs))
+	for _, b := range bs {
+		go func() { errc <- b.Watch(ctx, events) }()
+	}
+	err := <-errc
+	cancel()
+	for range len(bs) - 1 {
+		if e := <-errc; err == nil {
+			err = e
 		}
 	}
-	return out
+	return err
 }
 
-func (s Scanner) hidrawNode(name string) (Handset, bool) {
-	hidDev, err := filepath.EvalSymlinks(filepath.Join(s.sys(), "class", "hidraw", name, "device"))
+// LibUSBPhone says whether a row of the device table names this USB id for
+// the libusb backend: the filter for libusb.Backend's Want.
+func LibUSBPhone(vendor, product uint16) bool {
+	r, ok := keymap.Lookup(vendor, product)
+	return ok && r.Backend == keymap.BackendLibUSB
+}
+
+// usb is the handset behind a libusb backend's HID interface, if a row
+// names its USB id for libusb.
+func (s Scanner) usb(i hid.Info) (Handset, bool) {
+	if !LibUSBPhone(i.VendorID, i.ProductID) {
+		return Handset{}, false
+	}
+	row, _ := keymap.Lookup(i.VendorID, i.ProductID)
+	name, _, _ := strings.Cut(i.Path, ":")
+	devices := filepath.Join(s.sys(), "bus", "usb", "devices")
+	node := s.USB.Node(i.Path)
+	return Handset{
+		Info: i, Row: row, Backend: keymap.BackendLibUSB, USB: name, Interface: i.Path, Node: node,
+		Driver: driverOf(filepath.Join(devices, i.Path)),
+		Audio:  audioInterfaces(filepath.Join(devices, name)),
+		Access: access(node),
+	}, true
+}
+
+// hidraw is the handset behind a hidraw node, if it is one: a row names its
+// USB id, or its report descriptor declares Telephony controls.
+func (s Scanner) hidraw(i hid.Info) (Handset, bool) {
+	if i.VendorID == 0 && i.ProductID == 0 {
+		return Handset{}, false // sysfs gave no HID_ID
+	}
+	hidDev, err := filepath.EvalSymlinks(filepath.Join(s.sys(), "class", "hidraw", filepath.Base(i.Path), "device"))
 	if err != nil {
 		return Handset{}, false
 	}
-	ue := readUevent(filepath.Join(hidDev, "uevent"))
-	vendor, product, ok := parseHIDID(ue["HID_ID"])
-	if !ok {
-		return Handset{}, false
-	}
-	desc, _ := os.ReadFile(filepath.Join(hidDev, "report_descriptor"))
-	iface := filepath.Dir(hidDev)
-	usb := filepath.Dir(iface)
-	h := Handset{Backend: keymap.BackendHIDRaw, Interface: filepath.Base(hidDev), Node: filepath.Join(s.dev(), name)}
-	h.Info = hid.Info{VendorID: vendor, ProductID: product, Serial: ue["HID_UNIQ"], Product: ue["HID_NAME"], Path: h.Node, Interface: -1}
-	if num, ok := readAttr(iface, "bInterfaceNumber"); ok {
-		if v, err := strconv.ParseUint(num, 16, 8); err == nil {
-			h.Info.Interface = int(v)
-		}
+	h := Handset{Info: i, Backend: keymap.BackendHIDRaw, Interface: filepath.Base(hidDev), Node: i.Path}
+	if i.Interface >= 0 { // on USB: the interface and the device above the HID device
+		iface := filepath.Dir(hidDev)
+		usb := filepath.Dir(iface)
 		h.Interface, h.USB = filepath.Base(iface), filepath.Base(usb)
 		h.Driver = driverOf(iface)
-		if p, ok := readAttr(usb, "product"); ok {
-			h.Info.Product = p
-		}
-		h.Info.Manufacturer, _ = readAttr(usb, "manufacturer")
-		if sn, ok := readAttr(usb, "serial"); ok {
-			h.Info.Serial = sn
-		}
 		h.Audio = audioInterfaces(usb)
 	}
-	if row, ok := keymap.Lookup(vendor, product); ok {
+	if row, ok := keymap.Lookup(i.VendorID, i.ProductID); ok {
 		h.Row = row
-	} else if _, err := keymap.NewTelephony(h.Info.Product, desc); err == nil {
+	} else if desc, _ := os.ReadFile(filepath.Join(hidDev, "report_descriptor")); isTelephony(i.Product, desc) {
 		h.Row, _ = keymap.FamilyRow(keymap.FamilyTelephony)
 	} else {
 		return Handset{}, false // a keyboard, a webcam's buttons: not a handset
 	}
 	h.Access = access(h.Node)
 	return h, true
+}
+
+func isTelephony(product string, desc []byte) bool {
+	_, err := keymap.NewTelephony(product, desc)
+	return err == nil
 }
 
 // audioInterfaces lists the audio-class interfaces of the USB device at dir.
@@ -228,32 +282,4 @@ func readAttr(dir, name string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimRight(string(b), "\n"), true
-}
-
-func readUevent(path string) map[string]string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil
-	}
-	m := map[string]string{}
-	for _, l := range strings.Split(string(b), "\n") {
-		if k, v, ok := strings.Cut(l, "="); ok {
-			m[k] = v
-		}
-	}
-	return m
-}
-
-// parseHIDID reads HID_ID=BBBB:VVVVVVVV:PPPPPPPP.
-func parseHIDID(s string) (vendor, product uint16, ok bool) {
-	f := strings.Split(s, ":")
-	if len(f) != 3 {
-		return 0, 0, false
-	}
-	v, err1 := strconv.ParseUint(f[1], 16, 32)
-	p, err2 := strconv.ParseUint(f[2], 16, 32)
-	if err1 != nil || err2 != nil {
-		return 0, 0, false
-	}
-	return uint16(v), uint16(p), true
 }

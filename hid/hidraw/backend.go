@@ -2,17 +2,15 @@ package hidraw
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/handsetd/handsetd/hid"
-	"golang.org/x/sys/unix"
+	"github.com/handsetd/handsetd/hid/uevent"
 )
 
 // Backend is hidraw as a hid.Backend: the nodes listed in
@@ -23,10 +21,11 @@ type Backend struct {
 	SysfsRoot string
 	// DevDir is where the nodes are; "" means /dev.
 	DevDir string
-	// Group is the netlink group Watch listens to: GroupUdev (0 means
-	// it), whose events come after udev has set the node's permissions,
-	// or GroupKernel for a machine without udevd, where events come as
-	// the kernel creates the device (and devtmpfs the node).
+	// Group is the netlink group Watch listens to: uevent.GroupUdev (0
+	// means it), whose events come after udev has set the node's
+	// permissions, or uevent.GroupKernel for a machine without udevd,
+	// where events come as the kernel creates the device (and devtmpfs
+	// the node).
 	Group int
 }
 
@@ -136,52 +135,17 @@ func (b Backend) Open(ctx context.Context, path string) (hid.Device, error) {
 }
 
 // Watch listens on the uevent netlink socket (b.Group) and delivers the
-// add and remove events of the hidraw subsystem. A message that does not
-// parse is skipped. Only root can send to these groups, so the events are
-// the kernel's or udev's.
+// add and remove events of the hidraw subsystem (hid/uevent reads them). A
+// change event (udevadm trigger, after new rules) is delivered as Added
+// again: the node may open now.
 func (b Backend) Watch(ctx context.Context, events chan<- hid.Event) error {
-	group := b.Group
-	if group == 0 {
-		group = GroupUdev
-	}
-	f, err := listenUevents(group)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	stop := context.AfterFunc(ctx, func() { f.SetReadDeadline(time.Unix(1, 0)) })
-	defer stop()
-	buf := make([]byte, 1<<16)
-	for {
-		n, err := f.Read(buf)
-		if err != nil {
-			if ctx.Err() != nil {
-				return nil
-			}
-			if errors.Is(err, unix.ENOBUFS) {
-				// The socket's buffer overflowed: events were lost.
-				// Say so; the caller re-enumerates.
-				return fmt.Errorf("watch hidraw devices: events were lost (socket buffer overflow): %w", err)
-			}
-			return fmt.Errorf("watch hidraw devices: %w", err)
-		}
-		ev, ok := b.event(buf[:n])
-		if !ok {
-			continue
-		}
-		select {
-		case events <- ev:
-		case <-ctx.Done():
-			return nil
-		}
-	}
+	return uevent.Watch(ctx, b.Group, "hidraw devices", b.event, events)
 }
 
 // event turns a uevent message into a hid.Event, if it is a hidraw node's
 // add or remove.
-func (b Backend) event(msg []byte) (hid.Event, bool) {
-	u, err := ParseUevent(msg)
-	if err != nil || u.Env["SUBSYSTEM"] != "hidraw" {
+func (b Backend) event(u uevent.Uevent) (hid.Event, bool) {
+	if u.Env["SUBSYSTEM"] != "hidraw" {
 		return hid.Event{}, false
 	}
 	node := filepath.Base(u.Env["DEVNAME"])
@@ -189,25 +153,10 @@ func (b Backend) event(msg []byte) (hid.Event, bool) {
 		node = filepath.Base(u.DevPath)
 	}
 	switch u.Action {
-	case "add":
+	case "add", "change": // change: udevadm trigger after new rules; it may open now
 		return hid.Event{Kind: hid.Added, Info: b.info(node)}, true
 	case "remove":
 		return hid.Event{Kind: hid.Removed, Info: hid.Info{Path: filepath.Join(b.devDir(), node), Interface: -1}}, true
 	}
 	return hid.Event{}, false
-}
-
-// listenUevents opens a NETLINK_KOBJECT_UEVENT socket bound to group, as an
-// *os.File in the runtime poller (non-blocking), so that reads wait in
-// epoll and a deadline wakes them.
-func listenUevents(group int) (*os.File, error) {
-	fd, err := unix.Socket(unix.AF_NETLINK, unix.SOCK_RAW|unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, unix.NETLINK_KOBJECT_UEVENT)
-	if err != nil {
-		return nil, fmt.Errorf("watch hidraw devices: netlink socket: %w", err)
-	}
-	if err := unix.Bind(fd, &unix.SockaddrNetlink{Family: unix.AF_NETLINK, Groups: uint32(group)}); err != nil {
-		unix.Close(fd)
-		return nil, fmt.Errorf("watch hidraw devices: bind netlink group %d: %w", group, err)
-	}
-	return os.NewFile(uintptr(fd), "uevent-netlink"), nil
 }

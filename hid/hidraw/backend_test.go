@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/hid/uevent"
 )
 
 // sysfsFixture builds a sysfs tree with a USB handset behind hidraw10 and a
@@ -72,6 +73,9 @@ func TestEnumerate(t *testing.T) {
 	}
 }
 
+// kernelMsg and udevMsg build uevent messages in the two formats.
+var kernelMsg, udevMsg = uevent.KernelMessage, uevent.UdevMessage
+
 // TestUeventToEvent proves which uevents become hid.Events: a hidraw add
 // (kernel or udev format, DEVNAME relative or absolute) is Added with the
 // node's identity from sysfs, a remove is Removed with the path only, and
@@ -93,7 +97,7 @@ func TestUeventToEvent(t *testing.T) {
 		{"bind", kernelMsg("bind@/devices/x/hidraw/hidraw10", "SUBSYSTEM=hidraw"), hid.Event{}, false},
 		{"garbage", []byte("junk"), hid.Event{}, false},
 	} {
-		got, ok := b.event(tc.msg)
+		got, ok := uevent.Convert(tc.msg, b.event)
 		if ok != tc.ok || !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%s: event = %+v, %v; want %+v, %v", tc.name, got, ok, tc.want, tc.ok)
 		}
@@ -104,14 +108,14 @@ func TestUeventToEvent(t *testing.T) {
 // returns nil as soon as ctx is done. It needs a netlink socket; where the
 // sandbox refuses one, it is skipped.
 func TestWatchStopsWithContext(t *testing.T) {
-	f, err := listenUevents(GroupKernel)
+	c, err := uevent.Listen(uevent.GroupKernel)
 	if err != nil {
 		t.Skipf("no uevent netlink socket here: %v", err)
 	}
-	f.Close()
+	c.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- Backend{Group: GroupKernel}.Watch(ctx, make(chan hid.Event)) }()
+	go func() { done <- Backend{Group: uevent.GroupKernel}.Watch(ctx, make(chan hid.Event)) }()
 	cancel()
 	select {
 	case err := <-done:

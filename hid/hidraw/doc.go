@@ -31,8 +31,8 @@
 //
 // Backend is hidraw as a hid.Backend. Enumerate reads /sys/class/hidraw
 // (identity from sysfs alone, so no node needs opening); Watch listens to the
-// kernel's NETLINK_KOBJECT_UEVENT socket, by default to udev's group, whose
-// events come after udev created the node and set its permissions, or to the
-// kernel's own group on a machine without udevd. ParseUevent decodes both
-// message formats. Nothing polls: the socket's reads wait in epoll.
+// kernel's NETLINK_KOBJECT_UEVENT socket through hid/uevent, by default to
+// udev's group, whose events come after udev created the node and set its
+// permissions, or to the kernel's own group on a machine without udevd.
+// Nothing polls: the socket's reads wait in epoll.
 package hidraw

@@ -41,6 +41,12 @@
 //     stopped) is hid.ErrDisconnected, a node the user may not open is
 //     hid.ErrPermission.
 //
+// Backend is libusb as a hid.Backend: Enumerate lists the HID interfaces of
+// the USB devices its Want picks from their descriptors (hid/usbenum, which
+// claims nothing), Watch follows their usb_interface add and remove events
+// through hid/uevent (the same netlink source hidraw's Watch reads), and
+// Open takes the interface's sysfs name (1-1:1.3).
+//
 // hidapi cannot fetch the report descriptor on this path without claiming
 // the interface a second way; the legacy profiles do not need one, so
 // ReportDescriptor returns an empty descriptor.

@@ -1,4 +1,4 @@
-package hidraw
+package uevent
 
 import (
 	"bytes"
@@ -24,17 +24,6 @@ type Uevent struct {
 	FromUdev bool
 }
 
-// Netlink groups of NETLINK_KOBJECT_UEVENT (the values of libudev's enum
-// udev_monitor_netlink_group).
-const (
-	// GroupKernel carries the kernel's events, sent as the device appears,
-	// before udev has created or permitted its node.
-	GroupKernel = 1
-	// GroupUdev carries udev's copy of each event, sent after its rules
-	// ran (the node exists and has its permissions).
-	GroupUdev = 2
-)
-
 // The libudev netlink header, as systemd lays it out (struct
 // monitor_netlink_header in src/libsystemd/sd-device/device-monitor.c,
 // formerly struct udev_monitor_netlink_header in
@@ -53,7 +42,7 @@ const (
 // errUevent marks a message that is not a well-formed uevent.
 var errUevent = errors.New("malformed uevent")
 
-// ParseUevent decodes one NETLINK_KOBJECT_UEVENT message in either format:
+// Parse decodes one NETLINK_KOBJECT_UEVENT message in either format:
 //
 //   - the kernel's (lib/kobject_uevent.c): "ACTION@DEVPATH\0" followed by
 //     NUL-terminated KEY=VALUE strings;
@@ -63,7 +52,7 @@ var errUevent = errors.New("malformed uevent")
 // It is a pure function: it checks every length and offset and never
 // panics. Header fields other than the magic are read in this machine's
 // byte order, as udev on this machine writes them.
-func ParseUevent(msg []byte) (Uevent, error) {
+func Parse(msg []byte) (Uevent, error) {
 	if bytes.HasPrefix(msg, []byte(udevPrefix)) {
 		return parseUdev(msg)
 	}

@@ -1,11 +1,10 @@
-package hidraw
+package uevent
 
 import (
 	"encoding/binary"
 	"errors"
 	"flag"
 	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/handsetd/handsetd/internal/fuzzcorpus"
@@ -13,23 +12,8 @@ import (
 
 var updateCorpus = flag.Bool("update", false, "rewrite the committed fuzz seed corpus from the table")
 
-// kernelMsg builds a message in the kernel's format.
-func kernelMsg(head string, props ...string) []byte {
-	return []byte(head + "\x00" + strings.Join(props, "\x00") + "\x00")
-}
-
-// udevMsg builds a message in udev's format: the 40-byte libudev header
-// (magic big-endian, the rest in host order) and the properties after it.
-func udevMsg(props ...string) []byte {
-	body := []byte(strings.Join(props, "\x00") + "\x00")
-	h := make([]byte, udevHeaderLen)
-	copy(h, udevPrefix)
-	binary.BigEndian.PutUint32(h[8:], udevMagic)
-	binary.NativeEndian.PutUint32(h[12:], udevHeaderLen)
-	binary.NativeEndian.PutUint32(h[16:], udevHeaderLen)
-	binary.NativeEndian.PutUint32(h[20:], uint32(len(body)))
-	return append(h, body...)
-}
+// kernelMsg and udevMsg build messages in the two formats.
+var kernelMsg, udevMsg = KernelMessage, UdevMessage
 
 const hidrawPath = "/devices/pci0000:00/0000:00:01.2/usb1/1-1/1-1:1.3/0003:6993:B001.0001/hidraw/hidraw3"
 
@@ -58,7 +42,12 @@ func uevents() []struct {
 			want: Uevent{Action: "change", DevPath: "/devices/y", Env: map[string]string{"HID_NAME": "a=b"}}},
 		{name: "udev add", msg: udevMsg("ACTION=add", "DEVPATH="+hidrawPath, "SUBSYSTEM=hidraw", "DEVNAME=/dev/hidraw3", "SEQNUM=2345", "USEC_INITIALIZED=123"),
 			want: Uevent{Action: "add", DevPath: hidrawPath, FromUdev: true, Env: map[string]string{"ACTION": "add", "DEVPATH": hidrawPath, "SUBSYSTEM": "hidraw", "DEVNAME": "/dev/hidraw3", "SEQNUM": "2345", "USEC_INITIALIZED": "123"}}},
+		{name: "kernel usb add", msg: kernelMsg("add@/devices/platform/vhci_hcd.0/usb1/1-1", "ACTION=add", "DEVPATH=/devices/platform/vhci_hcd.0/usb1/1-1", "SUBSYSTEM=usb", "DEVTYPE=usb_device"),
+			want: Uevent{Action: "add", DevPath: "/devices/platform/vhci_hcd.0/usb1/1-1", Env: map[string]string{"ACTION": "add", "DEVPATH": "/devices/platform/vhci_hcd.0/usb1/1-1", "SUBSYSTEM": "usb", "DEVTYPE": "usb_device"}}},
+		{name: "udev remove", msg: udevMsg("ACTION=remove", "DEVPATH=/devices/x/hidraw/hidraw0", "SUBSYSTEM=hidraw"),
+			want: Uevent{Action: "remove", DevPath: "/devices/x/hidraw/hidraw0", FromUdev: true, Env: map[string]string{"ACTION": "remove", "DEVPATH": "/devices/x/hidraw/hidraw0", "SUBSYSTEM": "hidraw"}}},
 		{name: "empty", msg: nil, bad: true},
+		{name: "udev prefix then garbage", msg: []byte("libudev\x00garbage"), bad: true},
 		{name: "no NUL", msg: []byte("add@/devices/x"), bad: true},
 		{name: "no @", msg: kernelMsg("add", "A=b"), bad: true},
 		{name: "empty action", msg: kernelMsg("@/devices/x"), bad: true},
@@ -76,20 +65,20 @@ func uevents() []struct {
 // refused with errUevent rather than misread.
 func TestParseUevent(t *testing.T) {
 	for _, tc := range uevents() {
-		got, err := ParseUevent(tc.msg)
+		got, err := Parse(tc.msg)
 		if tc.bad {
 			if !errors.Is(err, errUevent) {
-				t.Errorf("%s: ParseUevent = %+v, %v; want errUevent", tc.name, got, err)
+				t.Errorf("%s: Parse = %+v, %v; want errUevent", tc.name, got, err)
 			}
 			continue
 		}
 		if err != nil || !reflect.DeepEqual(got, tc.want) {
-			t.Errorf("%s: ParseUevent = %+v, %v; want %+v", tc.name, got, err, tc.want)
+			t.Errorf("%s: Parse = %+v, %v; want %+v", tc.name, got, err, tc.want)
 		}
 	}
 }
 
-// FuzzParseUevent proves ParseUevent never panics, refuses only with
+// FuzzParseUevent proves Parse never panics, refuses only with
 // errUevent, and never accepts an event without an action and a device
 // path.
 func FuzzParseUevent(f *testing.F) {
@@ -97,7 +86,7 @@ func FuzzParseUevent(f *testing.F) {
 		f.Add(tc.msg)
 	}
 	f.Fuzz(func(t *testing.T, msg []byte) {
-		u, err := ParseUevent(msg)
+		u, err := Parse(msg)
 		if err != nil {
 			if !errors.Is(err, errUevent) {
 				t.Fatalf("error %v is not errUevent", err)
