@@ -70,8 +70,10 @@ fuzz: ## Run every fuzz target for FUZZTIME each (default 30s); not part of `mak
 	@scripts/fuzz.sh $(or $(FUZZTIME),30s)
 
 .PHONY: bench
-bench: ## Run the benchmarks (hot paths: report decode/encode, line parsing).
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+bench: deps ## Micro-benchmarks, then cmd/handsetd-bench: latency ratios, idle, scale, start-up into BENCHMARKS.md (BENCH_SHORT=1: brief).
+	@mkdir -p $(BIN)
+	$(GO) test -run '^$$' -bench . -benchmem ./... | tee $(BIN)/micro-bench.txt
+	$(GO) run ./cmd/handsetd-bench -micro $(BIN)/micro-bench.txt -fuzz $(BIN)/fuzz.txt -out BENCHMARKS.md
 
 .PHONY: clean
 clean: ## Remove build output.
