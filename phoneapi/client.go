@@ -55,7 +55,8 @@ type Client struct {
 	// handshake; Run asks them, under its own context, once it starts.
 	deferred []Command
 
-	bad *ratelog.Limiter // malformed lines from the host
+	bad     *ratelog.Limiter // malformed lines from the host
+	unknown *ratelog.Limiter // lines this device does not understand
 
 	stopped  chan struct{} // closed when Run returns
 	runOnce  sync.Once
@@ -95,6 +96,7 @@ func NewClient(t Transport, opts ClientOptions) *Client {
 		askReady: make(chan struct{}, 1),
 		stopped:  make(chan struct{}),
 		bad:      ratelog.New(opts.Clock, badLineLogEvery),
+		unknown:  ratelog.New(opts.Clock, badLineLogEvery),
 	}
 }
 
@@ -106,6 +108,18 @@ const badLineLogEvery = 10 * time.Second
 func (c *Client) badLine(err error) {
 	if ok, suppressed, total := c.bad.Allow(); ok {
 		c.log.Warn("skipping malformed line from host", "err", err, "suppressed_since_last", suppressed, "malformed_total", total)
+	}
+}
+
+// unknownLine notes a host line this device does not understand (ignored,
+// as seed §7.6 says), at a bounded rate.
+func (c *Client) unknownLine(line string) {
+	if ok, suppressed, total := c.unknown.Allow(); ok {
+		if len(line) > 80 {
+			line = line[:80] + "…"
+		}
+		c.log.Debug("ignoring a line from the host this device does not understand", "line", line,
+			"suppressed_since_last", suppressed, "unknown_total", total)
 	}
 }
 
@@ -238,6 +252,9 @@ func (c *Client) Run(ctx context.Context) error {
 		if err != nil {
 			c.badLine(err)
 			continue
+		}
+		if m.Kind == KindUnknown {
+			c.unknownLine(line)
 		}
 		c.dispatch(m)
 		c.ask(c.process(m, line))

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -18,6 +19,8 @@ type scaleResult struct {
 	window     time.Duration
 	sent, got  int
 	outOfOrder int
+	gaps       int // places in a handset's sequence where events went missing
+	drops      int // commands the driver said it dropped for a slow host
 	cpu        time.Duration
 	rssKB      int64
 	lat        dist
@@ -97,18 +100,24 @@ func scale(ctx context.Context, dir, bin string, n, rate int, window time.Durati
 					continue
 				}
 				mu.Lock()
-				seq := expect[i]
-				want := "BTN_PRESSED "
-				if seq%2 == 1 {
-					want = "BTN_RELEASED "
+				// The sequence repeats every 20 events: a line that is not
+				// the next one is the first after a gap (events lost) if it
+				// matches one of the next 19, else out of order.
+				seq, d := expect[i], 0
+				for d < 20 && a.line != eventName(seq+d) {
+					d++
 				}
-				want += strconv.Itoa((seq / 2) % 10)
-				if a.line != want || seq >= len(sentAt[i]) {
+				switch {
+				case d == 20 || seq+d >= len(sentAt[i]):
 					r.outOfOrder++
-				} else {
-					lats = append(lats, a.at.Sub(sentAt[i][seq]))
+					expect[i]++
+				default:
+					if d > 0 {
+						r.gaps++
+					}
+					lats = append(lats, a.at.Sub(sentAt[i][seq+d]))
+					expect[i] = seq + d + 1
 				}
-				expect[i]++
 				total++
 				done := sentDone && total >= totalSent
 				mu.Unlock()
@@ -180,5 +189,37 @@ func scale(ctx context.Context, dir, bin string, n, rate int, window time.Durati
 	r.sent, r.got, r.lat = totalSent, total, newDist(lats)
 	mu.Unlock()
 	r.cpu, r.rssKB, r.window = b.cpu-a.cpu, b.rssKB, window
+	r.drops = loggedDrops(filepath.Join(dir, "handsetd.log"))
 	return r, nil
+}
+
+// eventName is the host line of event seq: even seq press key (seq/2)%10,
+// odd seq its release.
+func eventName(seq int) string {
+	if seq%2 == 0 {
+		return "BTN_PRESSED " + strconv.Itoa((seq/2)%10)
+	}
+	return "BTN_RELEASED " + strconv.Itoa((seq/2)%10)
+}
+
+// loggedDrops returns the highest dropped= count in handsetd's log: the
+// commands its outbox dropped because the host did not keep up.
+func loggedDrops(path string) int {
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return 0
+	}
+	most := 0
+	for _, l := range strings.Split(string(raw), "\n") {
+		if !strings.Contains(l, "dropped a command") {
+			continue
+		}
+		if _, v, ok := strings.Cut(l, " dropped="); ok {
+			v, _, _ = strings.Cut(v, " ")
+			if n, err := strconv.Atoi(v); err == nil {
+				most = max(most, n)
+			}
+		}
+	}
+	return most
 }
