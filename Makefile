@@ -136,16 +136,23 @@ test-kernel: deps kernel ## Only the tests that run a real Linux kernel in qemu 
 	$(GO) test $(RACEFLAGS) -count=1 -timeout 5m -v $(VM_PACKAGES)
 
 .PHONY: soak
-soak: deps ## Long runs kept out of `make test`: 500 D-Bus host restarts mid-call (SOAK_ROUNDS to change).
-	HANDSETD_SOAK_ROUNDS=$(or $(SOAK_ROUNDS),500) $(GO) test $(RACEFLAGS) -count=1 -timeout 30m -run TestHostRestartsMidCall -v ./internal/e2e
+soak: deps ## Long runs kept out of `make test`: 500 host restarts mid-call (SOAK_ROUNDS), 1 000 000 key events, 1 000 replugs, 100 000 notifications on a strict bus, a stuck host, garbage.
+	HANDSETD_SOAK_ROUNDS=$(or $(SOAK_ROUNDS),500) HANDSETD_SOAK_KEYS=1000000 HANDSETD_SOAK_REPLUGS=1000 \
+		$(GO) test $(RACEFLAGS) -count=1 -timeout 60m -v \
+		-run 'TestHostRestartsMidCall|TestKeyStormInOrder|TestReplugCyclesStable|TestHostThatCannotKeepUp|TestGarbageFromHostSurvived' ./internal/e2e
+	HANDSETD_FLOOD_NOTIFICATIONS=100000 $(GO) test $(RACEFLAGS) -count=1 -timeout 30m -v \
+		-run 'TestNotificationFloodAppliedInOrder|TestInvokesStayBelowTheBusLimit' ./phoneapi/dbus
 
 .PHONY: fuzz
-fuzz: ## Run every fuzz target for FUZZTIME each (default 30s); not part of `make test`.
-	@scripts/fuzz.sh $(or $(FUZZTIME),30s)
+fuzz: ## Run every fuzz target for FUZZTIME each (default 10m); not part of `make test`. The log (bin/fuzz.txt) goes into BENCHMARKS.md.
+	@mkdir -p $(BIN)
+	@scripts/fuzz.sh $(or $(FUZZTIME),10m) 2>&1 | tee $(BIN)/fuzz.txt
 
 .PHONY: bench
-bench: ## Run the benchmarks (hot paths: report decode/encode, line parsing).
-	$(GO) test -run '^$$' -bench . -benchmem ./...
+bench: deps ## Micro-benchmarks, then cmd/handsetd-bench: latency ratios, idle, scale, start-up into BENCHMARKS.md (BENCH_SHORT=1: brief).
+	@mkdir -p $(BIN)
+	$(GO) test -run '^$$' -bench . -benchmem ./... | tee $(BIN)/micro-bench.txt
+	$(GO) run ./cmd/handsetd-bench -micro $(BIN)/micro-bench.txt -fuzz $(BIN)/fuzz.txt -out BENCHMARKS.md
 
 .PHONY: clean
 clean: ## Remove build output.

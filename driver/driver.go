@@ -260,6 +260,7 @@ type owner struct {
 	events   int
 	dropped  int              // commands dropped by earlier sessions' outboxes
 	bad      *ratelog.Limiter // malformed reports skipped
+	slow     *ratelog.Limiter // commands dropped for a slow host
 
 	clk    clock.Clock
 	talker keymap.Talker // nil for a profile that only listens
@@ -325,7 +326,8 @@ func newOwner(cfg Config, dev hid.Device, prof keymap.Profile) *owner {
 	if clk == nil {
 		clk = clock.Real{}
 	}
-	o := &owner{cfg: cfg, dev: dev, prof: prof, fresh: true, clk: clk, bad: ratelog.New(clk, badReportLogEvery)}
+	o := &owner{cfg: cfg, dev: dev, prof: prof, fresh: true, clk: clk, bad: ratelog.New(clk, badReportLogEvery),
+		slow: ratelog.New(clk, badReportLogEvery)}
 	o.talker, _ = prof.(keymap.Talker)
 	o.echo.can = takesHostHook(prof)
 	_, display := prof.(keymap.Display)
@@ -570,7 +572,12 @@ func (o *owner) put(log *slog.Logger, c Command) {
 		return
 	}
 	if !o.box.put(c) {
-		log.Warn("host is slow; dropped a command", "command", c.Line, "dropped", o.dropped+o.box.Dropped())
+		// A key storm against a stuck host drops thousands: one line per
+		// interval, with the count.
+		if ok, suppressed, _ := o.slow.Allow(); ok {
+			log.Warn("host is slow; dropped a command", "command", c.Line, "dropped", o.dropped+o.box.Dropped(),
+				"suppressed_since_last", suppressed)
+		}
 	}
 }
 

@@ -55,11 +55,16 @@ type Client struct {
 	// handshake; Run asks them, under its own context, once it starts.
 	deferred []Command
 
-	bad *ratelog.Limiter // malformed lines from the host
+	bad     *ratelog.Limiter // malformed lines from the host
+	unknown *ratelog.Limiter // lines this device does not understand
 
 	stopped  chan struct{} // closed when Run returns
 	runOnce  sync.Once
 	askGroup sync.WaitGroup
+
+	askMu    sync.Mutex
+	askQueue []Command     // questions for askLoop, in order
+	askReady chan struct{} // holds a token while askQueue may be non-empty
 }
 
 type pendingReq struct {
@@ -88,8 +93,10 @@ func NewClient(t Transport, opts ClientOptions) *Client {
 		table:    newCallTable(),
 		updates:  make(chan Update, updateBuffer),
 		upReady:  make(chan struct{}, 1),
+		askReady: make(chan struct{}, 1),
 		stopped:  make(chan struct{}),
 		bad:      ratelog.New(opts.Clock, badLineLogEvery),
+		unknown:  ratelog.New(opts.Clock, badLineLogEvery),
 	}
 }
 
@@ -101,6 +108,18 @@ const badLineLogEvery = 10 * time.Second
 func (c *Client) badLine(err error) {
 	if ok, suppressed, total := c.bad.Allow(); ok {
 		c.log.Warn("skipping malformed line from host", "err", err, "suppressed_since_last", suppressed, "malformed_total", total)
+	}
+}
+
+// unknownLine notes a host line this device does not understand (ignored,
+// as seed §7.6 says), at a bounded rate.
+func (c *Client) unknownLine(line string) {
+	if ok, suppressed, total := c.unknown.Allow(); ok {
+		if len(line) > 80 {
+			line = line[:80] + "…"
+		}
+		c.log.Debug("ignoring a line from the host this device does not understand", "line", line,
+			"suppressed_since_last", suppressed, "unknown_total", total)
 	}
 }
 
@@ -203,7 +222,12 @@ func (c *Client) Run(ctx context.Context) error {
 	deferred := c.deferred
 	c.deferred = nil
 	c.mu.Unlock()
-	c.ask(ctx, deferred)
+	c.ask(deferred)
+	c.askGroup.Add(1)
+	go func() {
+		defer c.askGroup.Done()
+		c.askLoop(ctx)
+	}()
 	defer func() {
 		cancel()
 		c.askGroup.Wait()
@@ -229,8 +253,11 @@ func (c *Client) Run(ctx context.Context) error {
 			c.badLine(err)
 			continue
 		}
+		if m.Kind == KindUnknown {
+			c.unknownLine(line)
+		}
 		c.dispatch(m)
-		c.ask(ctx, c.process(m, line))
+		c.ask(c.process(m, line))
 	}
 }
 
@@ -366,23 +393,65 @@ func (c *Client) process(m Message, line string) []Command {
 	return ask
 }
 
-// ask sends questions about calls from their own goroutine, so the reader
-// never blocks on a write. A failed write means the connection is failing;
-// Run reports that through its read error.
-func (c *Client) ask(ctx context.Context, qs []Command) {
+// ask queues questions about calls for the one asking goroutine, so the
+// reader never blocks on a write. A burst of notifications then asks one
+// question at a time, in order, instead of holding one Invoke per question
+// open at once (a D-Bus bus refuses calls beyond its
+// max_replies_per_connection, and a refused question is a call that never
+// rings). Questions are bounded by the calls the host announced: each is
+// asked once per call.
+func (c *Client) ask(qs []Command) {
 	if len(qs) == 0 {
 		return
 	}
-	c.askGroup.Add(1)
-	go func() {
-		defer c.askGroup.Done()
+	c.askMu.Lock()
+	c.askQueue = append(c.askQueue, qs...)
+	c.askMu.Unlock()
+	select {
+	case c.askReady <- struct{}{}:
+	default:
+	}
+}
+
+// askLoop sends the queued questions until ctx ends. A host refusing one
+// (ErrRejected) does not stop the next; any other failure means the
+// connection is failing, which Run reports through its read error.
+func (c *Client) askLoop(ctx context.Context) {
+	for {
+		c.askMu.Lock()
+		qs := c.askQueue
+		c.askQueue = nil
+		c.askMu.Unlock()
 		for _, q := range qs {
+			if c.over(q) {
+				continue
+			}
 			if err := c.t.WriteLine(ctx, string(q)); err != nil {
+				if ctx.Err() != nil {
+					return
+				}
 				c.log.Debug("cannot ask the host about a call", "cmd", string(q), "err", err)
-				return
 			}
 		}
-	}()
+		select {
+		case <-ctx.Done():
+			return
+		case <-c.askReady:
+		}
+	}
+}
+
+// over reports whether q asks about a call that has ended since q was
+// queued: its answer would be of no use.
+func (c *Client) over(q Command) bool {
+	m, err := ParseLine(string(q))
+	if err != nil || m.Kind != KindGetCall {
+		return false
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, live := c.table.calls[m.Call]
+	return !live
 }
 
 func (c *Client) emit(u Update) {

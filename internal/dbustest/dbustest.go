@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 )
@@ -26,6 +27,17 @@ type Bus struct {
 	Socket string
 	cmd    *exec.Cmd
 	done   chan error
+	log    *prefixWriter
+}
+
+// Options change the private bus's configuration. The zero value is the
+// configuration Start uses.
+type Options struct {
+	// MaxRepliesPerConnection is the daemon's max_replies_per_connection:
+	// how many method calls one connection may have waiting for a reply
+	// before the daemon refuses its next one (dbus-daemon's own default is
+	// 128; the session bus's config raises it). 0 means 1000000.
+	MaxRepliesPerConnection int
 }
 
 const config = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
@@ -34,7 +46,7 @@ const config = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
   <type>session</type>
   <listen>unix:path=%s</listen>
   <auth>EXTERNAL</auth>
-  <limit name="max_replies_per_connection">1000000</limit>
+  <limit name="max_replies_per_connection">%d</limit>
   <policy context="default">
     <allow user="*"/>
     <allow own="*"/>
@@ -48,6 +60,16 @@ const config = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Config
 // installed it skips t, saying how to install it.
 func Start(t testing.TB) *Bus {
 	t.Helper()
+	return StartWith(t, Options{})
+}
+
+// StartWith is Start with a configuration changed by opts.
+func StartWith(t testing.TB, opts Options) *Bus {
+	t.Helper()
+	maxReplies := opts.MaxRepliesPerConnection
+	if maxReplies <= 0 {
+		maxReplies = 1000000
+	}
 	path, err := exec.LookPath(Daemon)
 	if err != nil {
 		t.Skipf("%s is not installed (run `make deps`, or apt-get install dbus-daemon): %v", Daemon, err)
@@ -55,7 +77,7 @@ func Start(t testing.TB) *Bus {
 	dir := t.TempDir()
 	sock := filepath.Join(dir, "bus")
 	conf := filepath.Join(dir, "bus.conf")
-	if err := os.WriteFile(conf, []byte(fmt.Sprintf(config, sock)), 0o600); err != nil {
+	if err := os.WriteFile(conf, []byte(fmt.Sprintf(config, sock, maxReplies)), 0o600); err != nil {
 		t.Fatalf("write bus config: %v", err)
 	}
 	cmd := exec.Command(path, "--config-file="+conf, "--nofork", "--print-address=1", "--nopidfile")
@@ -63,11 +85,12 @@ func Start(t testing.TB) *Bus {
 	if err != nil {
 		t.Fatalf("dbus-daemon stdout: %v", err)
 	}
-	cmd.Stderr = &prefixWriter{t: t}
+	logw := &prefixWriter{t: t}
+	cmd.Stderr = logw
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start %s: %v", Daemon, err)
 	}
-	b := &Bus{Socket: sock, cmd: cmd, done: make(chan error, 1)}
+	b := &Bus{Socket: sock, cmd: cmd, done: make(chan error, 1), log: logw}
 	addr := make(chan string, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
@@ -103,13 +126,35 @@ func (b *Bus) stop(t testing.TB) func() {
 	}
 }
 
+// Complaints returns what the daemon has printed on stderr so far, one
+// line each, except its harmless warning about the file descriptor limit.
+// A refused call ("The maximum number of pending replies …") shows here.
+func (b *Bus) Complaints() []string {
+	b.log.mu.Lock()
+	defer b.log.mu.Unlock()
+	return append([]string(nil), b.log.lines...)
+}
+
 // prefixWriter passes the daemon's complaints to the test log, except its
-// harmless warning about the file descriptor limit.
-type prefixWriter struct{ t testing.TB }
+// harmless warning about the file descriptor limit, and keeps them.
+type prefixWriter struct {
+	t     testing.TB
+	mu    sync.Mutex
+	lines []string
+}
+
+// maxKept bounds the complaints a Bus keeps and passes to the test log.
+const maxKept = 1000
 
 func (w *prefixWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
 	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
-		if line != "" && !strings.Contains(line, "file descriptor") && !strings.Contains(line, "fd limit") {
+		if strings.HasSuffix(strings.TrimSpace(line), "]:") {
+			continue // the prefix of a message on the next line
+		}
+		if line != "" && !strings.Contains(line, "file descriptor") && !strings.Contains(line, "fd limit") && len(w.lines) < maxKept {
+			w.lines = append(w.lines, line)
 			w.t.Logf("dbus-daemon: %s", line)
 		}
 	}

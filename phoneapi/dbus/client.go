@@ -18,6 +18,15 @@ import (
 // ends with an error rather than growing without limit.
 const MaxQueued = 1 << 18
 
+// DefaultMaxInFlight is how many Invokes a Transport has waiting for their
+// answers at once unless DialOptions say otherwise. The bus daemon refuses a
+// connection's method call once max_replies_per_connection of its calls
+// are unanswered (dbus-daemon's built-in default, which the system bus
+// keeps, is 128; the session bus raises it); a refused Invoke is a lost
+// line. A Transport stays at or below this bound, so a burst of host
+// notifications, each asking a question back, queues in the driver instead.
+const DefaultMaxInFlight = 64
+
 // ErrHostGone is the cause of the end of a Transport whose host left the bus.
 // It comes wrapped together with phoneapi.ErrClosed.
 var ErrHostGone = errors.New("the Phone API host left the bus")
@@ -26,6 +35,11 @@ var ErrHostGone = errors.New("the Phone API host left the bus")
 type DialOptions struct {
 	// Logger gets one line when Dial has to wait for a host; default discard.
 	Logger *slog.Logger
+	// MaxInFlight bounds the Invokes waiting for an answer at once; a
+	// WriteLine beyond it waits for a slot (bounded by its ctx). It must be
+	// below the bus's max_replies_per_connection. Default
+	// DefaultMaxInFlight.
+	MaxInFlight int
 }
 
 // Transport is the device side of the Skype D-Bus contract on its own bus
@@ -41,10 +55,16 @@ type Transport struct {
 	query    uint32              // serial of our GetNameOwner call
 	pending  map[uint32]struct{} // serials of our Invokes still unanswered
 	refused  map[uint32]struct{} // serials of our Invokes the host answered with a D-Bus error
-	lines    []string
-	ready    chan struct{} // holds a token while lines is non-empty
-	done     chan struct{} // closed when the transport ends
-	cause    error         // why it ended
+	// unanswered counts, by serial, the Invokes sent whose answer has not
+	// arrived yet, even those whose caller gave up: the bus still counts
+	// them against max_replies_per_connection. Each holds a slot.
+	unanswered map[uint32]int
+	slots      chan struct{}       // one token per Invoke in unanswered
+	written    map[uint32]struct{} // Invokes outgoing saw, until their WriteLine notes it
+	lines      []string
+	ready      chan struct{} // holds a token while lines is non-empty
+	done       chan struct{} // closed when the transport ends
+	cause      error         // why it ended
 }
 
 // Dial connects to the bus at address ("" session, "system", or a D-Bus
@@ -55,12 +75,18 @@ func Dial(ctx context.Context, address string, opts DialOptions) (*Transport, er
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
+	if opts.MaxInFlight <= 0 {
+		opts.MaxInFlight = DefaultMaxInFlight
+	}
 	t := &Transport{
-		appeared: make(chan struct{}),
-		pending:  map[uint32]struct{}{},
-		refused:  map[uint32]struct{}{},
-		ready:    make(chan struct{}, 1),
-		done:     make(chan struct{}),
+		appeared:   make(chan struct{}),
+		pending:    map[uint32]struct{}{},
+		refused:    map[uint32]struct{}{},
+		unanswered: map[uint32]int{},
+		written:    map[uint32]struct{}{},
+		slots:      make(chan struct{}, opts.MaxInFlight),
+		ready:      make(chan struct{}, 1),
+		done:       make(chan struct{}),
 	}
 	conn, err := connect(ctx, address,
 		godbus.WithIncomingInterceptor(t.incoming),
@@ -149,6 +175,8 @@ func (t *Transport) outgoing(msg *godbus.Message) {
 	case member == "Invoke" && header(msg, godbus.FieldPath) == HostPath:
 		t.mu.Lock()
 		t.pending[msg.Serial()] = struct{}{}
+		t.unanswered[msg.Serial()]++
+		t.written[msg.Serial()] = struct{}{}
 		t.mu.Unlock()
 	case member == "GetNameOwner" && header(msg, godbus.FieldDestination) == busName:
 		t.mu.Lock()
@@ -175,6 +203,15 @@ func (t *Transport) incoming(msg *godbus.Message) {
 		}
 		_, mine := t.pending[serial]
 		delete(t.pending, serial)
+		if n := t.unanswered[serial]; n > 0 {
+			// The bus has forgotten this call: its slot is free again.
+			if n == 1 {
+				delete(t.unanswered, serial)
+			} else {
+				t.unanswered[serial] = n - 1
+			}
+			<-t.slots
+		}
 		if mine && msg.Type == godbus.TypeError && t.owner != "" && header(msg, godbus.FieldSender) == t.owner {
 			// The host itself answered this Invoke with an error (the bus
 			// daemon's own errors — no reply in time, no such name — are
@@ -306,10 +343,13 @@ func (t *Transport) ReadLine(ctx context.Context) (string, error) {
 
 // WriteLine calls Invoke(line) on the host and waits for it to return; the
 // answer, if not empty, is queued for ReadLine. Many WriteLines may run at
-// once. A D-Bus error reply sent by the host itself is returned wrapping
-// phoneapi.ErrRejected: the host refused that one line and the connection
-// goes on. Every other failure (the bus daemon answering that the host did
-// not reply in time or is gone, a lost connection) is a failing link; when
+// once; beyond MaxInFlight unanswered Invokes, WriteLine first waits for
+// one of them to be answered (a caller that gave up still holds its slot
+// until the answer comes, since the bus counts it). A D-Bus error reply
+// sent by the host itself is returned wrapping phoneapi.ErrRejected: the
+// host refused that one line and the connection goes on. Every other
+// failure (the bus daemon answering that the host did not reply in time or
+// is gone, or refusing the call, a lost connection) is a failing link; when
 // the host or the connection is gone the error wraps phoneapi.ErrClosed.
 func (t *Transport) WriteLine(ctx context.Context, line string) error {
 	if err := phoneapi.CheckLine(line); err != nil {
@@ -319,6 +359,13 @@ func (t *Transport) WriteLine(ctx context.Context, line string) error {
 	case <-t.done:
 		return fmt.Errorf("write line: %w", t.cause)
 	default:
+	}
+	select {
+	case t.slots <- struct{}{}:
+	case <-t.done:
+		return fmt.Errorf("write line: %w", t.cause)
+	case <-ctx.Done():
+		return fmt.Errorf("invoke %s: %d earlier Invokes are still unanswered: %w", strconv.Quote(line), cap(t.slots), ctx.Err())
 	}
 	msg := &godbus.Message{
 		Type: godbus.TypeMethodCall,
@@ -331,7 +378,18 @@ func (t *Transport) WriteLine(ctx context.Context, line string) error {
 		},
 		Body: []any{line},
 	}
-	call := <-t.conn.SendWithContext(ctx, msg, make(chan *godbus.Call, 1)).Done
+	sent := t.conn.SendWithContext(ctx, msg, make(chan *godbus.Call, 1))
+	// outgoing has run by now if the Invoke went out at all (it does not
+	// when ctx had already ended); one that did not go out frees its slot.
+	// (One whose write failed keeps it: the connection is gone then.)
+	t.mu.Lock()
+	_, out := t.written[msg.Serial()]
+	delete(t.written, msg.Serial())
+	t.mu.Unlock()
+	if !out {
+		<-t.slots
+	}
+	call := <-sent.Done
 	// An Invoke that will not be answered any more (cancelled, failed)
 	// must not leave its serial behind; a late answer is then ignored.
 	t.mu.Lock()

@@ -1,0 +1,161 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// settings are the knobs of one run.
+type settings struct {
+	out, svg    string
+	bin         string
+	micro, fuzz string
+	samples     int
+	idle        time.Duration
+	scaleWindow time.Duration
+	rate        int
+	scaleSizes  []int
+	startups    int
+	short       bool
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("handsetd-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var s settings
+	fs.StringVar(&s.out, "out", "BENCHMARKS.md", "where to write the report; the plot goes next to it (scale.svg)")
+	fs.StringVar(&s.bin, "handsetd", "", "the handsetd binary to measure (default: build ./cmd/handsetd into a temporary directory)")
+	fs.StringVar(&s.micro, "micro", "", "output of `go test -bench` to include as the micro-benchmarks")
+	fs.StringVar(&s.fuzz, "fuzz", "", "output of `make fuzz` to summarise")
+	fs.BoolVar(&s.short, "short", os.Getenv("BENCH_SHORT") == "1", "brief run of every measurement (also BENCH_SHORT=1)")
+	fs.IntVar(&s.samples, "samples", 0, "latency samples per measurement (default 2000; short 50)")
+	fs.DurationVar(&s.idle, "idle", 0, "idle window (default 60s; short 3s)")
+	fs.DurationVar(&s.scaleWindow, "scale-window", 0, "how long each scale point runs (default 60s; short 2s)")
+	fs.IntVar(&s.rate, "rate", 0, "key events per second in total for the scale runs (default 10000; short 2000)")
+	fs.IntVar(&s.startups, "startups", 0, "start-up repetitions (default 10; short 2)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil
+		}
+		return err
+	}
+	s.defaults()
+	s.svg = filepath.Join(filepath.Dir(s.out), "scale.svg")
+	dir, err := os.MkdirTemp("", "handsetd-bench")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if s.bin == "" {
+		s.bin = filepath.Join(dir, "handsetd")
+		fmt.Fprintln(stderr, "building ./cmd/handsetd")
+		cmd := exec.CommandContext(ctx, "go", "build", "-o", s.bin, "./cmd/handsetd")
+		cmd.Stdout, cmd.Stderr = stderr, stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("build handsetd (run from the repository root, or pass -handsetd): %w", err)
+		}
+	}
+	rep, err := measure(ctx, dir, s, stderr)
+	if err != nil {
+		return err
+	}
+	if err := rep.write(s); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "wrote %s and %s\n", s.out, s.svg)
+	return nil
+}
+
+func (s *settings) defaults() {
+	pick := func(v *int, long, short int) {
+		if *v <= 0 {
+			*v = long
+			if s.short {
+				*v = short
+			}
+		}
+	}
+	pickD := func(v *time.Duration, long, short time.Duration) {
+		if *v <= 0 {
+			*v = long
+			if s.short {
+				*v = short
+			}
+		}
+	}
+	pick(&s.samples, 2000, 50)
+	pick(&s.rate, 10000, 2000)
+	pick(&s.startups, 10, 2)
+	pickD(&s.idle, 60*time.Second, 3*time.Second)
+	pickD(&s.scaleWindow, 60*time.Second, 2*time.Second)
+	s.scaleSizes = []int{1, 8, 32}
+	if s.short {
+		s.scaleSizes = []int{1, 4}
+	}
+}
+
+// measure runs every measurement in turn.
+func measure(ctx context.Context, dir string, s settings, log io.Writer) (*report, error) {
+	rep := &report{started: time.Now(), settings: s}
+	step := func(what string) { fmt.Fprintf(log, "%s  %s\n", time.Now().Format("15:04:05"), what) }
+
+	step("key → command and ring → device over D-Bus")
+	key, ring, err := dbusLatency(ctx, mustDir(dir, "dbus"), s.samples)
+	if err != nil {
+		return nil, fmt.Errorf("D-Bus latency: %w", err)
+	}
+	step("key → command over stream:unix:")
+	st, err := streamLatency(ctx, mustDir(dir, "stream"), s.samples)
+	if err != nil {
+		return nil, fmt.Errorf("stream latency: %w", err)
+	}
+	rep.pairs = []pair{key, st, ring}
+
+	step("start-up")
+	if rep.startup, err = startup(ctx, mustDir(dir, "startup"), s.bin, s.startups); err != nil {
+		return nil, fmt.Errorf("start-up: %w", err)
+	}
+
+	step("idle for " + s.idle.String())
+	ping := 10 * time.Second
+	if s.short {
+		ping = 5 * time.Second
+	}
+	rep.idle = idleRuns(ctx, mustDir(dir, "idle"), s.bin, s.idle, []idleResult{
+		{model: "generic-telephony", ping: 0},
+		{model: "generic-telephony", ping: ping},
+		{model: "yealink-p1k", ping: ping},
+		{model: "cm109-kip1000", ping: ping},
+	})
+	for _, r := range rep.idle {
+		if r.err != nil {
+			return nil, fmt.Errorf("idle %s: %w", r.model, r.err)
+		}
+	}
+	for _, n := range s.scaleSizes {
+		step("scale: " + strconv.Itoa(n) + " handsets")
+		r, err := scale(ctx, mustDir(dir, "scale"+strconv.Itoa(n)), s.bin, n, s.rate, s.scaleWindow)
+		if err != nil {
+			return nil, fmt.Errorf("scale %d: %w", n, err)
+		}
+		rep.scale = append(rep.scale, r)
+	}
+	rep.took = time.Since(rep.started)
+	return rep, nil
+}
+
+func mkdir(d string) error { return os.MkdirAll(d, 0o700) }
+
+func mustDir(parent, name string) string {
+	d := filepath.Join(parent, name)
+	_ = mkdir(d)
+	return d
+}
