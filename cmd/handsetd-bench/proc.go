@@ -12,6 +12,7 @@ import (
 	"time"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/firmware-sim/uhidserve"
 )
 
 // procSample is what /proc tells about a process at one moment, summed
@@ -86,7 +87,7 @@ func serveSim(ctx context.Context, model, path string) (*simServer, error) {
 	s := &simServer{hs: hs, spec: "sim:unix:" + path, ln: ln, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
-		_ = firmwaresim.Serve(ctx, ln, hs)
+		_ = uhidserve.Serve(ctx, ln, hs)
 	}()
 	return s, nil
 }
@@ -105,7 +106,9 @@ type handsetd struct {
 
 // startHandsetd execs bin with run, the devices and the host, no audio.
 func startHandsetd(bin string, devices []string, host string, ping time.Duration, logTo string) (*handsetd, error) {
-	args := []string{"run", "--audio=false", "--log-level=warn", "--name=Bench", "--host=" + host, "--ping-interval=" + ping.String()}
+	// --allow-root: benchmark machines (and CI) often run as root, which
+	// run refuses otherwise; it changes nothing else.
+	args := []string{"run", "--allow-root", "--audio=false", "--log-level=warn", "--name=Bench", "--host=" + host, "--ping-interval=" + ping.String()}
 	for _, d := range devices {
 		args = append(args, "--device="+d)
 	}
