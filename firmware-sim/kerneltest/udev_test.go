@@ -81,10 +81,6 @@ func TestKernelUdevGrants(t *testing.T) {
 	aPhone := attach(t, vm, exp, phone, 0x6993, 0xb001, false)
 	aKbd := attach(t, vm, exp, kbd, 0x1209, 0x0003, true)
 	defer detachAll(t, vm)
-	settle := time.Now()
-	run(t, vm, "udevadm settle --timeout=20")
-	t.Logf("udev settled %v after the last attach", time.Since(settle).Round(time.Millisecond))
-
 	type node struct {
 		what    string
 		syspath string // for udevadm test
@@ -102,6 +98,21 @@ func TestKernelUdevGrants(t *testing.T) {
 		{what: "the keyboard's USB device node", syspath: aKbd.dev, dev: usbNode(aKbd)},
 		{what: "the telephony handset's USB device node", syspath: aTel.dev, dev: usbNode(aTel)},
 	}
+
+	// udevadm settle alone can return before udevd has read the kernel's
+	// uevents for devices just enumerated: wait until udevd has
+	// initialized each node (USEC_INITIALIZED, set once its rules ran),
+	// then for its queue to drain.
+	settle := time.Now()
+	var wait strings.Builder
+	for _, n := range nodes {
+		fmt.Fprintf(&wait, `i=0; until udevadm info --query=property --name=%s 2>/dev/null | grep -q '^USEC_INITIALIZED='; do
+	i=$((i+1)); [ $i -lt 200 ] || { echo "udevd did not initialize %s in 20 s" >&2; exit 1; }; sleep 0.1
+done
+`, n.dev, n.dev)
+	}
+	run(t, vm, wait.String()+"udevadm settle --timeout=20")
+	t.Logf("udev initialized the nodes and settled %v after the last attach", time.Since(settle).Round(time.Millisecond))
 
 	// What udevd stored for each node (udevadm info), and what udevadm
 	// test computes again from the installed rules.
@@ -254,7 +265,8 @@ cp `+dest+`/usr/lib/udev/rules.d/70-handsetd.rules /usr/lib/udev/rules.d/
 			if res := <-udevd.done; t.Failed() {
 				t.Logf("systemd-udevd: %v\n%s%s", res.err, res.r.Stdout, res.r.Stderr)
 			}
-			run(t, vm, "umount /usr/lib/udev && umount /run/handsetd-udev/host && rmdir /run/handsetd-udev/host /run/handsetd-udev")
+			// Lazily: a worker killed a moment ago may still hold a file.
+			run(t, vm, "umount -l /usr/lib/udev && umount -l /run/handsetd-udev/host && rmdir /run/handsetd-udev/host /run/handsetd-udev")
 		})
 	}
 	t.Cleanup(stop)
