@@ -37,5 +37,8 @@
 // host must poll, 24 bytes of LCD segment RAM that State reads back as text);
 // cm109-kip1000, cm109-gtalk, cm109-usbph01 and cm109-atcom are the CM109
 // chip with each phone's keypad wired to its GPIO pins, where a key shows
-// only while the host drives its column.
+// only while the host drives its column. One model is deliberately not a
+// handset: usb-keyboard, a plain boot keyboard, the device the udev rules
+// and the driver must leave alone (the permission tests in the VM attach
+// it beside the phones).
 package firmwaresim

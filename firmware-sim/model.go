@@ -111,6 +111,10 @@ func models() []modelDef {
 			new:  func(e env, opts Options) firmware { return newCM109(e, v) },
 		})
 	}
+	defs = append(defs, modelDef{
+		info: ModelInfo{Name: "usb-keyboard", Description: "a USB boot keyboard, not a handset: the device the udev rules and the driver must leave alone"},
+		new:  func(env, Options) firmware { return newKeyboard() },
+	})
 	return defs
 }
 

@@ -16,6 +16,11 @@
 // yealink-p1k and cm109-kip1000 models, and every key pressed on the model
 // must come out of the driver's input device as the right key code (and the
 // driver's LCD text, ring notes and bell must reach the firmware intact).
+// The udev rules and probe, installed by `make install-files` and run by
+// Debian's systemd-udevd in the guest, must grant (ID_HANDSETD, uaccess)
+// the telephony model's hidraw node and a legacy phone's USB device node
+// and not a keyboard's, and an unprivileged user must then open exactly
+// those two (logind's uaccess ACL is emulated: the guest has no seat).
 // The package has no code of its own, only tests (and it builds handsetd
 // for the guest before the VM boots); it needs
 // the kernel that `make test-kernel` prepares.
