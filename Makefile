@@ -122,7 +122,7 @@ lint: ## gofmt and go vet.
 
 .PHONY: test
 test: deps kernel lint ## Lint, then the whole suite with the race detector (the in-VM tests included).
-	$(GO) test $(RACEFLAGS) -count=1 -timeout 12m ./...
+	$(GO) test $(RACEFLAGS) -count=1 -timeout 14m ./...
 
 # The packages whose tests boot a VM: one VM per package.
 VM_PACKAGES := ./internal/vmtest ./firmware-sim/kerneltest
@@ -133,7 +133,7 @@ kernel: deps ## Download and prepare Debian's kernel for the in-VM tests (cached
 
 .PHONY: test-kernel
 test-kernel: deps kernel ## Only the tests that run a real Linux kernel in qemu (USB/IP, hidraw, the yealink and cm109 drivers).
-	$(GO) test $(RACEFLAGS) -count=1 -timeout 5m -v $(VM_PACKAGES)
+	$(GO) test $(RACEFLAGS) -count=1 -timeout 10m -v $(VM_PACKAGES)
 
 .PHONY: soak
 soak: deps ## Long runs kept out of `make test`: 500 host restarts mid-call (SOAK_ROUNDS), 1 000 000 key events, 1 000 replugs, 100 000 notifications on a strict bus, a stuck host, garbage.

@@ -268,3 +268,21 @@ func cm109Row() Device {
 	d, _ := FamilyRow(FamilyCM109)
 	return d
 }
+
+// ForSimModel finds the row whose handset the simulator's firmware model
+// name (phonesim --models) plays, and for a family told apart by its
+// variants (CM109) the variant too. A simulator model with no row is no
+// handset (a keyboard kept to prove the udev rules refuse it).
+func ForSimModel(name string) (Device, Variant, bool) {
+	for _, d := range Devices() {
+		for _, v := range d.Variants {
+			if v.SimModel == name {
+				return d, v, true
+			}
+		}
+		if slices.Contains(d.SimModels, name) {
+			return d, Variant{}, true
+		}
+	}
+	return Device{}, Variant{}, false
+}

@@ -169,23 +169,29 @@ func checkModel(ctx context.Context, model string) error {
 	var names []string
 	for _, l := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		name, _, _ := strings.Cut(l, "\t")
+		if _, _, handset := keymap.ForSimModel(name); !handset {
+			if name == model {
+				return fmt.Errorf("%w: --model %q is no handset: phonesim plays it to prove the udev rules refuse it (keymap's device table has no row for it)", errUsage, model)
+			}
+			continue
+		}
 		if name == model {
 			return nil
 		}
 		names = append(names, name)
 	}
-	return fmt.Errorf("%w: --model %q: phonesim has no such model (it has: %s)", errUsage, model, strings.Join(names, ", "))
+	return fmt.Errorf("%w: --model %q: phonesim has no such handset (it has: %s)", errUsage, model, strings.Join(names, ", "))
 }
 
 // profileFor picks the keymap as `handsetd run --cm109-model` would for the
 // simulated model: a CM109 phone cannot tell its keymap by its USB identity.
 func profileFor(model string) func(hid.Info, []byte) (keymap.Profile, error) {
-	cm, ok := strings.CutPrefix(model, "cm109-")
-	if !ok {
+	_, v, ok := keymap.ForSimModel(model)
+	if !ok || v.Name == "" {
 		return nil
 	}
 	return func(info hid.Info, desc []byte) (keymap.Profile, error) {
-		return keymap.ForDeviceWith(info, desc, keymap.Options{CM109Model: cm})
+		return keymap.ForDeviceWith(info, desc, keymap.Options{CM109Model: v.Name})
 	}
 }
 

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/internal/proctest"
+	"github.com/handsetd/handsetd/keymap"
 )
 
 // TestDemoEveryModel proves `handsetd demo --model M </dev/null` runs its
@@ -30,6 +32,20 @@ func TestDemoEveryModel(t *testing.T) {
 		t.Fatalf("phonesim --models listed %q", out)
 	}
 	for _, m := range models {
+		if _, _, handset := keymap.ForSimModel(m); !handset {
+			// A model kept to prove the udev rules refuse it (a keyboard):
+			// the demo refuses it too, saying so, instead of waiting for a
+			// handshake that never comes.
+			t.Run(m, func(t *testing.T) {
+				t.Parallel()
+				out, err := exec.Command(proctest.Bin("handsetd"), "demo", "--model", m).CombinedOutput()
+				var ee *exec.ExitError
+				if !errors.As(err, &ee) || ee.ExitCode() != 2 || !strings.Contains(string(out), "is no handset") {
+					t.Errorf("demo --model %s: %v, want exit 2 saying it is no handset:\n%s", m, err, out)
+				}
+			})
+			continue
+		}
 		t.Run(m, func(t *testing.T) {
 			t.Parallel()
 			stdout, stderr := runDemoProcess(t, "--model", m)

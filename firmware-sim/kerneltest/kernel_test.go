@@ -52,7 +52,7 @@ var kernelModels = []struct {
 
 // vmLimit bounds the package's whole VM life; stepLimit one guest command.
 const (
-	vmLimit   = 4 * time.Minute
+	vmLimit   = 8 * time.Minute
 	stepLimit = 30 * time.Second
 )
 
