@@ -7,12 +7,14 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/handsetd/handsetd/audio"
 	"github.com/handsetd/handsetd/driver/discover"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/keymap"
+	"github.com/handsetd/handsetd/phoneapi/baresip"
 	"github.com/handsetd/handsetd/udev"
 )
 
@@ -139,6 +141,7 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	af.register(fs)
 	host := fs.String("host", "dbus", "the host to look for: dbus | dbus:ADDRESS | stream:unix:PATH | stream:tcp:HOST:PORT")
 	rules := fs.String("rules", "", "the udev rules file to look for (default: "+udev.RulesFile+" in "+strings.Join(udev.RulesDirs(), ", ")+")")
+	bareConf := fs.String("baresip-config", "", "baresip's config, checked against each handset's sound device (default ~/.baresip/config, if it exists)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -175,6 +178,9 @@ func cmdDoctor(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			checks = append(checks, check{ok: true, what: fmt.Sprintf("%s: the kernel driver %s is detached from interface %d while handsetd drives it, and bound again after", name, d, h.Info.Interface)})
 		}
 		checks = append(checks, soundCheck(name, h.Info, finder, devs))
+		if ch, ok := baresipCheck(name, *bareConf, h.Info, finder, devs); ok {
+			checks = append(checks, ch)
+		}
 	}
 	checks = append(checks, hostCheck(ctx, *host))
 	bad := 0
@@ -230,4 +236,39 @@ func soundCheck(name string, info hid.Info, finder audio.Finder, devs audio.Devi
 		return check{what: name + ": " + firstLine(err), fix: "sudo modprobe snd-usb-audio"}
 	}
 	return check{what: name + ": " + firstLine(err), fix: "close the program holding the sound card, or define the card in ~/.asoundrc; then run handsetd again (PortAudio lists cards present when it starts)"}
+}
+
+// baresipCheck compares baresip's audio_source and audio_player with the
+// handset's own sound device (for --host baresip:). path "" means
+// ~/.baresip/config, and no check when that file does not exist; ok is
+// false when nothing was checked.
+func baresipCheck(name, path string, info hid.Info, finder audio.Finder, devs audio.DeviceLister) (check, bool) {
+	explicit := path != ""
+	if !explicit {
+		home, err := os.UserHomeDir()
+		if err != nil {
+			return check{}, false
+		}
+		path = filepath.Join(home, ".baresip", "config")
+	}
+	f, err := os.Open(path)
+	switch {
+	case err != nil && !explicit:
+		return check{}, false
+	case err != nil:
+		return check{what: "baresip config: " + err.Error(), fix: "give --baresip-config the file baresip -f reads (its config)"}, true
+	}
+	defer f.Close()
+	if devs == nil {
+		return check{ok: true, what: name + ": baresip's audio not checked (--audio=false)"}, true
+	}
+	names, err := finder.Lookup(info, devs)
+	if err != nil {
+		return check{}, false // soundCheck already says why
+	}
+	if err := baresip.CheckConfig(f, names.In, names.Out); err != nil {
+		return check{what: fmt.Sprintf("%s: baresip (%s): %v", name, path, err),
+			fix: "set these lines in " + path + " and restart baresip: " + strings.Join(baresip.ConfigLines(names.In, names.Out), "; ")}, true
+	}
+	return check{ok: true, what: fmt.Sprintf("%s: baresip (%s) plays and records on the handset's sound device", name, path)}, true
 }

@@ -202,15 +202,7 @@ func (h *lineHost) waitJoined(t *testing.T) {
 // with the stream transport to h.
 func runStreamDriver(t *testing.T, h *lineHost, log *slog.Logger, outbox int) (*firmwaresim.Handset, *observer) {
 	t.Helper()
-	hs, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs := newObserver()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	cfg := driver.Config{
-		Open: hs.Open,
+	return driveSim(t, driver.Config{
 		Dial: func(ctx context.Context) (driver.Session, error) {
 			tr, err := stream.Dial(ctx, "unix:"+h.path)
 			if err != nil {
@@ -221,19 +213,7 @@ func runStreamDriver(t *testing.T, h *lineHost, log *slog.Logger, outbox int) (*
 		Name:       "Fault Phone",
 		OutboxSize: outbox,
 		Logger:     log,
-		Observe:    obs.observe,
-	}
-	go func() { done <- driver.Run(ctx, cfg) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(waitLimit):
-			t.Error("driver.Run did not return")
-		}
-		hs.Close()
 	})
-	return hs, obs
 }
 
 // TestGarbageFromHostSurvived proves the driver survives a host that

@@ -65,15 +65,7 @@ func (o *observer) waitUpTo(t *testing.T, limit time.Duration, what string, cond
 // the D-Bus transport on addr.
 func runDriver(t *testing.T, addr string, ping time.Duration) (*firmwaresim.Handset, *observer) {
 	t.Helper()
-	hs, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	obs := newObserver()
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	cfg := driver.Config{
-		Open: hs.Open,
+	return driveSim(t, driver.Config{
 		Dial: func(ctx context.Context) (driver.Session, error) {
 			tr, err := phonedbus.Dial(ctx, addr, phonedbus.DialOptions{})
 			if err != nil {
@@ -84,8 +76,22 @@ func runDriver(t *testing.T, addr string, ping time.Duration) (*firmwaresim.Hand
 		DialWaitsForHost: true,
 		PingInterval:     ping,
 		Name:             "Restart Phone",
-		Observe:          obs.observe,
+	})
+}
+
+// driveSim runs driver.Run with cfg in this process on a new simulated
+// generic handset (cfg's Open and Observe are set here) until the test ends,
+// and checks that Run then returns.
+func driveSim(t *testing.T, cfg driver.Config) (*firmwaresim.Handset, *observer) {
+	t.Helper()
+	hs, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
+	if err != nil {
+		t.Fatal(err)
 	}
+	obs := newObserver()
+	cfg.Open, cfg.Observe = hs.Open, obs.observe
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
 	go func() { done <- driver.Run(ctx, cfg) }()
 	t.Cleanup(func() {
 		cancel()
