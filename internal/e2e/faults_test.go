@@ -68,6 +68,7 @@ type lineHost struct {
 	mu       sync.Mutex
 	conn     net.Conn
 	joined   chan struct{}
+	hooked   chan struct{} // a HOOK line: the driver's announcement is complete
 	stall    chan struct{} // while open (non-nil), the reader does not read
 }
 
@@ -78,7 +79,7 @@ func startLineHost(t *testing.T, keys int) *lineHost {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &lineHost{ln: ln, path: path, keys: make(chan string, keys), joined: make(chan struct{}, 16)}
+	h := &lineHost{ln: ln, path: path, keys: make(chan string, keys), joined: make(chan struct{}, 16), hooked: make(chan struct{}, 16)}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -149,6 +150,11 @@ func (h *lineHost) serve(c net.Conn) {
 			reply = tag + "CALL " + f[2] + " TYPE INCOMING_PSTN"
 		case f[0] == "BTN_PRESSED" || f[0] == "BTN_RELEASED":
 			h.keys <- line
+		case f[0] == "HOOK":
+			select {
+			case h.hooked <- struct{}{}:
+			default:
+			}
 		}
 		if reply != "" {
 			if _, err := c.Write([]byte(reply + "\n")); err != nil {
@@ -186,6 +192,18 @@ func (h *lineHost) writeCurrent(t *testing.T, line string) {
 		case <-deadline:
 			t.Fatal("no host session to write to")
 		}
+	}
+}
+
+// waitHooked waits for the HOOK line that ends the driver's announcement of
+// the handset (NAME, PROTOCOL, AUDIO_*, HOOK), after which its keys reach
+// this host.
+func (h *lineHost) waitHooked(t *testing.T) {
+	t.Helper()
+	select {
+	case <-h.hooked:
+	case <-time.After(waitLimit):
+		t.Fatal("the driver never announced the handset's hook")
 	}
 }
 
@@ -428,6 +446,7 @@ func TestReplugCyclesStable(t *testing.T) {
 	h := startLineHost(t, 1024)
 	hs, obs := runStreamDriver(t, h, slog.New(slog.DiscardHandler), 0)
 	h.waitJoined(t)
+	h.waitHooked(t)
 	obs.wait(t, "host up", func(o driver.Observation) bool { return o.HostUp })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
@@ -447,6 +466,11 @@ func TestReplugCyclesStable(t *testing.T) {
 		if err := hs.WaitHosts(ctx, 1); err != nil {
 			t.Fatal(err)
 		}
+		// The driver announces the replugged handset again (a stale
+		// HostUp from before the unplug proves nothing): wait for its
+		// HOOK line, so goroutines are counted and keys pressed once it is
+		// up, not while it reconnects.
+		h.waitHooked(t)
 		// Whether the replug kept the host session (the ring is resynced to
 		// the new device) or began a new one (this host forgets the call),
 		// once the call ends no ring is left stuck.
@@ -477,7 +501,10 @@ func TestReplugCyclesStable(t *testing.T) {
 				return
 			}
 		case <-deadline:
-			t.Fatal("no key from the handset after the replugs")
+			obs.mu.Lock()
+			last := obs.last
+			obs.mu.Unlock()
+			t.Fatalf("no key from the handset after the replugs; last observation %+v; sim %s", last, hs.Exec("state"))
 		}
 	}
 }
