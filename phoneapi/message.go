@@ -420,45 +420,54 @@ func parseAlter(line, rest string, m Message) (Message, error) {
 // notification; anything else is a target to call.
 func parseCall(line, rest string, m Message) (Message, error) {
 	id, tail := cut(rest)
-	if n, ok := ParseCallID(id); ok && tail != "" {
-		prop, val := cut(tail)
-		prop = strings.ToUpper(prop)
-		// Sample session 7.12 spells "PARTNER HANDLE" with a space.
-		if prop == "PARTNER" {
-			p2, v2 := cut(val)
-			if p2 = strings.ToUpper(p2); p2 == "HANDLE" || p2 == "DISPNAME" {
-				prop, val = "PARTNER_"+p2, v2
-			}
+	// A notification names a property right after the id; "CALL 0  " (found
+	// by fuzzing) names none, so it is the CALL command's target instead,
+	// or it would encode as a different line.
+	if prop, val := cut(tail); prop != "" {
+		if n, ok := ParseCallID(id); ok {
+			return parseCallProp(line, n, prop, val, m)
 		}
-		m.Call, m.Prop, m.Value = n, prop, val
-		switch prop {
-		case "STATUS":
-			m.Kind, m.Value = KindCallStatus, strings.ToUpper(val)
-		case "TYPE":
-			// Sample session 7.12 writes "INCOMING P2P"; the property list
-			// writes INCOMING_P2P. Both mean the same.
-			m.Kind, m.Value = KindCallType, strings.ReplaceAll(strings.ToUpper(val), " ", "_")
-		case "PARTNER_HANDLE":
-			m.Kind = KindCallPartnerHandle
-		case "PARTNER_DISPNAME":
-			m.Kind = KindCallPartnerDispName
-		case "DURATION":
-			d, err := strconv.Atoi(val)
-			if err != nil || d < 0 {
-				return Message{}, perr(line, "DURATION needs a number of seconds", CodeSyntax)
-			}
-			m.Kind, m.Num, m.Value = KindCallDuration, d, ""
-		default:
-			m.Kind = KindCallProp
-		}
-		if m.Kind != KindCallProp {
-			m.Prop = ""
-		}
-		return m, nil
 	}
 	if strings.TrimSpace(rest) == "" {
 		return Message{}, perr(line, "invalid user handle to CALL (CALL <name or number>)", CodeInvalidCallTarget)
 	}
 	m.Kind, m.Value = KindDial, rest
+	return m, nil
+}
+
+// parseCallProp reads a CALL n PROP [VALUE] notification.
+func parseCallProp(line string, n int, prop, val string, m Message) (Message, error) {
+	prop = strings.ToUpper(prop)
+	// Sample session 7.12 spells "PARTNER HANDLE" with a space.
+	if prop == "PARTNER" {
+		p2, v2 := cut(val)
+		if p2 = strings.ToUpper(p2); p2 == "HANDLE" || p2 == "DISPNAME" {
+			prop, val = "PARTNER_"+p2, v2
+		}
+	}
+	m.Call, m.Prop, m.Value = n, prop, val
+	switch prop {
+	case "STATUS":
+		m.Kind, m.Value = KindCallStatus, strings.ToUpper(val)
+	case "TYPE":
+		// Sample session 7.12 writes "INCOMING P2P"; the property list
+		// writes INCOMING_P2P. Both mean the same.
+		m.Kind, m.Value = KindCallType, strings.ReplaceAll(strings.ToUpper(val), " ", "_")
+	case "PARTNER_HANDLE":
+		m.Kind = KindCallPartnerHandle
+	case "PARTNER_DISPNAME":
+		m.Kind = KindCallPartnerDispName
+	case "DURATION":
+		d, err := strconv.Atoi(val)
+		if err != nil || d < 0 {
+			return Message{}, perr(line, "DURATION needs a number of seconds", CodeSyntax)
+		}
+		m.Kind, m.Num, m.Value = KindCallDuration, d, ""
+	default:
+		m.Kind = KindCallProp
+	}
+	if m.Kind != KindCallProp {
+		m.Prop = ""
+	}
 	return m, nil
 }
