@@ -31,7 +31,7 @@ import (
 // tap answers once the key is released. On a polled model (yealink-*,
 // cm109-*) it holds the key until the firmware has reported it to a polling
 // host, and after the release waits until the host has read that too, each
-// at most TapHoldMax (1 s); a HID-class model sends the press and the
+// at most TapHoldMax (5 s); a HID-class model sends the press and the
 // release reports back to back (see Handset.Tap).
 func (h *Handset) Exec(line string) string {
 	f := strings.Fields(line)

@@ -291,8 +291,10 @@ func (h *Handset) Press(key string) error { return h.act(func() error { return h
 func (h *Handset) Release(key string) error { return h.act(func() error { return h.fw.release(key) }) }
 
 // TapHoldMax bounds how long Tap holds a key down on a polled model while
-// it waits for the host to see it.
-const TapHoldMax = time.Second
+// it waits for the host to see it. A polling host sees it within a few of
+// its polls; the bound is for a host that stalls (a loaded machine: 1 s was
+// too short with a dozen simulated phones polled side by side under -race).
+const TapHoldMax = 5 * time.Second
 
 // Tap presses and releases a key, the way a finger does: long enough for
 // the host to see it.

@@ -309,8 +309,9 @@ const stepTimeout = 15 * time.Second
 
 // tapHold is how long a tap holds its key at most: until the driver has
 // decoded the press (a polled model reports it only when asked), or this
-// long, the time a finger takes.
-const tapHold = time.Second
+// long for a key the driver never reports. A driver reports a key within a
+// few of its polls; the bound is generous for a loaded machine.
+const tapHold = 5 * time.Second
 
 func (d *demo) step(ctx context.Context, line string) error {
 	verb, rest, _ := strings.Cut(line, " ")

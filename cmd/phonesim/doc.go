@@ -24,7 +24,7 @@
 //	press KEY | release KEY   hold a key down or let it go
 //	tap KEY                   press and release (KEY: 0-9 * # A-D YES NO F R);
 //	                          on a polled phone the key is held until the
-//	                          host has seen it, at most 1 s
+//	                          host has seen it, at most 5 s
 //	mute                      press the mute button
 //	unplug | plug             pull the handset out or put it back
 //	state                     the handset's state as one JSON line

@@ -3,12 +3,14 @@ package proctest
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -177,7 +179,7 @@ func (p *Proc) Stop() {
 	p.stdin.Close()
 	select {
 	case <-p.done:
-		if p.err != nil {
+		if p.err != nil && !interrupted(p.err) {
 			p.t.Errorf("%s exited with %v; stderr:\n%s", p.name, p.err, p.Stderr())
 		}
 	case <-time.After(Limit):
@@ -432,4 +434,17 @@ func (p *Proc) output() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return fmt.Sprintf("stdout:\n%s\nstderr:\n%s", strings.Join(p.out, "\n"), strings.Join(p.errs, "\n"))
+}
+
+// interrupted reports whether a program died of the SIGINT Stop sent. A
+// program that was already leaving (its stdin closed) has reset its signal
+// handling by the time that SIGINT lands, so it dies of it: that is still the
+// clean stop asked for.
+func interrupted(err error) bool {
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) {
+		return false
+	}
+	ws, ok := ee.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && ws.Signal() == syscall.SIGINT
 }
