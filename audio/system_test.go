@@ -389,25 +389,9 @@ func TestRescanResumesTone(t *testing.T) {
 	if err := s.Rescan(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// Wait for the reopened stream's first buffer.
-	got := make(chan int64, 1)
-	setHooks(t, s, hooks{fill: func(st *stream, pos int64) {
-		select {
-		case got <- pos:
-		default:
-		}
-	}})
 	// The hooks are read when a stream opens: reopen by asking again.
-	if err := s.Rescan(ctx); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case pos := <-got:
-		if pos <= rate/2 {
-			t.Errorf("after a re-scan the ring restarted at %d, want past %d", pos, rate/2)
-		}
-	case <-time.After(10 * time.Second):
-		t.Fatal("the ring did not come back after the re-scan")
+	if pos := firstFillAfterRescan(ctx, t, s); pos <= rate/2 {
+		t.Errorf("after a re-scan the ring restarted at %d, want past %d", pos, rate/2)
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -515,6 +499,16 @@ func TestFailedRescanKeepsTones(t *testing.T) {
 	if devs, _ := s.Devices(); len(devs) != 0 {
 		t.Errorf("after a failed re-scan PortAudio lists %d devices, want none", len(devs))
 	}
+	if pos := firstFillAfterRescan(ctx, t, s); pos <= rate/4 {
+		t.Errorf("the ring came back at sample %d, want past %d", pos, rate/4)
+	}
+}
+
+// firstFillAfterRescan re-scans and returns the cadence position of the
+// first buffer the reopened stream fills, failing the test if the tone does
+// not come back.
+func firstFillAfterRescan(ctx context.Context, t *testing.T, s *System) int64 {
+	t.Helper()
 	got := make(chan int64, 1)
 	setHooks(t, s, hooks{fill: func(_ *stream, pos int64) {
 		select {
@@ -527,11 +521,10 @@ func TestFailedRescanKeepsTones(t *testing.T) {
 	}
 	select {
 	case pos := <-got:
-		if pos <= rate/4 {
-			t.Errorf("the ring came back at sample %d, want past %d", pos, rate/4)
-		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("the ring did not come back after a successful re-scan")
+		return pos
+	case <-time.After(10 * time.Second):
+		t.Fatal("the tone did not come back after the re-scan")
+		return 0
 	}
 }
 
