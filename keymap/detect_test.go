@@ -1,35 +1,13 @@
 package keymap
 
 import (
-	"encoding/hex"
 	"errors"
-	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/handsetd/handsetd/hid"
+	"github.com/handsetd/handsetd/hid/hidtest"
 )
-
-// readHexDescriptor reads a report descriptor written as hex bytes, with
-// '#' comments to the end of the line.
-func readHexDescriptor(t *testing.T, path string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var digits strings.Builder
-	for _, line := range strings.Split(string(b), "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		digits.WriteString(strings.Join(strings.Fields(line), ""))
-	}
-	desc, err := hex.DecodeString(digits.String())
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	return desc
-}
 
 // TestCheckTelephonyHandset proves which devices the udev probe grants:
 // a Telephony application collection with a hook, mute or key input is a
@@ -63,7 +41,7 @@ func TestCheckTelephonyHandset(t *testing.T) {
 	}
 	for name, want := range tests {
 		t.Run(name, func(t *testing.T) {
-			err := CheckTelephonyHandset(readHexDescriptor(t, filepath.Join("testdata/descriptors", name)))
+			err := CheckTelephonyHandset(hidtest.ReadHexDescriptor(t, filepath.Join("testdata/descriptors", name)))
 			switch {
 			case want == nil && err != nil:
 				t.Errorf("refused: %v", err)

@@ -1,15 +1,14 @@
 package udev
 
 import (
-	"encoding/hex"
 	"errors"
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/hid/hidtest"
 	"github.com/handsetd/handsetd/keymap"
 )
 
@@ -30,26 +29,6 @@ func hidrawNode(t *testing.T, desc []byte) string {
 		t.Fatal(err)
 	}
 	return node
-}
-
-// readHexDescriptor reads one of keymap's test descriptors: hex bytes with
-// '#' comments.
-func readHexDescriptor(t *testing.T, name string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "keymap", "testdata", "descriptors", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var digits strings.Builder
-	for _, line := range strings.Split(string(b), "\n") {
-		line, _, _ = strings.Cut(line, "#")
-		digits.WriteString(strings.Join(strings.Fields(line), ""))
-	}
-	desc, err := hex.DecodeString(digits.String())
-	if err != nil {
-		t.Fatalf("%s: %v", name, err)
-	}
-	return desc
 }
 
 // TestProbeSimulatorModels proves the probe grants the hidraw node of
@@ -102,7 +81,7 @@ func TestProbeDescriptors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			v, err := Probe(hidrawNode(t, readHexDescriptor(t, tt.file)))
+			v, err := Probe(hidrawNode(t, hidtest.ReadHexDescriptor(t, filepath.Join("..", "keymap", "testdata", "descriptors", tt.file))))
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -2,6 +2,9 @@ package hidtest
 
 import (
 	"context"
+	"encoding/hex"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -38,4 +41,25 @@ func ReadReport(t testing.TB, d hid.Device) []byte {
 		t.Fatalf("ReadInput: %v", err)
 	}
 	return buf[:n]
+}
+
+// ReadHexDescriptor reads a report descriptor written as hex bytes (any
+// spacing), with '#' comments to the end of the line, as the project's
+// testdata/descriptors/*.hex files are.
+func ReadHexDescriptor(t testing.TB, path string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var digits strings.Builder
+	for _, line := range strings.Split(string(b), "\n") {
+		line, _, _ = strings.Cut(line, "#")
+		digits.WriteString(strings.Join(strings.Fields(line), ""))
+	}
+	desc, err := hex.DecodeString(digits.String())
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return desc
 }
