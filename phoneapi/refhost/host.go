@@ -162,14 +162,14 @@ func (h *Host) Serve(ctx context.Context, t phoneapi.Transport) error {
 			case errors.Is(err, phoneapi.ErrClosed):
 				select {
 				case werr := <-writeErr:
-					return fmt.Errorf("serve %s: %w", cl.label, werr)
+					return hungUp(cl.label, werr)
 				default:
 				}
 				return nil
 			case ctx.Err() != nil:
 				select {
 				case werr := <-writeErr:
-					return fmt.Errorf("serve %s: %w", cl.label, werr)
+					return hungUp(cl.label, werr)
 				default:
 				}
 				return ctx.Err()
@@ -181,6 +181,16 @@ func (h *Host) Serve(ctx context.Context, t phoneapi.Transport) error {
 		h.handleLine(cl, line)
 		h.mu.Unlock()
 	}
+}
+
+// hungUp is what Serve returns when its writer failed with werr: nil when
+// the client closed the connection (the writer may find that out before the
+// reader does), the error otherwise.
+func hungUp(label string, werr error) error {
+	if errors.Is(werr, phoneapi.ErrClosed) {
+		return nil
+	}
+	return fmt.Errorf("serve %s: %w", label, werr)
 }
 
 // send queues line for one client. Call with h.mu held.
