@@ -238,8 +238,12 @@ func hidrawBackend(args []string) int {
 	head.WriteString("close ok\n")
 
 	// Unplug: the host pulls the handset after this signal; reads drain
-	// what is queued and then fail, and so do writes.
-	if err := dev.WriteOutput([]byte{0x02, 0x01}); err != nil {
+	// what is queued and then fail, and so do writes. The model has the
+	// signal before its completion travels back to this kernel, so the
+	// host may pull the handset while this write still waits: then the
+	// write itself fails with hid.ErrDisconnected, as a write does when a
+	// cable is pulled mid-transfer, and the reads below must fail too.
+	if err := dev.WriteOutput([]byte{0x02, 0x01}); err != nil && !errors.Is(err, hid.ErrDisconnected) {
 		return fail("%v", err)
 	}
 	for {
