@@ -94,7 +94,7 @@ func (tm *terminal) keys(keys ...string) {
 // shows every text of want.
 func (tm *terminal) waitScreen(what string, want ...string) string {
 	tm.t.Helper()
-	deadline := time.NewTimer(10 * time.Second)
+	deadline := time.NewTimer(20 * time.Second) // generous: a loaded two-core CI machine
 	defer deadline.Stop()
 	for {
 		tm.mu.Lock()

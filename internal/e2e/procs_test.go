@@ -14,7 +14,7 @@ import (
 
 // waitLimit bounds the waits of this package's own helpers; it only turns
 // a hang into a failure.
-const waitLimit = 10 * time.Second
+const waitLimit = 20 * time.Second
 
 func TestMain(m *testing.M) { os.Exit(proctest.Main(m)) }
 

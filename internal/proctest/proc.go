@@ -15,8 +15,9 @@ import (
 	"time"
 )
 
-// Limit bounds every wait of a Proc.
-const Limit = 15 * time.Second
+// Limit bounds every wait of a Proc: generous, since it only turns a hang
+// into a failure, and a loaded two-core CI machine is slow.
+const Limit = 30 * time.Second
 
 // RunFunc is a program's run function, what its main calls.
 type RunFunc func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error

@@ -28,7 +28,9 @@ import (
 // (which needs 48 kHz stereo) played into aubridge, so no sound card is
 // needed.
 
-const waitLimit = 10 * time.Second
+// waitLimit bounds every wait on a baresip: generous, since a loaded
+// two-core CI machine has taken over 10 s to deliver a call event.
+const waitLimit = 20 * time.Second
 
 // instance is one baresip process.
 type instance struct {
@@ -384,6 +386,13 @@ func pair(t *testing.T) (ours, farEnd *instance, f *far) {
 	farEnd = newInstance(t, "200", "auto", 20200)
 	ours.start()
 	farEnd.start()
+	// A failed wait says only what did not come; what each baresip said
+	// tells why (a refused INVITE, a port it could not bind).
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("our baresip (-f %s) said:\n%s\nthe far baresip (-f %s) said:\n%s", ours.dir, ours.out, farEnd.dir, farEnd.out)
+		}
+	})
 	return ours, farEnd, dialFar(t, farEnd)
 }
 
