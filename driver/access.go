@@ -56,21 +56,22 @@ type Access struct {
 	// Protocol is the protocol the host agreed to in the handshake; below
 	// 5 the older call commands are used. 0 means not known yet, and gives
 	// the newest commands.
-	Protocol int
-	dialled  string
+	Protocol  int
+	dialled   string
+	answering int // the call lifting or YES asked the host to answer
 }
 
 // Dialled returns the digits collected so far.
 func (a *Access) Dialled() string { return a.dialled }
 
 // Reset forgets the collected digits (the host went away).
-func (a *Access) Reset() { a.dialled = "" }
+func (a *Access) Reset() { a.dialled, a.answering = "", 0 }
 
 // Translate returns the access-API commands for one thing the user did
 // (Command.Event of a command from Handset), given the calls the host has.
 // Events without an access meaning (key releases, AUDIO_*) give none.
 func (a *Access) Translate(ev callrules.Event, calls phoneapi.Calls) []Command {
-	st := callrules.State{Dialled: a.dialled}
+	st := callrules.State{Dialled: a.dialled, Answering: a.answering}
 	if ev.Kind == callrules.EventHook {
 		// Handset reports the hook only when it moves, so before the
 		// event it was in the other position.
@@ -80,7 +81,7 @@ func (a *Access) Translate(ev callrules.Event, calls phoneapi.Calls) []Command {
 		}
 	}
 	st, acts := callrules.Step(calls, st, ev)
-	a.dialled = st.Dialled
+	a.dialled, a.answering = st.Dialled, st.Answering
 	var cmds []Command
 	for _, act := range acts {
 		if c, ok := a.command(act); ok {

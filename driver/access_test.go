@@ -86,6 +86,37 @@ func TestAccessTranslate(t *testing.T) {
 	}
 }
 
+// TestAccessDigitsWhileAnswering proves a user who lifts and at once keys
+// a menu choice loses no digit: until the host reports the call in
+// progress, the digits go to the call being answered as DTMF, since the
+// host has the ANSWER first. Hanging up forgets that call.
+func TestAccessDigitsWhileAnswering(t *testing.T) {
+	ringing := phoneapi.NewCalls(call(1001, "RINGING", "INCOMING_PSTN"))
+	var a Access
+	steps := []struct {
+		cmd  Command
+		want []string
+	}{
+		{hookLine(true), []string{"ALTER CALL 1001 ANSWER"}},
+		{keyLine("4"), []string{"ALTER CALL 1001 DTMF 4"}},
+		{keyLine("#"), []string{"ALTER CALL 1001 DTMF #"}},
+		{hookLine(false), []string{"ALTER CALL 1001 HANGUP"}},
+		{keyLine("5"), nil},
+	}
+	for i, s := range steps {
+		var got []string
+		for _, c := range a.Translate(s.cmd.Event, ringing) {
+			got = append(got, string(c.Line))
+		}
+		if !reflect.DeepEqual(got, s.want) {
+			t.Errorf("step %d: Translate(%q) = %q, want %q", i, s.cmd.Line, got, s.want)
+		}
+	}
+	if a.Dialled() != "" {
+		t.Errorf("dialled %q: a digit on hook with a call ringing is no number", a.Dialled())
+	}
+}
+
 // TestAccessTranslateBeforeProtocol5 proves that with a host older than
 // ALTER CALL (protocol 4, as Skype for Linux 1.1.0.3 spoke, or earlier) the
 // same device actions become SET CALL n STATUS INPROGRESS|FINISHED and SET

@@ -23,7 +23,10 @@
 //   - digits with no call collect a number, and YES or # dials it (§7.11:
 //     the device initiates the call with CALL target); digits during a call
 //     in progress are DTMF (ALTER CALL n DTMF, skype-api-2.0 reference);
-//     '+' is dialable but has no DTMF tone;
+//     '+' is dialable but has no DTMF tone; digits keyed after lifting or
+//     YES asked the host to answer, before it reports the call in progress,
+//     are DTMF to that call (State.Answering): the host reads the answer
+//     first, since the handset's commands reach it in order;
 //   - YES answers a ringing call, else dials;
 //   - NO ends every call like hanging up, else clears the number;
 //   - an incoming call that rings while the handset is off hook, or while

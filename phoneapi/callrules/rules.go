@@ -25,6 +25,12 @@ type State struct {
 	Dialled string
 	// Hook is the last hook position reported.
 	Hook Hook
+	// Answering is the ringing call the handset asked the host to answer
+	// (0 for none). Until the host reports it in progress, digits are DTMF
+	// to it: a user who lifts and at once keys a menu choice means that
+	// call, and the host reads the answer before the digits, since the
+	// handset's commands reach it in order.
+	Answering int
 }
 
 // EventKind says what the user did.
@@ -154,10 +160,12 @@ func Step(calls phoneapi.Calls, st State, ev Event) (State, []Action) {
 		}
 		if ev.OffHook {
 			if r, ok := calls.RingingCall(); ok && !goingOn(calls) {
+				st.Answering = r.ID
 				return st, []Action{{Kind: Answer, Call: r.ID}}
 			}
 			return st, nil
 		}
+		st.Answering = 0
 		if prev == HookUnknown {
 			return st, nil
 		}
@@ -183,6 +191,12 @@ func key(calls phoneapi.Calls, st State, k string) (State, []Action) {
 			}
 			return st, []Action{{Kind: DTMF, Call: c.ID, Digit: k}}
 		}
+		if r, ok := calls.RingingCall(); ok && r.ID == st.Answering && st.Answering != 0 {
+			if !IsDTMF(k) {
+				return st, nil
+			}
+			return st, []Action{{Kind: DTMF, Call: r.ID, Digit: k}}
+		}
 		if ringing || active || outgoing {
 			return st, nil
 		}
@@ -192,6 +206,7 @@ func key(calls phoneapi.Calls, st State, k string) (State, []Action) {
 		st.Dialled += k
 	case k == "YES":
 		if r, ok := calls.RingingCall(); ok {
+			st.Answering = r.ID
 			return st, take(calls, r)
 		}
 		if st.Dialled != "" && !active && !outgoing {
