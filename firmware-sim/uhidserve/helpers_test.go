@@ -9,6 +9,7 @@ import (
 	"time"
 
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/firmware-sim/internal/handsettest"
 	"github.com/handsetd/handsetd/firmware-sim/internal/simtest"
 	"github.com/handsetd/handsetd/internal/clock"
 )
@@ -16,25 +17,11 @@ import (
 // newFake returns a generic-telephony handset on a fake clock.
 func newFake(t *testing.T, opts firmwaresim.Options) (*firmwaresim.Handset, *clock.Fake) {
 	t.Helper()
-	fc := clock.NewFake(time.Unix(1000, 0))
-	opts.Clock = fc
-	h, err := firmwaresim.New("generic-telephony", opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.Close() })
-	return h, fc
+	return handsettest.NewGeneric(t, opts)
 }
 
 // genericDescriptor is the generic-telephony model's report descriptor.
-func genericDescriptor() []byte {
-	h, err := firmwaresim.New("generic-telephony", firmwaresim.Options{})
-	if err != nil {
-		panic(err)
-	}
-	defer h.Close()
-	return h.Descriptor()
-}
+func genericDescriptor() []byte { return handsettest.GenericDescriptor() }
 
 // serveUnix runs serve on a fresh unix socket (in a new temporary directory
 // named after prefix: short, as unix socket paths are limited to 108 bytes)
