@@ -113,9 +113,9 @@ func cm109Keymap(model string) (cm109Map, error) {
 // makers wire a 4x4 keypad to them: the four columns to GPO pins 0-3 (OUT
 // byte 1) and the four rows to GPI pins 4-7 (IN byte 1, high nibble). A row
 // reads high only while the host drives the column of a pressed key, so the
-// host scans: it drives all four columns, and when the rows change it drives
-// one column at a time (0x1, 0x2, 0x4, 0x8), reads which rows answer, and
-// then drives all four again. The low nibble of each reading is the columns
+// host scans: it drives all four columns, and while a row reads high it
+// drives one column at a time (0x1, 0x2, 0x4, 0x8), reads which rows
+// answer, drives all four again, and repeats. The low nibble of each reading is the columns
 // driven at the time, so a reading is matched to its column and stale ones
 // are skipped. The scancode is row bit | column bit, and the model's keymap
 // names it.
@@ -202,14 +202,21 @@ func (p *CM109) Decode(report []byte) ([]Event, error) {
 	driven, rows := gpi&0x0f, gpi&cmRowMask
 	switch {
 	case p.col == 0:
-		if driven != cmAllColumns || rows == p.rows {
-			break // a stale column reading, or nothing new
+		if driven != cmAllColumns {
+			break // a stale column reading
 		}
-		p.rows = rows
 		if rows == 0 {
-			evs = append(evs, p.settle(nil)...)
+			if p.rows != 0 || len(p.held) > 0 {
+				evs = append(evs, p.settle(nil)...)
+			}
+			p.rows = 0
 			break
 		}
+		// A row is high: scan, and scan again after each scan for as long
+		// as one stays high, as cm109.ko does. The rows alone cannot tell
+		// the keys of one row apart: a key released and another of its row
+		// pressed between two readings leave them as they were.
+		p.rows = rows
 		p.col, p.found = 1, nil
 	case driven == p.col:
 		for r := byte(0x10); r != 0; r <<= 1 {
