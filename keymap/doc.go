@@ -88,6 +88,12 @@
 //     0xFF99), Consumer Mute 0x0C:0xE2 and Button usages are listed as
 //     ignored by Description.
 //   - Hook-only devices are driven (Floss's first HFP device).
+//   - An idle minimum is none: a keypad array with no value for none
+//     (no Null State, every value of its Logical range a usage) whose
+//     first report holds its Logical Minimum in every slot reads that
+//     minimum as no key from then on; otherwise the minimum stays its key
+//     (Jabra EVOLVE LINK MS and Yealink WH66, Logical 0..11 from Phone Key
+//     0 without Null State, in gonicus/gonnect's captured descriptors).
 //   - Short reports decode with what they carry (gonicus/gonnect PR #54
 //     missed them); a level reported again, in the same or another report
 //     id, is not a second change (WICG/webhid#61).

@@ -37,6 +37,23 @@ import (
 //  6. Duplicates are not a second change: a level (hook, mute) reported again
 //     at the same value, in the same report or in another report id, gives no
 //     event.
+//  7. An idle minimum is none. An array that declares no value for "no
+//     key" (no Null State, and every value of its Logical range selects a
+//     usage) and whose Logical Minimum selects a key of the keymap must idle
+//     on a key value or outside its range. Jabra's EVOLVE LINK MS and the
+//     Yealink WH66, which copies Jabra's template, declare the keypad as
+//     Logical 0..11 from Phone Key 0 without Null State, and the template
+//     idles at 0: read strictly, the first report presses Phone Key 0 and
+//     never releases it. So the first report that carries such a field
+//     decides: if every slot holds the Logical Minimum, the minimum means no
+//     key for that field from then on; otherwise (a device that idles
+//     outside the range, like one declaring 1..13) the minimum stays its key,
+//     so key 0 is readable where it is real. Only the minimum is learned:
+//     the first report comes on a user's first action, not at plug-in, and a
+//     key held in it on a device that idles outside the range is then a
+//     normal press rather than a key lost for the session. On a device that
+//     idles at the minimum the key the minimum names cannot be pressed.
+//     (idleMinimum)
 //
 // The descriptor parser (package hid) adds one more: a Usage Page item that
 // follows the usages it applies to re-pages them, as Linux and Windows do.
@@ -76,10 +93,55 @@ func zeroIsNone(f *hid.Field) bool {
 		int64(f.LogicalMax)-int64(f.LogicalMin) == int64(len(f.Usages))
 }
 
+// idleMinimum is what rule 7 learned of one array field, shared by the
+// controls of that field in one profile.
+type idleMinimum struct {
+	decided bool // the first report that carries the field has been read
+	none    bool // it held the Logical Minimum in every slot: that is none
+}
+
+// learnsIdle reports whether rule 7 applies to an array field: it has no
+// Null State, every value of its Logical range selects a usage, and the
+// Logical Minimum selects a key of keys.
+func learnsIdle(f *hid.Field, keys map[hid.Usage]string) bool {
+	if !f.IsArray() || f.HasNullState() || len(f.Usages) == 0 ||
+		int64(f.LogicalMax)-int64(f.LogicalMin) >= int64(len(f.Usages)) {
+		return false
+	}
+	u := f.Usages[0]
+	if u.Page() != hid.PageTelephony {
+		return false
+	}
+	_, ok := keys[u]
+	return ok
+}
+
+// learn decides rule 7 for its field from the first report that carries it.
+func (m *idleMinimum) learn(f *hid.Field, report []byte) error {
+	none := true
+	for i := 0; i < f.Count; i++ {
+		v, err := f.Value(report, i)
+		if err != nil {
+			return err
+		}
+		if v != f.LogicalMin {
+			none = false
+		}
+	}
+	m.decided, m.none = true, none
+	return nil
+}
+
 // arrayUsage is the usage slot i of an array field selects in report, with
-// rule 2 applied; false for none.
-func arrayUsage(f *hid.Field, report []byte, i int) (hid.Usage, bool) {
+// rules 2 and 7 applied (minNone: rule 7 found the minimum to be none);
+// false for none.
+func arrayUsage(f *hid.Field, report []byte, i int, minNone bool) (hid.Usage, bool) {
 	if !zeroIsNone(f) {
+		if minNone {
+			if v, err := f.Value(report, i); err != nil || v == f.LogicalMin {
+				return 0, false
+			}
+		}
 		return f.UsageAt(report, i)
 	}
 	v, err := f.Value(report, i)
@@ -194,6 +256,16 @@ func (c *control) describe() string {
 		notes = append(notes, fmt.Sprintf("array of %d, logical %d..%d", f.Count, f.LogicalMin, f.LogicalMax))
 		if zeroIsNone(f) {
 			notes = append(notes, "0 is none")
+		}
+		if m := c.idle; m != nil {
+			switch {
+			case !m.decided:
+				notes = append(notes, fmt.Sprintf("no value for none: %d is none if the first report holds it", f.LogicalMin))
+			case m.none:
+				notes = append(notes, fmt.Sprintf("%d is none: the first report held it", f.LogicalMin))
+			default:
+				notes = append(notes, fmt.Sprintf("%d is a key: the first report did not hold it", f.LogicalMin))
+			}
 		}
 	} else {
 		notes = append(notes, fmt.Sprintf("bit %d", f.BitOffset+c.index*f.BitSize))

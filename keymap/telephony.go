@@ -100,6 +100,9 @@ type control struct {
 	kind  EventKind
 	key   string
 	shape onOffShape
+	// idle is rule 7's state for an array field it applies to, shared by
+	// the field's controls; nil otherwise.
+	idle *idleMinimum
 }
 
 // value is the control's current value in report, which has been checked
@@ -108,8 +111,9 @@ func (c *control) value(report []byte) (int32, error) {
 	if !c.field.IsArray() {
 		return c.field.Value(report, c.index)
 	}
+	minNone := c.idle != nil && c.idle.none
 	for i := 0; i < c.field.Count; i++ {
-		if u, ok := arrayUsage(c.field, report, i); ok && u == c.usage {
+		if u, ok := arrayUsage(c.field, report, i, minNone); ok && u == c.usage {
 			return 1, nil
 		}
 	}
@@ -280,6 +284,12 @@ func controlsOf(f *hid.Field, keys map[hid.Usage]string) []control {
 				add(0, u)
 			}
 		}
+		if learnsIdle(f, keys) { // rule 7
+			m := &idleMinimum{}
+			for i := range cs {
+				cs[i].idle = m
+			}
+		}
 		return cs
 	}
 	if f.BitSize > 32 {
@@ -303,7 +313,9 @@ func (p *Telephony) Descriptor() *hid.Descriptor { return p.desc }
 
 // Decode implements Profile. Edges are found against the previous report of
 // the same id; before the first report every control counts as released
-// and off. Key releases of a report come before its other events.
+// and off. Key releases of a report come before its other events. The first
+// report that carries a keypad array without a value for none decides what
+// its Logical Minimum means (rules.go, rule 7).
 func (p *Telephony) Decode(report []byte) ([]Event, error) {
 	if len(report) == 0 {
 		return nil, fmt.Errorf("keymap: decode: %w: empty report", ErrBadReport)
@@ -317,6 +329,11 @@ func (p *Telephony) Decode(report []byte) ([]Event, error) {
 		if len(report) < in.controls[i].need { // a short report (rule 5)
 			cur[i] = in.prev[i]
 			continue
+		}
+		if m := in.controls[i].idle; m != nil && !m.decided { // rule 7
+			if err := m.learn(in.controls[i].field, report); err != nil {
+				return nil, fmt.Errorf("keymap: decode: %w: %w", ErrBadReport, err)
+			}
 		}
 		v, err := in.controls[i].value(report)
 		if err != nil {
