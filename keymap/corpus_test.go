@@ -20,7 +20,7 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 func corpusFiles(t testing.TB) []string {
 	t.Helper()
 	files, err := filepath.Glob(filepath.Join("testdata", "descriptors", "*.hid"))
-	if err != nil || len(files) < 17 {
+	if err != nil || len(files) < 19 {
 		t.Fatalf("corpus: %d files, %v", len(files), err)
 	}
 	return files

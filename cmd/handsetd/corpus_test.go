@@ -40,7 +40,7 @@ func runBinary(t *testing.T, args ...string) (string, string, error) {
 // nothing. Run with -update to rewrite the golden files.
 func TestCorpusMonitor(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join(corpusDir, "*.hid"))
-	if err != nil || len(files) < 17 {
+	if err != nil || len(files) < 19 {
 		t.Fatalf("corpus: %d files, %v", len(files), err)
 	}
 	for _, file := range files {
