@@ -32,9 +32,9 @@ func TestPeerSection(t *testing.T) {
 		r    peerResult
 		want []string
 	}{
-		{"measured", r, []string{peerHeading, "6.1.0-test", "| yealink.ko → evdev | 5.0 ms | 6.0 ms |",
-			"| handsetd (libusb) → Phone API line | 60.0 ms | 120.0 ms |", "**12.0×** at p50, **20.0×** at p99",
-			"every 100ms", "peer handsetd: n=4 p50=60ms", "Measured in this run"}},
+		{"measured", r, []string{peerHeading, "6.1.0-test", "| yealink.ko → evdev | 5.0 ms | 6.0 ms | 1.00× | 1.00× |",
+			"| handsetd (libusb) → Phone API line | 60.0 ms | 120.0 ms | 12.00× | 20.00× |", "**12.0×** at p50, **20.0×** at p99",
+			"every 100ms", "p50 is +10.0 ms from that mean wait and its p99 +20.0 ms from", "peer handsetd: n=4 p50=60ms", "Measured in this run"}},
 		{"skipped", peerResult{skipped: "no kernel prepared"}, []string{peerHeading, "Not measured in this run", "no kernel prepared"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -65,7 +65,9 @@ type PeerFigures struct {
 //     over stream:unix: to the echo role, a minimal Phone API host.
 //
 // Every press is held until its echo arrives, then released (and that
-// echo awaited) before the next.
+// echo awaited) before the next. (Presses paced by a random pause, to fall
+// at random against handsetd's scans, left handsetd's first press unechoed
+// in two runs out of two; not yet understood, so the pacing is the echo.)
 func TestKernelPeerLatency(t *testing.T) {
 	out := os.Getenv(envPeerOut)
 	if out == "" {
@@ -103,7 +105,14 @@ func TestKernelPeerLatency(t *testing.T) {
 		rctx, rcancel := context.WithCancel(ctx)
 		defer rcancel()
 		g := startGuest(t, rctx, func(ctx context.Context) (vmtest.Result, error) { return vm.Run(ctx, script) })
+		ready := time.AfterFunc(time.Minute, func() {
+			// A stuck start: show what the guest's programs logged.
+			r, _ := vm.Run(ctx, "cat /run/tmp/peer-hs.err 2>/dev/null; true")
+			t.Logf("%s: not ready after a minute; handsetd's log:\n%s", what, r.Stdout)
+			rcancel()
+		})
 		g.waitOutput(outputs, peerReady, what+": waiting for the guest's echo role to be ready")
+		ready.Stop()
 		var lat []int64
 		for i := range n {
 			key := strconv.Itoa(i % 10)
@@ -146,7 +155,7 @@ func TestKernelPeerLatency(t *testing.T) {
 	fig.Handsetd = measure("handsetd", p1k, fmt.Sprintf(`rm -f %[1]s
 %[2]s &
 i=0; until [ -S %[1]s ]; do i=$((i+1)); [ $i -lt 400 ] || exit 1; sleep 0.025; done
-%[3]s run --allow-root --device usb:6993:b001 --host stream:unix:%[1]s --audio=false --log-level warn &
+%[3]s run --allow-root --device usb:6993:b001 --host stream:unix:%[1]s --audio=false --log-level warn 2>/run/tmp/peer-hs.err &
 wait`, sock, self(node, "api", sock), shellQuote(theVM.handsetd)))
 
 	raw, err := json.Marshal(fig)
