@@ -10,6 +10,13 @@
 // the host served from this process.
 //
 //	handsetd-bench [-out BENCHMARKS.md] [-short] [-handsetd bin/handsetd] [-micro FILE] [-fuzz FILE]
+//	handsetd-bench -peer-only [-peer-samples 200] [-out BENCHMARKS.md]
+//
+// The comparison with the kernel's own yealink.ko runs in a VM: it is the
+// test TestKernelPeerLatency of package firmware-sim/kerneltest, which
+// this command runs (go test) and whose figures it reads; without the
+// prepared kernel the report says it was not measured. -peer-only runs
+// only it and replaces its section in an existing report.
 //
 // BENCH_SHORT=1 (or -short) runs every measurement briefly, for tests.
 package main

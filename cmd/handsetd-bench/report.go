@@ -19,6 +19,7 @@ type report struct {
 	startup  dist
 	idle     []idleResult
 	scale    []scaleResult
+	peer     peerResult
 }
 
 // targets of the issue, per pair: p50 and p99 ratios (0: none).
@@ -41,12 +42,16 @@ func machine() string {
 		f.Close()
 	}
 	kernel, _ := os.ReadFile("/proc/sys/kernel/osrelease")
-	load, _ := os.ReadFile("/proc/loadavg")
 	bus, _ := exec.Command("dbus-daemon", "--version").Output()
 	busv, _, _ := strings.Cut(string(bus), "\n")
 	return fmt.Sprintf("- CPU: %s, %d logical CPUs (GOMAXPROCS %d)\n- Linux %s\n- %s\n- %s\n- load average at start: %s",
 		model, runtime.NumCPU(), runtime.GOMAXPROCS(0), strings.TrimSpace(string(kernel)), runtime.Version(),
-		strings.TrimSpace(busv), strings.TrimSpace(string(load)))
+		strings.TrimSpace(busv), loadAvg())
+}
+
+func loadAvg() string {
+	load, _ := os.ReadFile("/proc/loadavg")
+	return strings.TrimSpace(string(load))
 }
 
 func verdict(ok bool) string {
@@ -148,9 +153,7 @@ func (r *report) write(s settings) error {
 	w("From exec of handsetd (one simulated handset, stream:unix: host) to the host answering its `PROTOCOL`:\n")
 	w("p50 %.1f ms, max %.1f ms over %d starts.\n\n", us(r.startup.p50())/1000, us(r.startup.pct(100))/1000, len(r.startup))
 
-	w("## Against the kernel's yealink.ko\n\n")
-	w("Not measured in this run: the in-VM comparison (evdev key latency of yealink.ko on the same simulated\n")
-	w("P1K over USB/IP) is not part of `make bench` yet.\n\n")
+	w("%s", r.peer.section("Measured in this run"))
 
 	if s.micro != "" {
 		if raw, err := os.ReadFile(s.micro); err == nil {

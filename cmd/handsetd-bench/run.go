@@ -25,6 +25,10 @@ type settings struct {
 	scaleSizes  []int
 	startups    int
 	short       bool
+	// peer runs the in-VM comparison with yealink.ko, peerSamples presses
+	// per path; peerOnly runs only it and splices its section into out.
+	peer, peerOnly bool
+	peerSamples    int
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -41,6 +45,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.DurationVar(&s.scaleWindow, "scale-window", 0, "how long each scale point runs (default 60s; short 2s)")
 	fs.IntVar(&s.rate, "rate", 0, "key events per second in total for the scale runs (default 10000; short 2000)")
 	fs.IntVar(&s.startups, "startups", 0, "start-up repetitions (default 10; short 2)")
+	fs.BoolVar(&s.peer, "peer", true, "compare with the kernel's yealink.ko in the VM (needs the kernel `make kernel` prepares)")
+	fs.BoolVar(&s.peerOnly, "peer-only", false, "run only the yealink.ko comparison and replace its section in -out, leaving the rest")
+	fs.IntVar(&s.peerSamples, "peer-samples", 0, "key presses per path in the yealink.ko comparison (default 200; short 20)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -54,6 +61,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	if s.peerOnly {
+		return peerOnly(ctx, dir, s, stdout, stderr)
+	}
 	if s.bin == "" {
 		s.bin = filepath.Join(dir, "handsetd")
 		fmt.Fprintln(stderr, "building ./cmd/handsetd")
@@ -94,6 +104,7 @@ func (s *settings) defaults() {
 	pick(&s.samples, 2000, 50)
 	pick(&s.rate, 10000, 2000)
 	pick(&s.startups, 10, 2)
+	pick(&s.peerSamples, 200, 20)
 	pickD(&s.idle, 60*time.Second, 3*time.Second)
 	pickD(&s.scaleWindow, 60*time.Second, 2*time.Second)
 	s.scaleSizes = []int{1, 8, 32}
@@ -148,8 +159,35 @@ func measure(ctx context.Context, dir string, s settings, log io.Writer) (*repor
 		}
 		rep.scale = append(rep.scale, r)
 	}
+
+	if s.peer {
+		step("against yealink.ko in the VM: " + strconv.Itoa(s.peerSamples) + " presses per path")
+		if rep.peer, err = peerLatency(ctx, mustDir(dir, "peer"), s.peerSamples, log); err != nil {
+			return nil, fmt.Errorf("against yealink.ko: %w", err)
+		}
+	} else {
+		rep.peer.skipped = "handsetd-bench ran with -peer=false."
+	}
 	rep.took = time.Since(rep.started)
 	return rep, nil
+}
+
+// peerOnly runs the yealink.ko comparison alone and splices its section
+// into the report at s.out, saying which run produced it.
+func peerOnly(ctx context.Context, dir string, s settings, stdout, stderr io.Writer) error {
+	fmt.Fprintf(stderr, "%s  against yealink.ko in the VM: %d presses per path\n", time.Now().Format("15:04:05"), s.peerSamples)
+	r, err := peerLatency(ctx, dir, s.peerSamples, stderr)
+	if err != nil {
+		return fmt.Errorf("against yealink.ko: %w", err)
+	}
+	prov := fmt.Sprintf("Measured by `handsetd-bench -peer-only` on %s, apart from the run named at the top\n"+
+		"(whose other figures this section's run did not touch; machine load at its start: %s)",
+		r.at.UTC().Format("2006-01-02 15:04 MST"), loadAvg())
+	if err := splicePeer(s.out, r.section(prov)); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "replaced the yealink.ko section of %s\n", s.out)
+	return nil
 }
 
 func mkdir(d string) error { return os.MkdirAll(d, 0o700) }

@@ -22,7 +22,7 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	code := vmtest.Main(m, map[string]func([]string) int{"hidraw-probe": hidrawProbe, "input-probe": inputProbe, "hidraw-backend": hidrawBackend, "open-as": openAs, "uaccess-emulate": uaccessEmulate})
+	code := vmtest.Main(m, map[string]func([]string) int{"hidraw-probe": hidrawProbe, "input-probe": inputProbe, "hidraw-backend": hidrawBackend, "open-as": openAs, "uaccess-emulate": uaccessEmulate, "peer-echo": peerEcho})
 	if theVM.vm != nil {
 		theVM.vm.Close()
 	}

@@ -386,15 +386,26 @@ func (vm *VM) kill(id int, done <-chan int) string {
 // RunSelf runs the current test binary in the guest in the given role (a
 // function registered with Main), with args.
 func (vm *VM) RunSelf(ctx context.Context, role string, args ...string) (Result, error) {
-	exe, err := os.Executable()
+	cmd, err := SelfCommand(role, args...)
 	if err != nil {
 		return Result{}, err
 	}
-	q := []string{envRole + "=" + shellQuote(role), shellQuote(exe)}
+	return vm.Run(ctx, "exec "+cmd)
+}
+
+// SelfCommand is the guest shell command that runs the current test binary
+// in the given role with args, for scripts that run it beside other
+// programs (RunSelf runs it alone).
+func SelfCommand(role string, args ...string) (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", fmt.Errorf("run the test binary in the VM: %w", err)
+	}
+	q := []string{"env", envRole + "=" + shellQuote(role), shellQuote(exe)}
 	for _, a := range args {
 		q = append(q, shellQuote(a))
 	}
-	return vm.Run(ctx, "exec env "+strings.Join(q, " "))
+	return strings.Join(q, " "), nil
 }
 
 // Modprobe loads kernel modules, with what they depend on, from the
