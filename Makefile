@@ -140,10 +140,10 @@ test-kernel: deps kernel ## Only the tests that run a real Linux kernel in qemu 
 	$(GO) test $(RACEFLAGS) -count=1 -timeout 10m -v $(VM_PACKAGES)
 
 .PHONY: soak
-soak: deps ## Long runs kept out of `make test`: 500 host restarts mid-call (SOAK_ROUNDS), 1 000 000 key events, 1 000 replugs, 100 000 notifications on a strict bus, a stuck host, garbage.
+soak: deps ## Long runs kept out of `make test`: 500 host restarts mid-ring, mid-call and idle (SOAK_ROUNDS), 1 000 000 key events, 1 000 replugs, 100 000 notifications on a strict bus, a stuck host, garbage.
 	HANDSETD_SOAK_ROUNDS=$(or $(SOAK_ROUNDS),500) HANDSETD_SOAK_KEYS=1000000 HANDSETD_SOAK_REPLUGS=1000 \
 		$(GO) test $(RACEFLAGS) -count=1 -timeout 60m -v \
-		-run 'TestHostRestartsMidCall|TestKeyStormInOrder|TestReplugCyclesStable|TestHostThatCannotKeepUp|TestGarbageFromHostSurvived' ./internal/e2e
+		-run 'TestHostRestarts|TestKeyStormInOrder|TestReplugCyclesStable|TestHostThatCannotKeepUp|TestGarbageFromHostSurvived' ./internal/e2e
 	HANDSETD_FLOOD_NOTIFICATIONS=100000 $(GO) test $(RACEFLAGS) -count=1 -timeout 30m -v \
 		-run 'TestNotificationFloodAppliedInOrder|TestInvokesStayBelowTheBusLimit' ./phoneapi/dbus
 
