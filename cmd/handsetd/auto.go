@@ -144,6 +144,7 @@ func (a *autoDriver) run(ctx context.Context) error {
 	m := &discover.Manager{
 		Scan:   a.scan.Scan,
 		Open:   a.scan.Open,
+		Lookup: a.scan.Lookup,
 		Watch:  a.scan,
 		Want:   a.want,
 		Drive:  a.drive,
