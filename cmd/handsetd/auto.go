@@ -173,6 +173,9 @@ func (a *autoDriver) drive(ctx context.Context, h discover.Handset, ev discover.
 	if d := h.Detaches(); d != "" {
 		attrs = append(attrs, "detaches", d)
 	}
+	if !ev.At.IsZero() {
+		attrs = append(attrs, "since_event", time.Since(ev.At))
+	}
 	log.Info("handset plugged in", attrs...)
 	var announced atomic.Bool
 	cfg.Observe = func(o driver.Observation) {

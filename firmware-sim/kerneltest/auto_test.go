@@ -43,7 +43,7 @@ mkfifo host.in || exit 1
 exec 3<>host.in
 %[2]s --listen unix:%[1]s/host.sock <host.in >host.out 2>host.err &
 i=0; until [ -S host.sock ]; do i=$((i+1)); [ $i -lt 400 ] || { cat host.err >&2; exit 1; }; sleep 0.025; done
-%[3]s run --allow-root --device auto --host stream:unix:%[1]s/host.sock --audio=false >hs.out 2>hs.err &
+%[3]s run --allow-root --device auto --host stream:unix:%[1]s/host.sock --audio=false --log-level debug >hs.out 2>hs.err &
 echo $! >hs.pid
 wait
 `, autoDir, shellQuote(host), shellQuote(theVM.handsetd))
