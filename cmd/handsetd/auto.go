@@ -144,6 +144,7 @@ func (a *autoDriver) run(ctx context.Context) error {
 	m := &discover.Manager{
 		Scan:   a.scan.Scan,
 		Open:   a.scan.Open,
+		Lookup: a.scan.Lookup,
 		Watch:  a.scan,
 		Want:   a.want,
 		Drive:  a.drive,
@@ -171,6 +172,9 @@ func (a *autoDriver) drive(ctx context.Context, h discover.Handset, ev discover.
 	attrs := []any{"device", h.Info.String(), "backend", string(h.Backend)}
 	if d := h.Detaches(); d != "" {
 		attrs = append(attrs, "detaches", d)
+	}
+	if !ev.At.IsZero() {
+		attrs = append(attrs, "since_event", time.Since(ev.At))
 	}
 	log.Info("handset plugged in", attrs...)
 	var announced atomic.Bool

@@ -17,7 +17,11 @@
 // Manager is hot-plug. It follows the backends' Watch (Scanner.Watch: the
 // kernel's device events through hid/uevent, the udev monitor's netlink
 // group when udev runs, so that rules have set the permissions first; the
-// kernel's own group otherwise) and scans again on each event. A handset that appears is opened
+// kernel's own group otherwise). It scans once at start (and again when
+// events were lost); after that an event leads to only the device it names
+// being looked at (Scanner.Lookup reads that one device's sysfs entries),
+// since a scan opens every USB phone for its strings, which takes hundreds
+// of milliseconds on a slow bus. A handset that appears is opened
 // and handed to its own driver at once; one that disappears ends its driver,
 // which tells the host HOOK ON first when it was off hook, and closes its
 // host connection. One handset that cannot be opened (permission denied, a

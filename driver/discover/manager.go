@@ -22,6 +22,14 @@ type Manager struct {
 	// Watch delivers device events (Scanner.Watch); nil scans once and
 	// never again.
 	Watch Watcher
+	// Lookup, when set, names the handset a plug event brings
+	// (Scanner.Lookup), so that an event leads to that one device being
+	// looked at instead of a Scan of every device: a full scan opens every
+	// USB phone for its strings, hundreds of milliseconds on a slow bus.
+	// ok is false when the event brings no supported handset. An unplug
+	// event then ends the driver of the handset whose Info.Path it names.
+	// nil: every event leads to a Scan.
+	Lookup func(ctx context.Context, ev hid.Event) (h Handset, ok bool)
 	// Want, when set, picks the handsets to drive (usb:VID:PID[:SERIAL]).
 	Want func(Handset) bool
 	// Drive runs the driver for one handset until ctx ends or open
@@ -90,10 +98,65 @@ func (m *Manager) Run(ctx context.Context) error {
 	}
 	ended := make(chan *running, 16)
 	live := map[string]*running{}
-	failed := map[string]string{} // key → the error logged, until it leaves
+	failed := map[string]string{}     // key → the error logged, until it leaves
+	failedPath := map[string]string{} // key → its Info.Path, for its unplug event
+
+	// start drives h unless it is driven already or failed to open and
+	// ev is no new plug of it.
+	start := func(h Handset, ev Event) {
+		k := h.Key()
+		if _, ok := live[k]; ok {
+			return
+		}
+		if _, ok := failed[k]; ok && ev.Kind != hid.Added {
+			return // tried already: wait for its next event
+		}
+		t0 := time.Now()
+		dev, err := m.Open(ctx, h)
+		log.Debug("opened a handset", "handset", h.Info.String(), "err", err, "took", time.Since(t0))
+		if err != nil {
+			if failed[k] != err.Error() {
+				log.Error("cannot open a handset plugged in; the others go on", "handset", h.Info.String(), "err", err, "fix", Fix(err))
+			}
+			failed[k] = err.Error()
+			failedPath[k] = h.Info.Path
+			return
+		}
+		delete(failed, k)
+		delete(failedPath, k)
+		r := &running{h: h, removed: make(chan struct{}), done: make(chan struct{})}
+		var hctx context.Context
+		hctx, r.cancel = context.WithCancel(ctx)
+		live[k] = r
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer close(r.done)
+			err := m.Drive(hctx, h, ev, m.opener(h, dev, r.removed))
+			if err != nil && hctx.Err() == nil {
+				log.Error("handset stopped", "handset", h.Info.String(), "err", err, "fix", Fix(err))
+			}
+			select {
+			case ended <- r:
+			case <-ctx.Done():
+			}
+		}()
+	}
+	// gone ends the driver of a handset that left. It leaves live now, so
+	// that plugging it in again starts a new driver even while this one is
+	// still ending. The driver ends by itself once its reads fail; stop it
+	// if it has not after grace.
+	gone := func(k string, r *running) {
+		delete(live, k)
+		close(r.removed)
+		t := time.AfterFunc(grace, r.cancel)
+		go func() { <-r.done; t.Stop() }()
+	}
 
 	scan := func(ev Event) {
+		t0 := time.Now()
 		hs, err := m.Scan(ctx)
+		log.Debug("scanned for handsets", "found", len(hs), "took", time.Since(t0))
 		if err != nil {
 			log.Warn("looking for handsets", "err", err)
 		}
@@ -104,55 +167,43 @@ func (m *Manager) Run(ctx context.Context) error {
 			}
 			k := h.Key()
 			seen[k] = true
-			if _, ok := live[k]; ok {
-				continue
-			}
-			if _, ok := failed[k]; ok && ev.Kind != hid.Added {
-				continue // tried already: wait for its next event
-			}
-			dev, err := m.Open(ctx, h)
-			if err != nil {
-				if failed[k] != err.Error() {
-					log.Error("cannot open a handset plugged in; the others go on", "handset", h.Info.String(), "err", err, "fix", Fix(err))
-				}
-				failed[k] = err.Error()
-				continue
-			}
-			delete(failed, k)
-			r := &running{h: h, removed: make(chan struct{}), done: make(chan struct{})}
-			var hctx context.Context
-			hctx, r.cancel = context.WithCancel(ctx)
-			live[k] = r
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				defer close(r.done)
-				err := m.Drive(hctx, h, ev, m.opener(h, dev, r.removed))
-				if err != nil && hctx.Err() == nil {
-					log.Error("handset stopped", "handset", h.Info.String(), "err", err, "fix", Fix(err))
-				}
-				select {
-				case ended <- r:
-				case <-ctx.Done():
-				}
-			}()
+			start(h, ev)
 		}
 		for k, r := range live {
-			if seen[k] {
-				continue
+			if !seen[k] {
+				gone(k, r)
 			}
-			// It leaves live now, so that plugging it in again starts a
-			// new driver even while this one is still ending. The driver
-			// ends by itself once its reads fail; stop it if it has not
-			// after grace.
-			delete(live, k)
-			close(r.removed)
-			t := time.AfterFunc(grace, r.cancel)
-			go func() { <-r.done; t.Stop() }()
 		}
 		for k := range failed {
 			if !seen[k] {
 				delete(failed, k)
+				delete(failedPath, k)
+			}
+		}
+	}
+	// one handles an event that names its device (m.Lookup set): a plug
+	// starts the handset it brings, an unplug ends the driver of the
+	// handset at its path.
+	one := func(ev Event) {
+		switch ev.Kind {
+		case hid.Added:
+			t0 := time.Now()
+			h, ok := m.Lookup(ctx, ev.Event)
+			log.Debug("looked up the device of a plug event", "path", ev.Info.Path, "handset", ok, "took", time.Since(t0), "since_event", time.Since(ev.At))
+			if ok && (m.Want == nil || m.Want(h)) {
+				start(h, ev)
+			}
+		case hid.Removed:
+			for k, r := range live {
+				if r.h.Info.Path == ev.Info.Path {
+					gone(k, r)
+				}
+			}
+			for k, path := range failedPath {
+				if path == ev.Info.Path {
+					delete(failed, k)
+					delete(failedPath, k)
+				}
 			}
 		}
 	}
@@ -168,7 +219,11 @@ func (m *Manager) Run(ctx context.Context) error {
 				delete(live, k)
 			}
 		case ev := <-events:
-			scan(Event{Event: ev, At: time.Now()})
+			if m.Lookup != nil {
+				one(Event{Event: ev, At: time.Now()})
+			} else {
+				scan(Event{Event: ev, At: time.Now()})
+			}
 		case err := <-watchErr:
 			if ctx.Err() != nil {
 				return nil

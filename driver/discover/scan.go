@@ -127,6 +127,51 @@ func (s Scanner) Scan(ctx context.Context) ([]Handset, error) {
 	return out, errors.Join(errs...)
 }
 
+// Lookup is the handset a plug event from Watch brings, if it brings a
+// supported one: the one device the event names is looked at (its sysfs
+// entries; a USB phone is not opened), not every device as Scan does.
+// Only a USB phone's first HID interface brings it, as in Scan. The event
+// is told from its path: a hidraw node (/dev/hidrawN) or a USB interface
+// (1-1:1.3).
+func (s Scanner) Lookup(_ context.Context, ev hid.Event) (Handset, bool) {
+	if ev.Kind != hid.Added || ev.Info.Path == "" {
+		return Handset{}, false
+	}
+	if filepath.IsAbs(ev.Info.Path) {
+		if s.HIDRaw == nil {
+			return Handset{}, false
+		}
+		return s.hidraw(ev.Info)
+	}
+	if s.USB == nil {
+		return Handset{}, false
+	}
+	h, ok := s.usb(ev.Info)
+	if !ok || firstHID(filepath.Join(s.sys(), "bus", "usb", "devices", h.USB)) != ev.Info.Path {
+		return Handset{}, false
+	}
+	return h, true
+}
+
+// firstHID is the sysfs name of the first HID interface of the USB device
+// at dir, or "".
+func firstHID(dir string) string {
+	ifs, _ := filepath.Glob(filepath.Join(dir, filepath.Base(dir)+":*"))
+	first, firstN := "", -1
+	for _, i := range ifs {
+		c, _ := readAttr(i, "bInterfaceClass")
+		n, _ := readAttr(i, "bInterfaceNumber")
+		v, err := strconv.ParseUint(n, 16, 8)
+		if c != "03" || err != nil {
+			continue
+		}
+		if firstN < 0 || int(v) < firstN {
+			first, firstN = filepath.Base(i), int(v)
+		}
+	}
+	return first
+}
+
 // Open opens a handset with the backend that found it.
 func (s Scanner) Open(ctx context.Context, h Handset) (hid.Device, error) {
 	b := s.backend(h.Backend)

@@ -43,7 +43,7 @@ mkfifo host.in || exit 1
 exec 3<>host.in
 %[2]s --listen unix:%[1]s/host.sock <host.in >host.out 2>host.err &
 i=0; until [ -S host.sock ]; do i=$((i+1)); [ $i -lt 400 ] || { cat host.err >&2; exit 1; }; sleep 0.025; done
-%[3]s run --allow-root --device auto --host stream:unix:%[1]s/host.sock --audio=false >hs.out 2>hs.err &
+%[3]s run --allow-root --device auto --host stream:unix:%[1]s/host.sock --audio=false --log-level debug >hs.out 2>hs.err &
 echo $! >hs.pid
 wait
 `, autoDir, shellQuote(host), shellQuote(theVM.handsetd))
@@ -158,9 +158,10 @@ var sinceEvent = regexp.MustCompile(`handset announced to the host.*since_event_
 // its uevent, the driver's goroutines and open files stay level, the other
 // two handsets are never announced again, and an unplug in the middle of a
 // call sends HOOK ON first. The replugs run only with HANDSETD_VM_HOTPLUG=1
-// (about 3 minutes under TCG); measured so on 2 loaded cores with a race
-// build, the announcement came 0.4 to 1.9 s after its uevent (median
-// 0.7 s), over the 300 ms budget, which this test keeps on the median.
+// (about 2.5 minutes under TCG); measured so on 2 loaded cores with a race
+// build, since a plug event leads to its one device being looked at, the
+// announcement came 0.19 to 0.9 s after its uevent (median 0.30 s, p90
+// 0.37-0.42 s): on the 300 ms budget, which this test keeps on the median.
 func TestKernelHandsetdAuto(t *testing.T) {
 	vm, exp := bootVM(t)
 	if theVM.buildErr != nil {
@@ -279,8 +280,16 @@ i=0; while grep -qs 1209 /sys/bus/usb/devices/*/idVendor; do i=$((i+1)); [ $i -l
 		us, _ := strconv.Atoi(m[1])
 		took = append(took, time.Duration(us)*time.Microsecond)
 	}
+	// Where the time of the last replug went, from the driver's debug log.
+	var phases []string
+	for _, l := range strings.Split(g.file("hs.err"), "\n") {
+		if strings.Contains(l, "looked up the device") || strings.Contains(l, "opened a handset") || strings.Contains(l, "handset plugged in") || strings.Contains(l, "announced to the host") {
+			phases = append(phases, l)
+		}
+	}
+	t.Logf("the last replug, as the driver logged it:\n%s", strings.Join(phases[max(0, len(phases)-4):], "\n"))
 	slices.Sort(took)
-	t.Logf("20 replugs, uevent to announcement: median %v, slowest %v, all %v", took[len(took)/2], took[len(took)-1], took)
+	t.Logf("20 replugs, uevent to announcement: median %v, p90 %v, slowest %v, all %v", took[len(took)/2], took[len(took)*9/10-1], took[len(took)-1], took)
 	if took[len(took)/2] > 300*time.Millisecond {
 		t.Errorf("the median replug was announced %v after its uevent, want ≤ 300 ms", took[len(took)/2])
 	}

@@ -62,6 +62,10 @@ type exporter struct {
 	mu    sync.Mutex
 	h     *firmwaresim.Handset
 	conns sync.WaitGroup
+	// attaches counts attach calls; detached is its value when a cleanup
+	// last detached every port, so that the cleanups of one test after
+	// the first (a replug loop registers one per attach) have nothing to do.
+	attaches, detached int
 }
 
 func (e *exporter) set(h *firmwaresim.Handset) {
@@ -155,7 +159,16 @@ type attached struct {
 func attach(t *testing.T, vm *vmtest.VM, exp *exporter, h *firmwaresim.Handset, vendor, product uint16, wantHidraw bool) attached {
 	t.Helper()
 	exp.set(h)
+	exp.mu.Lock()
+	exp.attaches++
+	exp.mu.Unlock()
 	t.Cleanup(func() {
+		exp.mu.Lock()
+		n, done := exp.attaches, exp.detached == exp.attaches
+		exp.mu.Unlock()
+		if done {
+			return // an earlier cleanup detached every port since
+		}
 		start := time.Now()
 		// A port may free itself between usbip port and usbip detach (the
 		// device went away on its own), so a failed detach is not an error;
@@ -165,6 +178,9 @@ i=0; while usbip port 2>/dev/null | grep -q '^Port'; do i=$((i+1)); [ $i -lt 100
 		detached := time.Since(start)
 		exp.conns.Wait()
 		exp.set(nil)
+		exp.mu.Lock()
+		exp.detached = n
+		exp.mu.Unlock()
 		t.Logf("detach %v, connection closed after %v", detached.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	})
 	want := "0"
