@@ -501,10 +501,7 @@ func TestReplugCyclesStable(t *testing.T) {
 				return
 			}
 		case <-deadline:
-			obs.mu.Lock()
-			last := obs.last
-			obs.mu.Unlock()
-			t.Fatalf("no key from the handset after the replugs; last observation %+v; sim %s", last, hs.Exec("state"))
+			t.Fatalf("no key from the handset after the replugs; last observation %+v; sim %s", obs.Last(), hs.Exec("state"))
 		}
 	}
 }

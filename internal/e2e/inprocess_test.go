@@ -7,57 +7,35 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	godbus "github.com/godbus/dbus/v5"
 
 	"github.com/handsetd/handsetd/driver"
+	"github.com/handsetd/handsetd/driver/drivertest"
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/internal/dbustest"
 	"github.com/handsetd/handsetd/phoneapi"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
 )
 
-// observer keeps the driver's newest Observation and wakes waiters.
-type observer struct {
-	mu      sync.Mutex
-	last    driver.Observation
-	changed chan struct{}
-}
+// observer waits on the driver's Observations, within waitLimit unless
+// told otherwise.
+type observer struct{ *drivertest.Observer }
 
-func newObserver() *observer { return &observer{changed: make(chan struct{})} }
+func newObserver() *observer { return &observer{drivertest.NewObserver()} }
 
-func (o *observer) observe(ob driver.Observation) {
-	o.mu.Lock()
-	o.last = ob
-	close(o.changed)
-	o.changed = make(chan struct{})
-	o.mu.Unlock()
-}
+func (o *observer) observe(ob driver.Observation) { o.Observe(ob) }
 
 func (o *observer) wait(t *testing.T, what string, cond func(driver.Observation) bool) driver.Observation {
 	t.Helper()
-	return o.waitUpTo(t, waitLimit, what, cond)
+	return o.Wait(t, waitLimit, what, cond)
 }
 
 func (o *observer) waitUpTo(t *testing.T, limit time.Duration, what string, cond func(driver.Observation) bool) driver.Observation {
 	t.Helper()
-	deadline := time.After(limit)
-	for {
-		o.mu.Lock()
-		ob, ch := o.last, o.changed
-		o.mu.Unlock()
-		if cond(ob) {
-			return ob
-		}
-		select {
-		case <-ch:
-		case <-deadline:
-			t.Fatalf("timed out waiting for %s; last observation %+v", what, ob)
-		}
-	}
+	return o.Wait(t, limit, what, cond)
 }
 
 // runDriver runs driver.Run in this process on a simulated handset, with

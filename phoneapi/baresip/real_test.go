@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/handsetd/handsetd/driver"
+	"github.com/handsetd/handsetd/driver/drivertest"
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
 	"github.com/handsetd/handsetd/phoneapi"
 	"github.com/handsetd/handsetd/phoneapi/baresip"
@@ -271,9 +272,7 @@ type phone struct {
 	t     *testing.T
 	hs    *firmwaresim.Handset
 	lines chan string
-	mu    sync.Mutex
-	last  driver.Observation
-	obsCh chan struct{}
+	obs   *drivertest.Observer
 }
 
 func runPhone(t *testing.T, ours *instance, dialURI string) *phone {
@@ -288,7 +287,7 @@ func runModel(t *testing.T, model string, ours *instance, dialURI string) *phone
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &phone{t: t, hs: hs, lines: make(chan string, 1000), obsCh: make(chan struct{})}
+	p := &phone{t: t, hs: hs, lines: make(chan string, 1000), obs: drivertest.NewObserver()}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	cfg := driver.Config{
@@ -303,13 +302,7 @@ func runModel(t *testing.T, model string, ours *instance, dialURI string) *phone
 		},
 		DialWaitsForHost: true,
 		Name:             "Test Phone",
-		Observe: func(o driver.Observation) {
-			p.mu.Lock()
-			p.last = o
-			close(p.obsCh)
-			p.obsCh = make(chan struct{})
-			p.mu.Unlock()
-		},
+		Observe:          p.obs.Observe,
 	}
 	go func() { done <- driver.Run(ctx, cfg) }()
 	t.Cleanup(func() {
@@ -331,20 +324,7 @@ func runModel(t *testing.T, model string, ours *instance, dialURI string) *phone
 // observe waits until the driver's observation satisfies cond.
 func (p *phone) observe(what string, cond func(driver.Observation) bool) driver.Observation {
 	p.t.Helper()
-	deadline := time.After(waitLimit)
-	for {
-		p.mu.Lock()
-		o, ch := p.last, p.obsCh
-		p.mu.Unlock()
-		if cond(o) {
-			return o
-		}
-		select {
-		case <-ch:
-		case <-deadline:
-			p.t.Fatalf("timed out waiting for %s; last observation %+v", what, o)
-		}
-	}
+	return p.obs.Wait(p.t, waitLimit, what, cond)
 }
 
 // line waits for the host to send the driver a line containing s.
