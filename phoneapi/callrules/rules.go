@@ -29,7 +29,8 @@ type State struct {
 	// (0 for none). Until the host reports it in progress, digits are DTMF
 	// to it: a user who lifts and at once keys a menu choice means that
 	// call, and the host reads the answer before the digits, since the
-	// handset's commands reach it in order.
+	// handset's commands reach it in order. Step forgets it once that call
+	// no longer rings.
 	Answering int
 }
 
@@ -148,6 +149,9 @@ func (a Action) String() string {
 // handset, or the desktop, is carrying. Lifting answers a ringing call even
 // as the first report.
 func Step(calls phoneapi.Calls, st State, ev Event) (State, []Action) {
+	if r, ok := calls.RingingCall(); st.Answering != 0 && (!ok || r.ID != st.Answering) {
+		st.Answering = 0 // answered, ended or gone: a later call may reuse its id
+	}
 	switch ev.Kind {
 	case EventHook:
 		prev := st.Hook
@@ -191,7 +195,7 @@ func key(calls phoneapi.Calls, st State, k string) (State, []Action) {
 			}
 			return st, []Action{{Kind: DTMF, Call: c.ID, Digit: k}}
 		}
-		if r, ok := calls.RingingCall(); ok && r.ID == st.Answering && st.Answering != 0 {
+		if r, ok := calls.RingingCall(); ok && st.Answering != 0 && r.ID == st.Answering {
 			if !IsDTMF(k) {
 				return st, nil
 			}
