@@ -123,12 +123,14 @@ lint: ## gofmt and go vet.
 .PHONY: test
 test: deps kernel lint ## Lint, then the whole suite with the race detector (the in-VM tests included).
 	$(GO) test $(RACEFLAGS) -count=1 -timeout 8m $$($(GO) list ./... | grep -v -e /internal/vmtest -e /firmware-sim/kerneltest)
-	$(GO) test $(RACEFLAGS) -count=1 -timeout 8m $(VM_PACKAGES)
+	$(GO) test $(RACEFLAGS) -count=1 -timeout 8m -p 1 $(VM_PACKAGES)
 
 # The packages whose tests boot a VM: one VM per package. `make test` runs
 # them after the rest, not beside it: an emulated guest starved by the
 # parallel demos and softphone tests reset its USB/IP devices and missed
-# timing bounds, and those tests in turn missed theirs.
+# timing bounds, and those tests in turn missed theirs. The VM packages
+# run one after the other too (-p 1): three emulated guests on two cores
+# once stalled a guest job until the watchdog powered it off.
 VM_PACKAGES := ./internal/vmtest ./firmware-sim/kerneltest
 
 .PHONY: kernel
