@@ -3,6 +3,9 @@ package kerneltest
 import (
 	"bytes"
 	"context"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -114,4 +117,16 @@ func (g *guestRun) finish() vmtest.Result {
 		g.t.Fatalf("guest: %v exit %d\nstdout %s\nstderr %s", res.err, res.r.ExitCode, res.r.Stdout, res.r.Stderr)
 	}
 	return res.r
+}
+
+// inputEventNode returns the /dev/input/eventN node of the guest's input
+// device called name, or "" while there is none.
+func inputEventNode(name string) string {
+	names, _ := filepath.Glob("/sys/class/input/event*/device/name")
+	for _, p := range names {
+		if b, err := os.ReadFile(p); err == nil && strings.TrimSpace(string(b)) == name {
+			return "/dev/input/" + filepath.Base(filepath.Dir(filepath.Dir(p)))
+		}
+	}
+	return ""
 }

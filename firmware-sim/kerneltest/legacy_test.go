@@ -252,13 +252,7 @@ func inputProbe(args []string) int {
 	}
 	var node string
 	for deadline := time.Now().Add(10 * time.Second); node == "" && time.Now().Before(deadline); {
-		names, _ := filepath.Glob("/sys/class/input/event*/device/name")
-		for _, p := range names {
-			if b, err := os.ReadFile(p); err == nil && strings.TrimSpace(string(b)) == args[0] {
-				node = "/dev/input/" + filepath.Base(filepath.Dir(filepath.Dir(p)))
-			}
-		}
-		if node == "" {
+		if node = inputEventNode(args[0]); node == "" {
 			// The guest has no udev to wait on, and the driver registers
 			// its input device while the USB core binds it, just after the
 			// interface appears.

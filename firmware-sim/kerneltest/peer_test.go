@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -235,13 +234,7 @@ func peerEcho(args []string) int {
 			}
 		}
 	case args[1] == "evdev" && len(args) == 3:
-		var ev string
-		names, _ := filepath.Glob("/sys/class/input/event*/device/name")
-		for _, p := range names {
-			if b, err := os.ReadFile(p); err == nil && strings.TrimSpace(string(b)) == args[2] {
-				ev = "/dev/input/" + filepath.Base(filepath.Dir(filepath.Dir(p)))
-			}
-		}
+		ev := inputEventNode(args[2])
 		if ev == "" {
 			return fail("no input device named %q", args[2])
 		}
