@@ -214,15 +214,7 @@ func installTree(t *testing.T, ctx context.Context) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dest) })
-	mk := exec.CommandContext(ctx, "make", "--no-print-directory", "-C", "../..", "install-files",
-		"BIN="+bin, "DESTDIR="+dest, "PREFIX=/usr", "INSTALL_BINS=handsetd")
-	// The test's own make (make test) must not leak its jobserver into
-	// this one.
-	for _, e := range os.Environ() {
-		if k, _, _ := strings.Cut(e, "="); k != "MAKEFLAGS" && k != "MFLAGS" && k != "MAKELEVEL" {
-			mk.Env = append(mk.Env, e)
-		}
-	}
+	mk := repoMake(ctx, "install-files", "BIN="+bin, "DESTDIR="+dest, "PREFIX=/usr", "INSTALL_BINS=handsetd")
 	if out, err := mk.CombinedOutput(); err != nil {
 		t.Fatalf("make install-files: %v\n%s", err, out)
 	}
