@@ -276,8 +276,10 @@ done`)
 
 // detachAll detaches every vhci port in use and waits until the kernel
 // has freed them all, reading vhci's own status file: each `usbip port`
-// costs most of a second in the emulated guest (it parses usb.ids), and
-// attach's Cleanup, which polls it, then finds nothing left to do.
+// costs most of a second in the emulated guest (it parses usb.ids). It then
+// waits for the USB/IP connections to end and records that every attach
+// is undone, so attach's Cleanup, which polls `usbip port`, has nothing
+// left to do.
 func detachAll(t *testing.T, vm *vmtest.VM) {
 	t.Helper()
 	start := time.Now()
@@ -287,6 +289,12 @@ func detachAll(t *testing.T, vm *vmtest.VM) {
 busy() { while read -r hub port sta _; do [ "$sta" = 004 ] || [ "$hub" = hub ] || echo "$port"; done <$st; }
 for p in $(busy); do n=${p#"${p%%[!0]*}"}; usbip detach -p "${n:-0}" >/dev/null 2>&1; done
 i=0; while [ -n "$(busy)" ]; do i=$((i+1)); [ $i -lt 200 ] || { cat $st >&2; exit 1; }; sleep 0.05; done`)
+	exp := theVM.exp
+	exp.conns.Wait()
+	exp.set(nil)
+	exp.mu.Lock()
+	exp.detached = exp.attaches
+	exp.mu.Unlock()
 	t.Logf("detached all in %v", time.Since(start).Round(time.Millisecond))
 }
 
