@@ -21,6 +21,10 @@
 // the telephony model's hidraw node and a legacy phone's USB device node
 // and not a keyboard's, and an unprivileged user must then open exactly
 // those two (logind's uaccess ACL is emulated: the guest has no seat).
+// The Debian package `make deb` builds installs with dpkg in the guest's
+// real (overlaid, writable for that test only) root, its dependencies met
+// by the host's packages; its installed rules and probe grant a simulated
+// handset (udevadm test), its handsetd lists it, and a purge leaves nothing.
 // The package has no code of its own, only tests (and it builds handsetd
 // for the guest before the VM boots); it needs
 // the kernel that `make test-kernel` prepares.

@@ -214,15 +214,7 @@ func installTree(t *testing.T, ctx context.Context) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { os.RemoveAll(dest) })
-	mk := exec.CommandContext(ctx, "make", "--no-print-directory", "-C", "../..", "install-files",
-		"BIN="+bin, "DESTDIR="+dest, "PREFIX=/usr", "INSTALL_BINS=handsetd")
-	// The test's own make (make test) must not leak its jobserver into
-	// this one.
-	for _, e := range os.Environ() {
-		if k, _, _ := strings.Cut(e, "="); k != "MAKEFLAGS" && k != "MFLAGS" && k != "MAKELEVEL" {
-			mk.Env = append(mk.Env, e)
-		}
-	}
+	mk := repoMake(ctx, "install-files", "BIN="+bin, "DESTDIR="+dest, "PREFIX=/usr", "INSTALL_BINS=handsetd")
 	if out, err := mk.CombinedOutput(); err != nil {
 		t.Fatalf("make install-files: %v\n%s", err, out)
 	}
@@ -284,8 +276,10 @@ done`)
 
 // detachAll detaches every vhci port in use and waits until the kernel
 // has freed them all, reading vhci's own status file: each `usbip port`
-// costs most of a second in the emulated guest (it parses usb.ids), and
-// attach's Cleanup, which polls it, then finds nothing left to do.
+// costs most of a second in the emulated guest (it parses usb.ids). It then
+// waits for the USB/IP connections to end and records that every attach
+// is undone, so attach's Cleanup, which polls `usbip port`, has nothing
+// left to do.
 func detachAll(t *testing.T, vm *vmtest.VM) {
 	t.Helper()
 	start := time.Now()
@@ -295,6 +289,12 @@ func detachAll(t *testing.T, vm *vmtest.VM) {
 busy() { while read -r hub port sta _; do [ "$sta" = 004 ] || [ "$hub" = hub ] || echo "$port"; done <$st; }
 for p in $(busy); do n=${p#"${p%%[!0]*}"}; usbip detach -p "${n:-0}" >/dev/null 2>&1; done
 i=0; while [ -n "$(busy)" ]; do i=$((i+1)); [ $i -lt 200 ] || { cat $st >&2; exit 1; }; sleep 0.05; done`)
+	exp := theVM.exp
+	exp.conns.Wait()
+	exp.set(nil)
+	exp.mu.Lock()
+	exp.detached = exp.attaches
+	exp.mu.Unlock()
 	t.Logf("detached all in %v", time.Since(start).Round(time.Millisecond))
 }
 

@@ -33,7 +33,10 @@
 // runs others); a Run whose context ends kills its command's whole process
 // group, so a command that hangs blocks nothing after it. Any command of the project can so be run inside the
 // guest, and RunSelf runs the test binary itself in a named role, for test
-// programs that must run in the guest (reading a hidraw node, say).
+// programs that must run in the guest (reading a hidraw node, say). The
+// agent logs every control line it reads and every job's start and exit on
+// the guest console, and a Run that times out or outlives the VM ends its
+// error with the console's tail.
 //
 // The guest caches the host's root (9p cache=loose) because starting
 // programs over an uncached 9p mount under emulation costs most of a second

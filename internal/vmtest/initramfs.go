@@ -79,7 +79,14 @@ func readModulesDep(path string) (map[string][]string, error) {
 // background and in its own session, so that jobs run side by side and
 // each answers "done ID STATUS" when it ends; "kill ID" kills job ID's
 // whole process group; "poweroff" stops the guest. Jobs do not inherit the
-// control port (fd 3).
+// control port (fd 3). The agent logs each line it reads and each job's
+// start and exit on the console, which a failed Run's error ends with.
+//
+// The control port is in canonical mode (a line at a time) so that the
+// agent never waits inside a line: busybox's read builtin reads a byte at a
+// time, and when a signal (a job's SIGCHLD) interrupts it mid-line it
+// drops what it read of that line, so in raw mode a "run" line that arrived
+// in pieces while a job ended was lost and its job never started.
 const initScript = `#!/bin/busybox sh
 /bin/busybox --install -s /bin
 export PATH=/bin
@@ -99,10 +106,11 @@ mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 jobs $r/run/vmtest
 ip link set lo up
 ip link set eth0 up
 ip addr add 10.0.2.15/24 dev eth0
-stty -F /dev/ttyS1 raw -echo
+stty -F /dev/ttyS1 raw icanon -iexten -echo
 exec 3<>/dev/ttyS1
 echo ready >&3
 while read -r verb id <&3; do
+	echo "vmtest: agent: read \"$verb $id\"" >/dev/console
 	case $verb in
 	run)
 		j=/run/vmtest/$id
@@ -111,9 +119,11 @@ while read -r verb id <&3; do
 				HOME=/root TMPDIR=/run/tmp LANG=C.UTF-8 HANDSETD_VMTEST_GUEST=1 \
 				/bin/sh -c "cd /run/tmp && exec /bin/sh $j/cmd >$j/stdout 2>$j/stderr" </dev/null 3>&- &
 			echo $! >/jobs/$id
+			echo "vmtest: agent: job $id started, pid $!" >/dev/console
 			wait $!
 			st=$?
 			rm -f /jobs/$id
+			echo "vmtest: agent: job $id exited $st" >/dev/console
 			echo "done $id $st" >&3
 		) &
 		;;

@@ -319,29 +319,50 @@ func (vm *VM) send(line string) error {
 // group in the guest (waiting a few seconds for it to die) and returns
 // ctx's error.
 func (vm *VM) Run(ctx context.Context, script string) (Result, error) {
-	vm.mu.Lock()
-	vm.nextID++
-	id := vm.nextID
-	ch := make(chan int, 1)
-	vm.waiters[id] = ch
-	vm.mu.Unlock()
-	dir := filepath.Join(vm.dir, "jobs", strconv.Itoa(id))
-	if err := os.Mkdir(dir, 0o755); err != nil {
-		return Result{}, fmt.Errorf("run in VM: %w", err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "cmd"), []byte(script), 0o644); err != nil {
+	id, dir, ch, err := vm.newJob(script)
+	if err != nil {
 		return Result{}, fmt.Errorf("run in VM: %w", err)
 	}
 	if err := vm.send("run " + strconv.Itoa(id)); err != nil {
 		return Result{}, fmt.Errorf("run in VM: %w", err)
 	}
+	return vm.await(ctx, script, id, dir, ch)
+}
+
+// newJob writes script as a new job's command and registers the channel
+// its exit status comes on; the job starts once the agent reads "run ID".
+func (vm *VM) newJob(script string) (id int, dir string, ch chan int, err error) {
+	vm.mu.Lock()
+	vm.nextID++
+	id = vm.nextID
+	ch = make(chan int, 1)
+	vm.waiters[id] = ch
+	vm.mu.Unlock()
+	dir = filepath.Join(vm.dir, "jobs", strconv.Itoa(id))
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		return 0, "", nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "cmd"), []byte(script), 0o644); err != nil {
+		return 0, "", nil, err
+	}
+	return id, dir, ch, nil
+}
+
+// await waits for job id and returns what it left. When ctx's deadline
+// passes first, the error ends with the guest console's tail (what the
+// agent read and which jobs started and ended).
+func (vm *VM) await(ctx context.Context, script string, id int, dir string, ch chan int) (Result, error) {
 	var st int
 	select {
 	case st = <-ch:
 	case <-ctx.Done():
-		return Result{}, fmt.Errorf("run in VM %q: %w%s", script, ctx.Err(), vm.kill(id, ch))
+		note := vm.kill(id, ch)
+		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
+			note += "\n" + vm.diagnostics()
+		}
+		return Result{}, fmt.Errorf("run in VM %q (job %d): %w%s", script, id, ctx.Err(), note)
 	case <-vm.exited:
-		return Result{}, fmt.Errorf("run in VM %q: the VM stopped (watchdog?)\n%s", script, vm.diagnostics())
+		return Result{}, fmt.Errorf("run in VM %q (job %d): the VM stopped (watchdog?)\n%s", script, id, vm.diagnostics())
 	}
 	r := Result{ExitCode: st}
 	var err error

@@ -3,7 +3,10 @@ package vmtest
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -72,6 +75,74 @@ func TestVM(t *testing.T) {
 		t.Errorf("the host root is writable from the guest: %+v %v", r, err)
 	}
 	testConcurrentRuns(ctx, t, vm)
+	testManyRuns(ctx, t, vm)
+	testSplitLine(ctx, t, vm)
+}
+
+// testSplitLine proves that a control line arriving in pieces while a job
+// ends is not lost: the line's first bytes reach the agent, a job then ends
+// (its SIGCHLD reaches the agent while it waits for the rest), and the job
+// the completed line names still runs.
+func testSplitLine(ctx context.Context, t *testing.T, vm *VM) {
+	rctx, rcancel := context.WithTimeout(ctx, 30*time.Second)
+	defer rcancel()
+	ender := make(chan error, 1)
+	go func() {
+		_, err := vm.Run(rctx, "touch /run/tmp/ender-up; while [ ! -e /run/vmtest/ender-go ]; do sleep 0.05; done")
+		ender <- err
+	}()
+	if r, err := vm.Run(rctx, "while [ ! -e /run/tmp/ender-up ]; do sleep 0.05; done"); err != nil || r.ExitCode != 0 {
+		t.Fatalf("the job that is to end mid-line never started: exit %d %v", r.ExitCode, err)
+	}
+	const script = "echo whole"
+	id, dir, ch, err := vm.newJob(script)
+	if err != nil {
+		t.Fatal(err)
+	}
+	line := fmt.Sprintf("run %d\n", id)
+	vm.writeMu.Lock()
+	_, err = io.WriteString(vm.ctl, line[:2])
+	if err == nil {
+		err = os.WriteFile(filepath.Join(vm.dir, "jobs", "ender-go"), nil, 0o644)
+	}
+	if err == nil {
+		err = <-ender // its "done" has come: the agent's child exits now
+	}
+	if err == nil {
+		_, err = io.WriteString(vm.ctl, line[2:])
+	}
+	vm.writeMu.Unlock()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := vm.await(rctx, script, id, dir, ch); err != nil || string(r.Stdout) != "whole\n" {
+		t.Errorf("the job named by a line split around a job's end: %q %v", r.Stdout, err)
+	}
+}
+
+// testManyRuns proves that no control line is lost while jobs end: many
+// short jobs started at once each report their own exit status. (A job's
+// end signals the agent, and a signal that arrived while the agent had read
+// only part of a line once lost that line, so the job never started.)
+func testManyRuns(ctx context.Context, t *testing.T, vm *VM) {
+	const n = 24
+	rctx, rcancel := context.WithTimeout(ctx, 60*time.Second)
+	defer rcancel()
+	errs := make(chan error, n)
+	for i := range n {
+		go func() {
+			r, err := vm.Run(rctx, fmt.Sprintf("exit %d", i))
+			if err == nil && r.ExitCode != i {
+				err = fmt.Errorf("job %d exited %d", i, r.ExitCode)
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
 }
 
 // testConcurrentRuns proves that Runs are concurrent in the guest (two
