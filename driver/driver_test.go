@@ -262,7 +262,7 @@ func TestHookKeysAndMuteReachTheHost(t *testing.T) {
 	}
 	r.do("mute")
 	r.waitLine("<- MUTE ON")
-	// No call is in progress, so the host says mute is off (seed 1.2 §6).
+	// No call is in progress, so the host says mute is off (seed 1.2 §7.9.2 GET MUTE).
 	r.waitLine("-> MUTE OFF")
 	r.waitState("mute LED off again", func(s firmwaresim.State) bool { return !s.LEDs.Mute })
 	r.do("hook on")

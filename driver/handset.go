@@ -231,7 +231,7 @@ func (h *Handset) HostCalls(ringing, inCall, held bool, lcd string) {
 func (h *Handset) HostUp(up bool) {
 	h.hostUp = up
 	// A host that comes or goes has no call of ours in progress, so mute is
-	// off on both sides (seed 1.2 §6: no call, MUTE is always OFF).
+	// off on both sides (seed 1.2 §7.9.2 GET MUTE: no call, MUTE is always OFF).
 	h.muted = false
 	if !up {
 		h.ringing, h.inCall, h.held, h.lcd, h.answering = false, false, false, "", false

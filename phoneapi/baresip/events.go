@@ -94,7 +94,7 @@ func statusOf(typ string, incoming bool) string {
 }
 
 // closedStatus is the Phone API status a closed call ends in
-// (skype-api-1.2 §7.4): what the handset asked for when it ended the call,
+// (skype-api-1.2 §7.8.3): what the handset asked for when it ended the call,
 // else what happened at the far end.
 func closedStatus(c *call, reason string) string {
 	switch {

@@ -158,7 +158,7 @@ func (b *bridge) act(ctx context.Context, a callrules.Action) error {
 	case callrules.Mute:
 		if !b.inProgress() {
 			b.mute = false
-			return b.send(ctx, "MUTE OFF") // no call in progress: mute is always off (Phone API §6)
+			return b.send(ctx, "MUTE OFF") // no call in progress: mute is always off (skype-api-1.2 §7.9.2 GET MUTE)
 		}
 		if a.On == b.mute {
 			return b.send(ctx, "MUTE "+phoneapi.OnOff(b.mute))

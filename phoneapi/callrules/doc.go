@@ -19,7 +19,7 @@
 //   - hanging up ends every call, as the Skype client did (§7.11: the device
 //     hangs up with SET CALL n STATUS FINISHED): a ringing incoming call is
 //     REFUSED, our own call not yet answered CANCELLED, a call in progress
-//     or held FINISHED (§7.4 call status values);
+//     or held FINISHED (§7.8.3 call status values);
 //   - digits with no call collect a number, and YES or # dials it (§7.11:
 //     the device initiates the call with CALL target); digits during a call
 //     in progress are DTMF (ALTER CALL n DTMF, skype-api-2.0 reference);

@@ -101,7 +101,7 @@ func (k ActionKind) String() string {
 	return "action?"
 }
 
-// End statuses of a call the handset hangs up (skype-api-1.2 §7.4 call
+// End statuses of a call the handset hangs up (skype-api-1.2 §7.8.3 call
 // status values).
 const (
 	Refused   = "REFUSED"   // an incoming call that still rang
