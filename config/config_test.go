@@ -83,6 +83,42 @@ func TestStrings(t *testing.T) {
 	}
 }
 
+// TestDottedAndInline proves that dotted keys and inline tables name the
+// same settings a [table] header does (TOML 1.0: "Dotted keys create and
+// define a table for each key part before the last one"; an inline table is
+// a table on one line), with each value's own line.
+func TestDottedAndInline(t *testing.T) {
+	c, err := Parse(strings.NewReader(`cm109_model = "kip1000"
+device."0d8c:000e".name = "Kitchen phone"
+device."0d8c:000e".keys."UP" = "PAGEUP"
+[device.desk]
+ids = ["6993:b001"]
+keys = { "#" = "", "*" = "NO" }
+[model]
+"Generic USB Telephony Handset" = { name = "Desk", keys = { F = "NO" } }
+[device]
+"1:2".cm109_model = "usbph01"
+`), "t.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kitchen := c.Devices[ID{0x0d8c, 0x000e}]
+	if kitchen == nil || kitchen.Name != (Setting{Value: "Kitchen phone", Line: 2}) || !reflect.DeepEqual(kitchen.Keys, map[string]string{"UP": "PAGEUP"}) {
+		t.Errorf("dotted device keys: got %+v", kitchen)
+	}
+	desk := c.Devices[ID{0x6993, 0xb001}]
+	if desk == nil || !reflect.DeepEqual(desk.Keys, map[string]string{"#": "", "*": "NO"}) {
+		t.Errorf("inline keys table: got %+v", desk)
+	}
+	want := keymap.Overrides{Name: "Desk", Keys: map[string]string{"F": "NO"}}
+	if got := c.Overrides(hid.Info{VendorID: 9, ProductID: 9}, "Generic USB Telephony Handset"); !reflect.DeepEqual(got, want) {
+		t.Errorf("nested inline model table: got %+v, want %+v", got, want)
+	}
+	if got := c.CM109ModelFor(hid.Info{VendorID: 1, ProductID: 2}); got != (Setting{Value: "usbph01", Line: 10}) {
+		t.Errorf("dotted key under [device]: got %+v", got)
+	}
+}
+
 // TestErrors proves that every mistake is refused with the line it is on.
 func TestErrors(t *testing.T) {
 	cases := []struct {
@@ -94,7 +130,9 @@ func TestErrors(t *testing.T) {
 		{"number value", "\n\ncm109_model = 3\n", 3, "values are quoted strings"},
 		{"boolean", "cm109_model = true\n", 1, "booleans are not supported"},
 		{"array", "cm109_model = [\"a\"]\n", 1, "arrays are not supported"},
-		{"inline table", "[device.\"1:2\"]\nkeys = {\"1\" = \"2\"}\n", 2, "inline tables"},
+		{"inline table of a string", "[model.A]\nname = {x = \"y\"}\n", 2, "unknown table [model.A.name]"},
+		{"inline table key twice", "[model.A]\nkeys = {\"1\" = \"2\", \"1\" = \"3\"}\n", 2, "model.A.keys.1 is set twice"},
+		{"dotted and header", "model.A.name = \"x\"\n[model.A]\nname = \"y\"\n", 3, "model.A.name is set twice (first on line 1)"},
 		{"no equals", "cm109_model \"x\"\n", 1, "not valid TOML: expected '=' after key"},
 		{"no value", "cm109_model =\n", 1, "not valid TOML: unexpected character"},
 		{"trailing junk", "cm109_model = \"a\" b\n", 1, "not valid TOML: expected newline but got U+0062 'b'"},
@@ -103,14 +141,15 @@ func TestErrors(t *testing.T) {
 		{"multi-line string", "cm109_model = \"\"\"x\"\"\"\n", 1, `cm109_model = "x": not a CM109 model`},
 		{"bad escape", "cm109_model = \"a\\q\"\n", 1, "invalid escape character U+0071 'q'"},
 		{"bad unicode", "cm109_model = \"\\ud800\"\n", 1, "not a valid unicode code point"},
-		{"dotted key", "device.name = \"x\"\n", 1, "dotted keys"},
+		{"dotted key", "device.name = \"x\"\n", 1, `unknown setting "device.name"`},
+		{"dotted unknown", "[device.\"1:2\"]\nkeys.a.b = \"x\"\n", 2, `unknown setting "device.\"1:2\".keys.a.b"`},
 		{"array of tables", "[[device]]\n", 1, "arrays of tables"},
 		{"unknown table", "[phone]\n", 1, "unknown table [phone]"},
-		{"device without id", "[device]\n", 1, "unknown table [device]"},
+		{"device without id", "[device]\nname = \"x\"\n", 2, `unknown setting "device.name"`},
 		{"bad id", "[device.\"0d8c\"]\n", 1, "want the USB ids as \"VID:PID\""},
 		{"id not hex", "[device.\"0d8c:zz\"]\n", 1, "want the USB ids"},
 		{"table twice", "[model.A]\nname = \"x\"\n[model.\"A\"]\n", 3, "defined twice (first on line 1)"},
-		{"key twice", "[model.A]\nname = \"x\"\nname = \"y\"\n", 3, "set twice in this table (first on line 2)"},
+		{"key twice", "[model.A]\nname = \"x\"\nname = \"y\"\n", 3, "model.A.name is set twice (first on line 2)"},
 		{"bad from key", "[model.A.keys]\n\"HANGUP\" = \"NO\"\n", 2, `"HANGUP" is not a Phone API key name`},
 		{"bad to key", "[model.A.keys]\n\"1\" = \"one\"\n", 2, `"one" is not a Phone API key name`},
 		{"unknown device key", "[device.\"1:2\"]\nlabel = \"x\"\n", 2, `unknown setting "label"`},

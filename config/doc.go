@@ -30,8 +30,9 @@
 //
 // A [device] table is named by a USB id, or by a label when ids lists the
 // ids it applies to; a table named by an id may list more. Each id belongs
-// to one [device] table. Only ids takes an array; numbers, booleans, inline
-// tables, arrays of tables and dotted keys are refused.
+// to one [device] table. Dotted keys and inline tables say the same as
+// headers (device."0d8c:000e".name = "…", keys = { "#" = "" }). Only ids
+// takes an array; numbers, booleans and arrays of tables are refused.
 //
 // When both a [device] and a [model] table match a handset, the device's
 // name wins and its key remaps are applied over the model's, key by key.

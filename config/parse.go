@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,7 @@ func Parse(r io.Reader, name string) (*Config, error) {
 		tables:  map[string]int{},
 		devices: map[string]*deviceTable{},
 		owner:   map[ID]string{},
+		seen:    map[string]int{},
 	}
 	// A full slice expression, so that the parser's offsets (computed from
 	// capacities) stay inside data.
@@ -71,12 +73,11 @@ type walker struct {
 	// USB id belongs to.
 	devices map[string]*deviceTable
 	owner   map[ID]string
-	// the current table: section (nil at the top), keys subtable or not,
-	// and the device table it belongs to (nil for a [model] or the top).
-	sec  *Section
-	keys bool
-	dev  *deviceTable
-	seen map[string]int // keys set in the current table → line
+	// cur is the current table header's key path (nil at the top); a key
+	// is set at cur followed by its own parts, so dotted keys and inline
+	// tables name the same settings a header does.
+	cur  []string
+	seen map[string]int // full key paths set → line
 }
 
 func (w *walker) errAt(line int, format string, args ...any) error {
@@ -127,33 +128,66 @@ func (w *walker) expression(e *unstable.Node) error {
 		_, line := w.keyPath(e)
 		return w.errAt(line, "arrays of tables ([[...]]) are not supported")
 	case unstable.KeyValue:
-		return w.keyValue(e)
+		path, line := w.keyPath(e)
+		return w.assign(append(slices.Clone(w.cur), path...), e.Value(), line)
 	}
 	return nil
 }
 
-func (w *walker) keyValue(e *unstable.Node) error {
-	path, line := w.keyPath(e)
-	if len(path) > 1 {
-		return w.errAt(line, "dotted keys are not supported; write a [table] header instead")
+// assign sets the value v at a full key path. An inline table sets each of
+// its keys below the path, as the same keys under a [table] header would.
+func (w *walker) assign(path []string, v *unstable.Node, line int) error {
+	canon := strings.Join(quoteAll(path), ".")
+	if l, ok := w.seen[canon]; ok {
+		return w.errAt(line, "%s is set twice (first on line %d)", canon, l)
 	}
-	key := path[0]
-	if l, ok := w.seen[key]; ok {
-		return w.errAt(line, "%s is set twice in this table (first on line %d)", key, l)
+	w.seen[canon] = line
+	if v.Kind == unstable.InlineTable {
+		if err := w.checkTable(path, line); err != nil {
+			return err
+		}
+		it := v.Children()
+		for it.Next() {
+			kv := it.Node()
+			sub, l := w.keyPath(kv)
+			if l == 0 {
+				l = line
+			}
+			if err := w.assign(append(slices.Clone(path), sub...), kv.Value(), l); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	if w.seen == nil {
-		w.seen = map[string]int{}
+	key := path[len(path)-1]
+	switch {
+	case len(path) == 1:
+		val, err := w.str(v)
+		if err != nil {
+			return w.errAt(line, "%s: %v", key, err)
+		}
+		return w.setTop(key, val, line)
+	case len(path) >= 3 && (path[0] == "device" || path[0] == "model"):
+		sec, dev, err := w.section(path[0], path[1], line)
+		if err != nil {
+			return err
+		}
+		rest := path[2:]
+		if len(rest) == 1 && key == "ids" && dev != nil {
+			return w.ids(dev, v, line)
+		}
+		val, err := w.str(v)
+		if err != nil {
+			return w.errAt(line, "%s: %v", key, err)
+		}
+		switch {
+		case len(rest) == 1:
+			return w.set(sec, dev, key, val, line)
+		case len(rest) == 2 && rest[0] == "keys":
+			return w.remap(sec, key, val, line)
+		}
 	}
-	w.seen[key] = line
-	v := e.Value()
-	if key == "ids" && w.dev != nil && !w.keys {
-		return w.ids(v, line)
-	}
-	val, err := w.str(v)
-	if err != nil {
-		return w.errAt(line, "%s: %v", key, err)
-	}
-	return w.set(key, val, line)
+	return w.errAt(line, "unknown setting %q; handsetd knows cm109_model at the top, and name, cm109_model, ids and keys.KEY in [device.\"VID:PID\"] and [model.\"NAME\"]", canon)
 }
 
 // str is a string value; other TOML types are refused by name.
@@ -165,11 +199,23 @@ func (w *walker) str(v *unstable.Node) (string, error) {
 		return "", errors.New("booleans are not supported; values are strings")
 	case unstable.Array:
 		return "", errors.New("arrays are not supported here; values are strings (only a [device] table's ids takes an array)")
-	case unstable.InlineTable:
-		return "", errors.New("inline tables are not supported; write a [table] instead")
 	default:
 		return "", fmt.Errorf("values are quoted strings, got %q", clip(string(w.p.Raw(v.Raw))))
 	}
+}
+
+// checkTable refuses a table path handsetd has no use for: it knows
+// [device], [model], [device."ID"], [model."NAME"] and their .keys.
+func (w *walker) checkTable(path []string, line int) error {
+	canon := strings.Join(quoteAll(path), ".")
+	if len(path) > 3 || (path[0] != "device" && path[0] != "model") || (len(path) == 3 && path[2] != "keys") {
+		return w.errAt(line, "unknown table [%s]; handsetd knows [device.\"VID:PID\"], [model.\"NAME\"] and their .keys subtables", canon)
+	}
+	if len(path) >= 2 {
+		_, _, err := w.section(path[0], path[1], line)
+		return err
+	}
+	return nil
 }
 
 func (w *walker) header(path []string, line int) error {
@@ -178,29 +224,32 @@ func (w *walker) header(path []string, line int) error {
 		return w.errAt(line, "table [%s] is defined twice (first on line %d)", canon, l)
 	}
 	w.tables[canon] = line
-	if len(path) < 2 || len(path) > 3 || (path[0] != "device" && path[0] != "model") || (len(path) == 3 && path[2] != "keys") {
-		return w.errAt(line, "unknown table [%s]; handsetd knows [device.\"VID:PID\"], [model.\"NAME\"] and their .keys subtables", canon)
-	}
-	w.seen = map[string]int{}
-	w.keys = len(path) == 3
-	if path[0] == "model" {
-		if path[1] == "" {
-			return w.errAt(line, "[model.\"\"]: the model name is empty")
-		}
-		sec := w.c.Models[path[1]]
-		if sec == nil {
-			sec = &Section{Line: line}
-			w.c.Models[path[1]] = sec
-		}
-		w.sec, w.dev = sec, nil
-		return nil
-	}
-	dt, err := w.deviceTable(path[1], line)
-	if err != nil {
+	if err := w.checkTable(path, line); err != nil {
 		return err
 	}
-	w.sec, w.dev = dt.sec, dt
+	w.cur = path
 	return nil
+}
+
+// section finds or makes the [device] or [model] table of this name; dev
+// is nil for a model.
+func (w *walker) section(kind, name string, line int) (*Section, *deviceTable, error) {
+	if kind == "model" {
+		if name == "" {
+			return nil, nil, w.errAt(line, "[model.\"\"]: the model name is empty")
+		}
+		sec := w.c.Models[name]
+		if sec == nil {
+			sec = &Section{Line: line}
+			w.c.Models[name] = sec
+		}
+		return sec, nil, nil
+	}
+	dt, err := w.deviceTable(name, line)
+	if err != nil {
+		return nil, nil, err
+	}
+	return dt.sec, dt, nil
 }
 
 // deviceTable finds or makes the [device] table of this name. A name that
@@ -233,7 +282,7 @@ func (w *walker) deviceTable(name string, line int) (*deviceTable, error) {
 
 // ids adds the USB ids of ids = ["VID:PID", ...] to the current device
 // table.
-func (w *walker) ids(v *unstable.Node, line int) error {
+func (w *walker) ids(dev *deviceTable, v *unstable.Node, line int) error {
 	if v.Kind != unstable.Array {
 		return w.errAt(line, "ids: want a list of USB ids, e.g. ids = [\"0d8c:000e\", \"0d8c:000f\"]")
 	}
@@ -254,15 +303,15 @@ func (w *walker) ids(v *unstable.Node, line int) error {
 			return w.errAt(l, "ids: %q: want the USB ids as \"VID:PID\" in hex, e.g. \"0d8c:000e\"", string(n.Data))
 		}
 		if other, ok := w.owner[id]; ok {
-			if dt := w.devices[other]; dt != w.dev {
+			if dt := w.devices[other]; dt != dev {
 				return w.errAt(l, "ids: %s is already set by [device.%q] (line %d)", id, other, dt.line)
 			}
 			continue
 		}
-		w.owner[id] = w.dev.name
-		w.c.Devices[id] = w.sec
+		w.owner[id] = dev.name
+		w.c.Devices[id] = dev.sec
 	}
-	w.dev.hasIDs = true
+	dev.hasIDs = true
 	if count == 0 {
 		return w.errAt(line, "ids is empty; list the USB ids this table applies to")
 	}
@@ -280,41 +329,50 @@ func (w *walker) finish() error {
 	return nil
 }
 
-func (w *walker) set(key, val string, line int) error {
+// setTop sets a setting at the top of the file.
+func (w *walker) setTop(key, val string, line int) error {
+	if key != "cm109_model" {
+		return w.errAt(line, "unknown setting %q at the top (known: cm109_model; handset settings go in a [device] or [model] table)", key)
+	}
+	if err := checkCM109Model(val); err != nil {
+		return w.errAt(line, "%v", err)
+	}
+	w.c.CM109Model = Setting{Value: val, Line: line}
+	return nil
+}
+
+// remap sets one key remap of a table's .keys.
+func (w *walker) remap(sec *Section, key, val string, line int) error {
+	if !phoneapi.ValidKey(key) {
+		return w.errAt(line, "%q is not a Phone API key name (0-9, A-Z, #, *, +, UP, DOWN, YES, NO, SKYPE, PAGEUP, PAGEDOWN)", key)
+	}
+	if val != "" && !phoneapi.ValidKey(val) {
+		return w.errAt(line, "%s = %q: %q is not a Phone API key name (use \"\" to switch the key off)", key, val, val)
+	}
+	if sec.Keys == nil {
+		sec.Keys = map[string]string{}
+	}
+	sec.Keys[key] = val
+	return nil
+}
+
+// set sets a setting of a [device] (dev set) or [model] table.
+func (w *walker) set(sec *Section, dev *deviceTable, key, val string, line int) error {
 	setting := Setting{Value: val, Line: line}
 	switch {
-	case w.sec == nil: // top level
-		if key != "cm109_model" {
-			return w.errAt(line, "unknown setting %q at the top (known: cm109_model; handset settings go in a [device] or [model] table)", key)
-		}
-		if err := checkCM109Model(val); err != nil {
-			return w.errAt(line, "%v", err)
-		}
-		w.c.CM109Model = setting
-	case w.keys:
-		if !phoneapi.ValidKey(key) {
-			return w.errAt(line, "%q is not a Phone API key name (0-9, A-Z, #, *, +, UP, DOWN, YES, NO, SKYPE, PAGEUP, PAGEDOWN)", key)
-		}
-		if val != "" && !phoneapi.ValidKey(val) {
-			return w.errAt(line, "%s = %q: %q is not a Phone API key name (use \"\" to switch the key off)", key, val, val)
-		}
-		if w.sec.Keys == nil {
-			w.sec.Keys = map[string]string{}
-		}
-		w.sec.Keys[key] = val
 	case key == "name":
 		if err := phoneapi.CheckLine("NAME " + val); err != nil || strings.TrimSpace(val) == "" {
 			return w.errAt(line, "name %q cannot be sent as a NAME line", clip(val))
 		}
-		w.sec.Name = setting
-	case key == "cm109_model" && w.dev != nil:
+		sec.Name = setting
+	case key == "cm109_model" && dev != nil:
 		if err := checkCM109Model(val); err != nil {
 			return w.errAt(line, "%v", err)
 		}
-		w.sec.CM109Model = setting
+		sec.CM109Model = setting
 	case key == "cm109_model":
 		return w.errAt(line, "cm109_model belongs at the top or in a [device.\"VID:PID\"] table: a [model] is matched by the NAME the chosen keymap gives")
-	case w.dev != nil:
+	case dev != nil:
 		return w.errAt(line, "unknown setting %q (known: name, cm109_model, ids, and key remaps in a .keys table)", key)
 	default:
 		return w.errAt(line, "unknown setting %q (known: name, and key remaps in a .keys table)", key)
