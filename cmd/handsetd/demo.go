@@ -350,37 +350,66 @@ func (d *demo) step(ctx context.Context, line string) error {
 			return nil
 		}
 	}
-	_, err := d.sim.exec(ctx, line)
-	return err
+	return d.simAndSettle(ctx, line, reportOf(line))
 }
 
 // tap presses a key and releases it once the driver has reported the press
 // to the host (or after tapHold, for a key it reports otherwise or not at
 // all): a driver that polls the handset would miss a key pressed and
 // released in one instant, and so would one still busy with earlier keys.
+// It then waits as long for the release to be reported, so the next step
+// prints after this key's traffic, not among it.
 func (d *demo) tap(ctx context.Context, key string) error {
+	k := strings.ToUpper(key)
+	if err := d.simAndSettle(ctx, "press "+key, "<- BTN_PRESSED "+k); err != nil {
+		return err
+	}
+	return d.simAndSettle(ctx, "release "+key, "<- BTN_RELEASED "+k)
+}
+
+// simAndSettle runs a phonesim command and waits, at most tapHold, for the
+// traffic line it makes the driver send (want; "" for none known). A line
+// that never comes is not an error here: a later wait or expect says what
+// is missing.
+func (d *demo) simAndSettle(ctx context.Context, cmd, want string) error {
 	d.mu.Lock()
 	mark := len(d.traffic)
 	d.mu.Unlock()
-	if _, err := d.sim.exec(ctx, "press "+key); err != nil {
+	if _, err := d.sim.exec(ctx, cmd); err != nil {
 		return err
 	}
-	want := "<- BTN_PRESSED " + strings.ToUpper(key)
+	if want == "" {
+		return nil
+	}
 	err := d.waitFor(ctx, tapHold, func() bool {
 		d.mu.Lock()
 		defer d.mu.Unlock()
 		for _, l := range d.traffic[mark:] {
-			if l == want {
+			if strings.HasPrefix(l, want) {
 				return true
 			}
 		}
 		return false
 	}, func() string { return want })
-	if err != nil && ctx.Err() != nil {
-		return err
+	if ctx.Err() != nil {
+		return ctx.Err()
 	}
-	_, err = d.sim.exec(ctx, "release "+key)
-	return err
+	_ = err // timed out: the step's effect shows (or not) in the next wait
+	return nil
+}
+
+// reportOf is the traffic line a phonesim command makes the driver send,
+// or "" for a command without one.
+func reportOf(cmd string) string {
+	switch strings.Join(strings.Fields(cmd), " ") {
+	case "hook off":
+		return "<- HOOK OFF"
+	case "hook on":
+		return "<- HOOK ON"
+	case "mute":
+		return "<- MUTE "
+	}
+	return ""
 }
 
 // field reads a dotted key ("leds.offhook") of the handset's state, or one

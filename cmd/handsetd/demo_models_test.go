@@ -2,9 +2,11 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -54,8 +56,40 @@ func TestDemoEveryModel(t *testing.T) {
 					t.Errorf("the tour lacks %q\nstdout:\n%s\nstderr:\n%s", want, stdout, stderr)
 				}
 			}
+			if err := checkTourOrder(stdout); err != nil {
+				t.Errorf("%v\nstdout:\n%s", err, stdout)
+			}
 		})
 	}
+}
+
+// checkTourOrder checks what a reader without a terminal relies on: the
+// first line explains the arrows, and each tapped key's press and release
+// are printed under its own step, before the next step.
+func checkTourOrder(out string) error {
+	lines := strings.Split(strings.TrimRight(out, "\n"), "\n")
+	if len(lines) == 0 || !strings.Contains(lines[0], `"<- LINE" goes from the handset`) || !strings.Contains(lines[0], `"-> LINE" from the host`) {
+		return errors.New("the first line is not the legend of <- and ->")
+	}
+	for i, l := range lines {
+		key, ok := strings.CutPrefix(l, "> tap ")
+		if !ok {
+			continue
+		}
+		var under []string
+		for _, m := range lines[i+1:] {
+			if strings.HasPrefix(m, ">") || strings.HasPrefix(m, "#") {
+				break
+			}
+			under = append(under, strings.TrimSpace(m))
+		}
+		for _, want := range []string{"<- BTN_PRESSED " + key, "<- BTN_RELEASED " + key} {
+			if !slices.Contains(under, want) {
+				return fmt.Errorf("line %d %q: %q is not printed under it (before the next step), got %q", i+1, l, want, under)
+			}
+		}
+	}
+	return nil
 }
 
 // runDemoProcess runs handsetd demo ARGS with stdin from /dev/null and fails
