@@ -140,6 +140,80 @@ func (tm *terminal) quit() {
 	}
 }
 
+// clockTicks is the kernel's USER_HZ, the unit of /proc/PID/stat's times
+// (100 on every Linux architecture handsetd builds for).
+const clockTicks = 100
+
+// demoProcesses lists the pids of every process under the pane's shell:
+// handsetd demo and the phonesim and phoneapi-host it runs.
+func (tm *terminal) demoProcesses() []int {
+	tm.t.Helper()
+	var root int
+	if _, err := fmt.Sscan(tm.tmux("display-message", "-p", "#{pane_pid}"), &root); err != nil {
+		tm.t.Fatalf("the pane's pid: %v", err)
+	}
+	parent := map[int]int{}
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		tm.t.Fatal(err)
+	}
+	for _, e := range entries {
+		var pid int
+		if _, err := fmt.Sscan(e.Name(), &pid); err != nil {
+			continue
+		}
+		if f := procStat(pid); len(f) > 1 {
+			var ppid int
+			fmt.Sscan(f[1], &ppid)
+			parent[pid] = ppid
+		}
+	}
+	var out []int
+	for pid := range parent {
+		for p := parent[pid]; p != 0; p = parent[p] {
+			if p == root {
+				out = append(out, pid)
+				break
+			}
+		}
+	}
+	if len(out) < 3 {
+		tm.t.Fatalf("found %d processes under the pane (pid %d), want handsetd, phonesim and phoneapi-host", len(out), root)
+	}
+	return out
+}
+
+// procStat is /proc/PID/stat's fields after the command name: state,
+// ppid, …; nil if the process is gone.
+func procStat(pid int) []string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil
+	}
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return nil
+	}
+	return strings.Fields(string(b[i+1:]))
+}
+
+// cpuTicks sums the user and system time of the processes, in clock
+// ticks.
+func cpuTicks(pids []int) int64 {
+	var sum int64
+	for _, pid := range pids {
+		f := procStat(pid)
+		if len(f) < 13 {
+			continue
+		}
+		var u, s int64
+		fmt.Sscan(f[11], &u) // utime, field 14 of stat
+		fmt.Sscan(f[12], &s) // stime, field 15
+		sum += u + s
+	}
+	return sum
+}
+
 func (tm *terminal) bytesWritten() int {
 	tm.mu.Lock()
 	defer tm.mu.Unlock()
@@ -156,10 +230,24 @@ func TestDemoInTerminal(t *testing.T) {
 	tm.waitScreen("start", "Generic USB Telephony Handset", "on hook", "○ off-hook", "no calls", "→ host  HOOK ON")
 
 	before := tm.bytesWritten()
-	idle := time.NewTimer(5 * time.Second)
+	procs := tm.demoProcesses()
+	// The CPU is measured over the last 4 s, after start-up's tail.
+	settle := time.NewTimer(time.Second)
+	<-settle.C
+	cpuBefore, start := cpuTicks(procs), time.Now()
+	idle := time.NewTimer(4 * time.Second)
 	<-idle.C
 	if n := tm.bytesWritten() - before; n > 64 {
 		t.Errorf("idle for 5 s, the demo wrote %d bytes to the terminal; want (next to) none", n)
+	}
+	// Idle CPU: the demo with its phonesim and phoneapi-host, from their
+	// own utime+stime (so a busy machine does not inflate it), against
+	// the wall time; the bound is 1 % of one core.
+	used := time.Duration(cpuTicks(procs)-cpuBefore) * time.Second / clockTicks
+	share := float64(used) / float64(time.Since(start)) * 100
+	t.Logf("idle for %v: %d processes used %v of CPU, %.2f %% of a core", time.Since(start).Round(time.Millisecond), len(procs), used, share)
+	if share > 1 {
+		t.Errorf("idle, the demo used %.2f %% of a core (%v in %v); want at most 1 %%", share, used, time.Since(start).Round(time.Millisecond))
 	}
 
 	tm.keys("Space")
