@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -31,6 +32,9 @@ type settings struct {
 	peerSamples    int
 }
 
+// errUsage marks a command-line mistake, already reported with the usage.
+var errUsage = errors.New("usage error")
+
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("handsetd-bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
@@ -48,11 +52,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&s.peer, "peer", true, "compare with the kernel's yealink.ko in the VM (needs the kernel `make kernel` prepares)")
 	fs.BoolVar(&s.peerOnly, "peer-only", false, "run only the yealink.ko comparison and replace its section in -out, leaving the rest")
 	fs.IntVar(&s.peerSamples, "peer-samples", 0, "key presses per path in the yealink.ko comparison (default 200; short 20)")
-	if err := fs.Parse(args); err != nil {
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), "usage: handsetd-bench [flags]\n\nMeasures handsetd side by side with the transports' own limits and writes BENCHMARKS.md (make bench runs it).\n\nflags:\n")
+		fs.PrintDefaults()
+	}
+	var helpBuf strings.Builder
+	fs.SetOutput(&helpBuf)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			_, _ = io.WriteString(stdout, helpBuf.String()) // --help: the usage, on stdout
 			return nil
 		}
-		return err
+		_, _ = io.WriteString(stderr, helpBuf.String())
+		return errUsage
 	}
 	s.defaults()
 	s.svg = filepath.Join(filepath.Dir(s.out), "scale.svg")

@@ -3,15 +3,17 @@ package main
 import (
 	"bytes"
 	"errors"
+	"io"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/handsetd/handsetd/internal/proctest"
 )
 
-// TestHelpEverywhere proves the three programs treat help alike: --help
-// exits 0 and prints that command's usage once, with no "help requested"
+// TestHelpEverywhere proves the programs treat help alike: --help exits 0
+// and prints that command's usage once, on stdout, with no "help requested"
 // error; handsetd with no command prints the short usage and exits 2; a
 // command-line mistake exits 2 with the mistake named.
 func TestHelpEverywhere(t *testing.T) {
@@ -33,13 +35,32 @@ func TestHelpEverywhere(t *testing.T) {
 		{[]string{"phoneapi-host", "--help"}, 0, "usage: phoneapi-host", "help requested"},
 		{[]string{"phoneapi-host"}, 2, "give --listen", "help requested"},
 		{[]string{"phonesim", "--help"}, 0, "usage: phonesim", "help requested"},
+		{[]string{"phonesim", "--bogus"}, 2, "flag provided but not defined: -bogus", "help requested"},
+		{[]string{"handsetd-probe", "--help"}, 0, "usage: handsetd-probe", "help requested"},
+		{[]string{"handsetd-bench", "--help"}, 0, "usage: handsetd-bench", "help requested"},
+		{[]string{"handsetd-bench", "--bogus"}, 2, "flag provided but not defined: -bogus", "help requested"},
+	}
+	// The probe and the bench are not among proctest's programs.
+	extra := t.TempDir()
+	build := exec.Command("go", "build", "-o", extra+"/", "github.com/handsetd/handsetd/udev/handsetd-probe", "github.com/handsetd/handsetd/cmd/handsetd-bench")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building handsetd-probe and handsetd-bench: %v\n%s", err, out)
+	}
+	bin := func(name string) string {
+		if name == "handsetd-probe" || name == "handsetd-bench" {
+			return filepath.Join(extra, name)
+		}
+		return proctest.Bin(name)
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			cmd := exec.Command(proctest.Bin(tt.args[0]), tt.args[1:]...)
-			var out bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &out, &out
+			cmd := exec.Command(bin(tt.args[0]), tt.args[1:]...)
+			var out, stdout proctest.SyncBuffer
+			cmd.Stdout, cmd.Stderr = io.MultiWriter(&out, &stdout), &out
 			err := cmd.Run()
+			if tt.code == 0 && !strings.Contains(stdout.String(), tt.want) {
+				t.Errorf("the usage is not on stdout; stdout:\n%s", stdout.String())
+			}
 			code := 0
 			var ee *exec.ExitError
 			if errors.As(err, &ee) {

@@ -68,8 +68,15 @@ handsetd help shows the whole usage; handsetd COMMAND --help one command's flags
 // them, and main exits 2.
 var errUsage = errors.New("usage")
 
-// errHelp means --help was asked for and its usage printed: not a failure.
+// errHelp means --help was asked for: not a failure. The usage travels in
+// a *helpError, and run prints it on stdout.
 var errHelp = errors.New("help requested")
+
+// helpError is a command's --help: its usage, for run to print.
+type helpError struct{ usage string }
+
+func (h *helpError) Error() string        { return errHelp.Error() }
+func (h *helpError) Is(target error) bool { return target == errHelp }
 
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
@@ -98,7 +105,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	default:
 		err = fmt.Errorf("%w: unknown command %q", errUsage, args[0])
 	}
+	var help *helpError
 	switch {
+	case errors.As(err, &help):
+		_, _ = io.WriteString(stdout, help.usage)
+		return nil
 	case errors.Is(err, errHelp):
 		return nil
 	case errors.Is(err, errUsage):
@@ -178,8 +189,8 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args into fs. --help prints fs's usage once and gives
-// errHelp; a mistake gives errUsage with flag's own words, and run adds the
+// parseFlags parses args into fs. --help gives a *helpError with fs's usage
+// (run prints it once, on stdout); a mistake gives errUsage with flag's own words, and run adds the
 // short usage (fs's full usage is for --help).
 func parseFlags(fs *flag.FlagSet, args []string) error {
 	out := fs.Output()
@@ -189,8 +200,7 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(out)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			_, _ = out.Write(buf.Bytes())
-			return errHelp
+			return &helpError{usage: buf.String()}
 		}
 		return fmt.Errorf("%w: %v", errUsage, err)
 	}

@@ -44,13 +44,19 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	fast := fl.Bool("fast", false, "with --replay: send the reports as fast as the client reads them")
 	autoplay := fl.Bool("autoplay", false, "with --replay: play as soon as a client opens the device, without waiting for the play command")
 	fl.Usage = func() {
-		fmt.Fprintf(stderr, "usage: phonesim [--listen unix:PATH] [--usbip unix:PATH|stdio] [--model MODEL] [--log FILE] [flags]\n       phonesim --listen unix:PATH --replay FILE.hid [--fast] [--autoplay]\n       phonesim --models\n\nflags:\n")
+		fmt.Fprintf(fl.Output(), "usage: phonesim [--listen unix:PATH] [--usbip unix:PATH|stdio] [--model MODEL] [--log FILE] [flags]\n       phonesim --listen unix:PATH --replay FILE.hid [--fast] [--autoplay]\n       phonesim --models\n\nflags:\n")
 		fl.PrintDefaults()
 	}
-	if err := fl.Parse(args); err != nil {
+	var helpBuf strings.Builder
+	fl.SetOutput(&helpBuf)
+	err := fl.Parse(args)
+	fl.SetOutput(stderr)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			_, _ = io.WriteString(stdout, helpBuf.String()) // --help: the usage, on stdout
 			return nil
 		}
+		_, _ = io.WriteString(stderr, helpBuf.String())
 		return errUsage
 	}
 	if fl.NArg() > 0 {

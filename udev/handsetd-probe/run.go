@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/handsetd/handsetd/udev"
 )
@@ -17,12 +18,18 @@ const usage = `usage: handsetd-probe [--explain] [SYSPATH]
 func run(args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("handsetd-probe", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.Usage = func() { _, _ = io.WriteString(stderr, usage+"\n") }
+	fs.Usage = func() { _, _ = io.WriteString(fs.Output(), usage+"\n") }
 	explain := fs.Bool("explain", false, "say on stderr why a device is not a handset")
-	if err := fs.Parse(args); err != nil {
+	var helpBuf strings.Builder
+	fs.SetOutput(&helpBuf)
+	err := fs.Parse(args)
+	fs.SetOutput(stderr)
+	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			_, _ = io.WriteString(stdout, helpBuf.String()) // --help: the usage, on stdout
 			return nil
 		}
+		_, _ = io.WriteString(stderr, helpBuf.String())
 		return err
 	}
 	var syspath string
