@@ -211,6 +211,11 @@ func (h *Handset) HostMute(on bool) { h.muted = on }
 
 // HostCalls applies the host's view of the calls.
 func (h *Handset) HostCalls(ringing, inCall, held bool, lcd string) {
+	if inCall && !h.inCall {
+		// A call that connects ends the dialled number's feedback: its
+		// last key is not played again in the call.
+		h.lastKey = ""
+	}
 	h.ringing, h.inCall, h.held, h.lcd = ringing, inCall, held, lcd
 	if !ringing {
 		h.answering = false

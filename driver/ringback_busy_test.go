@@ -32,6 +32,10 @@ func TestHandsetRingbackAndBusy(t *testing.T) {
 	}{
 		{"our call rings: ringback", []step{evs(lift), evs(press("5")), evs(press("YES")), {anyCall: true, ring: true}}, ToneRingback},
 		{"answered: silence", []step{evs(lift), {anyCall: true, ring: true}, {anyCall: true, inCall: true}}, ToneNone},
+		// An auto-answering far end connects at once, with no ringing
+		// first: the last digit's feedback is not played in the call.
+		{"answered without ringing: silence", []step{evs(lift), evs(press("5")), evs(press("YES")), {anyCall: true, inCall: true}}, ToneNone},
+		{"a digit in the call: its feedback", []step{evs(lift), {anyCall: true, inCall: true}, evs(press("7"))}, ToneDTMF},
 		{"far end hangs up: busy", []step{evs(lift), {anyCall: true, inCall: true}, {}}, ToneBusy},
 		{"far end busy before answering: busy", []step{evs(lift), {anyCall: true, ring: true}, {}}, ToneBusy},
 		{"busy until a key", []step{evs(lift), {anyCall: true, inCall: true}, {}, evs(press("1"))}, ToneDTMF},

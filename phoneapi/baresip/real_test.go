@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -273,6 +274,7 @@ type phone struct {
 	hs    *firmwaresim.Handset
 	lines chan string
 	obs   *drivertest.Observer
+	tones *toneLog
 }
 
 func runPhone(t *testing.T, ours *instance, dialURI string) *phone {
@@ -287,7 +289,7 @@ func runModel(t *testing.T, model string, ours *instance, dialURI string) *phone
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := &phone{t: t, hs: hs, lines: make(chan string, 1000), obs: drivertest.NewObserver()}
+	p := &phone{t: t, hs: hs, lines: make(chan string, 1000), obs: drivertest.NewObserver(), tones: newToneLog()}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	cfg := driver.Config{
@@ -303,6 +305,9 @@ func runModel(t *testing.T, model string, ours *instance, dialURI string) *phone
 		DialWaitsForHost: true,
 		Name:             "Test Phone",
 		Observe:          p.obs.Observe,
+		// The earpiece: what the driver asks it to play is recorded.
+		AudioOut: "test earpiece",
+		Tones:    p.tones,
 	}
 	go func() { done <- driver.Run(ctx, cfg) }()
 	t.Cleanup(func() {
@@ -319,6 +324,48 @@ func runModel(t *testing.T, model string, ours *instance, dialURI string) *phone
 	}
 	p.observe("host up", func(o driver.Observation) bool { return o.HostUp })
 	return p
+}
+
+// toneLog records the tones the driver asks the handset's earpiece for.
+type toneLog struct {
+	mu      sync.Mutex
+	asked   []driver.Tone
+	changed chan struct{} // closed and replaced at every Set
+}
+
+func newToneLog() *toneLog { return &toneLog{changed: make(chan struct{})} }
+
+func (l *toneLog) Set(device string, t driver.Tone) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.asked = append(l.asked, t)
+	close(l.changed)
+	l.changed = make(chan struct{})
+}
+
+// tone waits until the earpiece plays kind (the last tone asked), and
+// fails with every tone asked so far if it does not within waitLimit.
+func (p *phone) tone(what string, kind driver.ToneKind) {
+	p.t.Helper()
+	deadline := time.After(waitLimit)
+	for {
+		p.tones.mu.Lock()
+		playing := driver.Tone{}
+		if n := len(p.tones.asked); n > 0 {
+			playing = p.tones.asked[n-1]
+		}
+		asked := slices.Clone(p.tones.asked)
+		changed := p.tones.changed
+		p.tones.mu.Unlock()
+		if playing.Kind == kind {
+			return
+		}
+		select {
+		case <-changed:
+		case <-deadline:
+			p.t.Fatalf("%s: the earpiece plays %v, want %v; it was asked for %v", what, playing, driver.Tone{Kind: kind}, asked)
+		}
+	}
 }
 
 // observe waits until the driver's observation satisfies cond.
@@ -361,9 +408,15 @@ func needBaresip(t *testing.T) {
 // account 200, so the handset can dial it as a number).
 func pair(t *testing.T) (ours, farEnd *instance, f *far) {
 	t.Helper()
+	return pairWith(t, "auto")
+}
+
+// pairWith is pair with the far end's answer mode (auto or manual).
+func pairWith(t *testing.T, farMode string) (ours, farEnd *instance, f *far) {
+	t.Helper()
 	needBaresip(t)
 	ours = newInstance(t, "100", "manual", 20000)
-	farEnd = newInstance(t, "200", "auto", 20200)
+	farEnd = newInstance(t, "200", farMode, 20200)
 	ours.start()
 	farEnd.start()
 	// A failed wait says only what did not come; what each baresip said
@@ -400,6 +453,7 @@ func TestRealOutgoingCall(t *testing.T) {
 	if o := p.observe("in call", func(o driver.Observation) bool { return o.Output.LEDs.OffHook }); o.Output.Ringer {
 		t.Errorf("the ringer rings for our own call: %+v", o.Output)
 	}
+	p.tone("in the call", driver.ToneNone)
 
 	p.do("tap 5", func() error { return p.hs.Tap("5") })
 	f.wait("CALL_DTMF_START", "5")
@@ -412,6 +466,38 @@ func TestRealOutgoingCall(t *testing.T) {
 	f.wait("CALL_CLOSED", "")
 	p.line("CALL 1 STATUS FINISHED")
 	p.observe("idle", func(o driver.Observation) bool { return !o.Output.LEDs.OffHook && !o.Output.LEDs.Mute && o.HostUp })
+}
+
+// TestRealRingbackAndBusy proves the call-progress tones of a real SIP
+// call in the handset's earpiece: while the far end (answering by hand)
+// rings, the earpiece plays the ringback tone and the ringer stays silent;
+// once it answers, silence; when it hangs up while the handset is still
+// lifted, the busy tone, until the handset is put down.
+func TestRealRingbackAndBusy(t *testing.T) {
+	ours, farEnd, f := pairWith(t, "manual")
+	p := runPhone(t, ours, fmt.Sprintf("sip:{digits}@127.0.0.1:%d", farEnd.sipPort))
+
+	p.do("lift", p.hs.HookOff)
+	p.tone("lifted", driver.ToneDial)
+	for _, k := range []string{"2", "0", "0", "YES"} {
+		p.do("tap "+k, func() error { return p.hs.Tap(k) })
+	}
+	f.wait("CALL_INCOMING", "")
+	p.line("CALL 1 STATUS RINGING")
+	p.tone("ringing out", driver.ToneRingback)
+	if o := p.observe("ringing out", func(o driver.Observation) bool { return o.Output.LEDs.OffHook }); o.Output.Ringer {
+		t.Errorf("the ringer rings for our own call: %+v", o.Output)
+	}
+
+	f.command("accept", "")
+	p.line("CALL 1 STATUS INPROGRESS")
+	p.tone("answered", driver.ToneNone)
+
+	f.command("hangup", "")
+	p.line("CALL 1 STATUS FINISHED")
+	p.tone("far end hung up", driver.ToneBusy)
+	p.do("hang up", p.hs.HookOn)
+	p.tone("on hook", driver.ToneNone)
 }
 
 // TestRealIncomingCall proves a handset takes a real SIP call: the far end
