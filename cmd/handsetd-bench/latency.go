@@ -14,6 +14,7 @@ import (
 
 	"github.com/handsetd/handsetd/driver"
 	firmwaresim "github.com/handsetd/handsetd/firmware-sim"
+	"github.com/handsetd/handsetd/internal/dbusd"
 	"github.com/handsetd/handsetd/phoneapi"
 	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
 	"github.com/handsetd/handsetd/phoneapi/stream"
@@ -80,19 +81,21 @@ func keyTrip(ctx context.Context, hs *firmwaresim.Handset, h *lineHost, key stri
 // dbusLatency measures key → command and ring → device over a private
 // dbus-daemon, each sample next to a bare godbus Invoke round trip.
 func dbusLatency(ctx context.Context, dir string, n int) (key, ring pair, err error) {
-	bus, err := startBus(ctx, dir)
+	// dbus-daemon's own default of 128 waiting replies per connection: a
+	// driver that kept more Invoke calls outstanding would be refused.
+	bus, err := dbusd.Start(ctx, dir, dbusd.Options{MaxRepliesPerConnection: 128})
 	if err != nil {
 		return key, ring, err
 	}
-	defer bus.stop()
+	defer bus.Stop()
 	h := newLineHost(1024)
-	host, err := serveDBus(bus.addr, h)
+	host, err := serveDBus(bus.Address, h)
 	if err != nil {
 		return key, ring, err
 	}
 	defer host.close()
 	drv, err := startDriver(ctx, "generic-telephony", func(ctx context.Context) (driver.Session, error) {
-		tr, err := phonedbus.Dial(ctx, bus.addr, phonedbus.DialOptions{})
+		tr, err := phonedbus.Dial(ctx, bus.Address, phonedbus.DialOptions{})
 		if err != nil {
 			return nil, err
 		}
@@ -109,7 +112,7 @@ func dbusLatency(ctx context.Context, dir string, n int) (key, ring pair, err er
 		return key, ring, err
 	}
 	client := h.connOf(names[0])
-	bare, err := godbus.Connect(bus.addr)
+	bare, err := godbus.Connect(bus.Address)
 	if err != nil {
 		return key, ring, err
 	}
