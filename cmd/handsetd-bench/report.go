@@ -151,7 +151,9 @@ func (r *report) write(s settings) error {
 	w("handset) checks each handset's lines are exactly that sequence. CPU is the handsetd process's only.\n")
 	w("\"gaps\" counts places where a handset's sequence skipped events, \"driver drops\" the commands handsetd's\n")
 	w("outbox dropped for a slow host (from its log); events lost with no driver drop were lost in the simulated\n")
-	w("handset's report queue, which, like hidapi's, keeps only the newest reports when the reader falls behind.\n")
+	w("handset's report queue, which, like the kernel's hidraw ring of 64 reports per reader, drops the oldest\n")
+	w("when the reader falls behind: at 10 000 events/s into one handset, a burst of more than 64 in a scheduling\n")
+	w("hiccup of the reader overflows it.\n")
 	w("A USB handset sends at most one report per interrupt interval (1 ms at the fastest, 10 ms for most), so\n")
 	w("more than 1 000 events/s through one handset is beyond any real device.\n\n")
 
