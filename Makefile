@@ -141,6 +141,10 @@ kernel: deps ## Download and prepare Debian's kernel for the in-VM tests (cached
 test-kernel: deps kernel ## Only the tests that run a real Linux kernel in qemu (USB/IP, hidraw, the yealink and cm109 drivers).
 	$(GO) test $(RACEFLAGS) -count=1 -timeout 10m -v $(VM_PACKAGES)
 
+.PHONY: test-hotplug
+test-hotplug: deps kernel ## In the VM: 20 usbip replugs under a running handsetd --device auto, median uevent-to-announcement ≤ 300 ms.
+	HANDSETD_VM_REPLUGS=20 $(GO) test $(RACEFLAGS) -count=1 -timeout 12m -v -run TestKernelHandsetdAuto ./firmware-sim/kerneltest
+
 .PHONY: soak
 soak: deps ## Long runs kept out of `make test`: 500 host restarts mid-ring, mid-call and idle (SOAK_ROUNDS), 1 000 000 key events, 1 000 replugs, 100 000 notifications on a strict bus, a stuck host, garbage.
 	HANDSETD_SOAK_ROUNDS=$(or $(SOAK_ROUNDS),500) HANDSETD_SOAK_KEYS=1000000 HANDSETD_SOAK_REPLUGS=1000 \

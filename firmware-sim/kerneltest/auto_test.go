@@ -153,22 +153,34 @@ var sinceEvent = regexp.MustCompile(`handset announced to the host.*since_event_
 // loaded and bound, and a HID Telephony handset through its hidraw node.
 // Each is announced (NAME), its keys reach the host, a call rings it, and
 // the CM109's mute button and the telephony handset's hook and mute work.
-// Then the telephony handset is unplugged (usbip detach) and plugged in again 20 times
-// while the driver runs: each attach is announced again within 300 ms of
-// its uevent, the driver's goroutines and open files stay level, the other
-// two handsets are never announced again, and an unplug in the middle of a
-// call sends HOOK ON first. The replugs run only with HANDSETD_VM_HOTPLUG=1
-// (about 2.5 minutes under TCG); measured so on 2 loaded cores with a race
-// build, since a plug event leads to its one device being looked at, the
-// announcement came 0.19 to 0.9 s after its uevent (median 0.30 s, p90
-// 0.37-0.42 s): on the 300 ms budget, which this test keeps on the median.
+// Then the telephony handset is unplugged (usbip detach) and plugged in
+// again while the driver runs, one unplug in the middle of a call: each
+// attach is announced again, an unplug mid-call sends HOOK ON first, the
+// driver's open files stay level and the other two handsets are never
+// announced again. make test does 3 replugs; HANDSETD_VM_REPLUGS=20 (make
+// test-hotplug, about 2.5 minutes under TCG) does 20 and holds the median
+// time from an attach's uevent to its announcement to 300 ms. Measured so
+// on 2 loaded cores with a race build, since a plug event leads to its one
+// device being looked at, the announcement came 0.19 to 0.9 s after its
+// uevent (median 0.30 s, p90 0.37-0.42 s). Three replugs are too few for a
+// median on an emulated guest, so make test logs their figures and holds
+// each to 2 s, which a driver that polled once a second would miss.
 func TestKernelHandsetdAuto(t *testing.T) {
 	vm, exp := bootVM(t)
 	if theVM.buildErr != nil {
 		t.Fatal(theVM.buildErr)
 	}
 	host := buildHost(t)
-	ctx, cancel := context.WithTimeout(theVM.ctx, 3*time.Minute)
+	replugs := 3
+	if v := os.Getenv("HANDSETD_VM_REPLUGS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			t.Fatalf("HANDSETD_VM_REPLUGS=%q: want a number of replugs ≥ 1", v)
+		}
+		replugs = n
+	}
+	// 20 replugs take about 2.5 minutes of the emulated guest's time.
+	ctx, cancel := context.WithTimeout(theVM.ctx, 3*time.Minute+time.Duration(replugs)*10*time.Second)
 	defer cancel()
 	g := startAutoDriver(t, ctx, vm, host)
 
@@ -225,15 +237,8 @@ func TestKernelHandsetdAuto(t *testing.T) {
 	g.hostDo("hangup")
 	waitState(t, p1k, "the P1K to stop ringing", func(s firmwaresim.State) bool { return !s.Ringing })
 
-	// The 20 replugs take about 3 minutes in the emulated guest, more than
-	// the package's VM budget leaves; they run on request (see doc above).
-	if os.Getenv("HANDSETD_VM_HOTPLUG") == "" {
-		t.Log("the 20 replugs run with HANDSETD_VM_HOTPLUG=1")
-		run(t, vm, "kill $(cat "+autoDir+"/hs.pid)")
-		return
-	}
 	// Hot-plug: the telephony handset (it has a hook switch, so it can be
-	// pulled out mid-call) out and in, 20 times.
+	// pulled out mid-call) out and in, replugs times.
 	names := g.count("host.out", "<- NAME")
 	level := func() (goroutines, fds int) {
 		out := run(t, vm, fmt.Sprintf(`p=$(cat %s/hs.pid); ls /proc/$p/fd | wc -l; ls /proc/$p/task | wc -l`, autoDir))
@@ -246,8 +251,8 @@ func TestKernelHandsetdAuto(t *testing.T) {
 		return goroutines, fds
 	}
 	_, fds0 := level()
-	for i := 1; i <= 20; i++ {
-		midCall := i == 10
+	for i := 1; i <= replugs; i++ {
+		midCall := i == (replugs+1)/2
 		if midCall {
 			g.hostDo("call in bob Bob")
 			waitState(t, tel, "the telephony handset to ring", func(s firmwaresim.State) bool { return s.Ringing })
@@ -276,7 +281,7 @@ i=0; while grep -qs 1209 /sys/bus/usb/devices/*/idVendor; do i=$((i+1)); [ $i -l
 	// is logged.
 	var took []time.Duration
 	ms := sinceEvent.FindAllStringSubmatch(g.file("hs.err"), -1)
-	for _, m := range ms[len(ms)-20:] {
+	for _, m := range ms[len(ms)-replugs:] {
 		us, _ := strconv.Atoi(m[1])
 		took = append(took, time.Duration(us)*time.Microsecond)
 	}
@@ -289,16 +294,19 @@ i=0; while grep -qs 1209 /sys/bus/usb/devices/*/idVendor; do i=$((i+1)); [ $i -l
 	}
 	t.Logf("the last replug, as the driver logged it:\n%s", strings.Join(phases[max(0, len(phases)-4):], "\n"))
 	slices.Sort(took)
-	t.Logf("20 replugs, uevent to announcement: median %v, p90 %v, slowest %v, all %v", took[len(took)/2], took[len(took)*9/10-1], took[len(took)-1], took)
-	if took[len(took)/2] > 300*time.Millisecond {
+	t.Logf("%d replugs, uevent to announcement: median %v, slowest %v, all %v", replugs, took[len(took)/2], took[len(took)-1], took)
+	if slowest := took[len(took)-1]; replugs < 20 && slowest > 2*time.Second {
+		t.Errorf("a replug was announced %v after its uevent, want ≤ 2 s", slowest)
+	}
+	if replugs >= 20 && took[len(took)/2] > 300*time.Millisecond {
 		t.Errorf("the median replug was announced %v after its uevent, want ≤ 300 ms", took[len(took)/2])
 	}
-	if n := g.count("host.out", "<- NAME"); n != names+20 {
-		t.Errorf("the host saw %d NAMEs, want %d: the other handsets were disturbed", n, names+20)
+	if n := g.count("host.out", "<- NAME"); n != names+replugs {
+		t.Errorf("the host saw %d NAMEs, want %d: the other handsets were disturbed", n, names+replugs)
 	}
 	_, fds1 := level()
 	if fds1 > fds0+2 {
-		t.Errorf("the driver's open files grew from %d to %d over 20 replugs", fds0, fds1)
+		t.Errorf("the driver's open files grew from %d to %d over %d replugs", fds0, fds1, replugs)
 	}
 	run(t, vm, "kill $(cat "+autoDir+"/hs.pid)")
 }
