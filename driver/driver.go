@@ -202,7 +202,7 @@ func Run(ctx context.Context, cfg Config) error {
 		case ctx.Err() != nil:
 			return nil
 		case errors.Is(err, hid.ErrDisconnected):
-			log.Warn("handset unplugged; waiting for it to come back", "device", dev.Info().String())
+			log.Info("handset unplugged; waiting for it to come back", "device", dev.Info().String())
 			if cfg.AudioGone != nil {
 				cfg.AudioGone(ctx)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -56,30 +55,40 @@ func isDiscovered(spec string) bool {
 }
 
 // discoveryWants says, for each auto and usb: spec of devices in order,
-// which handsets it drives, so that none is driven twice: an explicit
-// hidraw: node is driven as given and by nothing else; a handset several
-// usb: specs match goes to the first of them; auto drives every supported
-// handset that no other spec names. The same spec given twice is refused.
-func discoveryWants(devices []string) ([]func(discover.Handset) bool, error) {
+// which handsets it drives, so that none is driven twice: the handset an
+// explicit hidraw: node names is driven by that spec and by nothing else,
+// even after it comes back as another node (the Follower each such spec
+// gets, in followers, knows it); a handset several usb: specs match goes
+// to the first of them; auto drives every supported handset that no other
+// spec names. The same spec given twice is refused. sysRoot stands for
+// /sys.
+func discoveryWants(devices []string, sysRoot string) (wants []func(discover.Handset) bool, followers map[string]*discover.Follower, err error) {
 	seen := map[string]bool{}
-	var nodes []string
-	var usbs []usbSpec
+	followers = map[string]*discover.Follower{}
 	for _, spec := range devices {
 		if seen[spec] {
-			return nil, fmt.Errorf("%w: device %q is given twice: one handset is driven once", errUsage, spec)
+			return nil, nil, fmt.Errorf("%w: device %q is given twice: one handset is driven once", errUsage, spec)
 		}
 		seen[spec] = true
 		if node, ok := strings.CutPrefix(spec, "hidraw:"); ok {
-			nodes = append(nodes, resolve(node))
+			followers[spec] = newFollower(node, sysRoot)
 		}
 	}
 	explicit := func(h discover.Handset) bool {
-		return h.Backend == keymap.BackendHIDRaw && slices.Contains(nodes, resolve(h.Node))
+		if h.Backend != keymap.BackendHIDRaw {
+			return false
+		}
+		for _, f := range followers {
+			if f.Claims(h) {
+				return true
+			}
+		}
+		return false
 	}
+	var usbs []usbSpec
 	earlier := func(h discover.Handset, n int) bool {
 		return slices.ContainsFunc(usbs[:n], func(u usbSpec) bool { return u.match(h) })
 	}
-	var wants []func(discover.Handset) bool
 	for _, spec := range devices {
 		switch {
 		case spec == "auto":
@@ -87,7 +96,7 @@ func discoveryWants(devices []string) ([]func(discover.Handset) bool, error) {
 		case strings.HasPrefix(spec, "usb:"):
 			u, err := parseUSBSpec(spec, strings.TrimPrefix(spec, "usb:"))
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			n := len(usbs)
 			usbs = append(usbs, u)
@@ -99,16 +108,17 @@ func discoveryWants(devices []string) ([]func(discover.Handset) bool, error) {
 			wants[i] = func(h discover.Handset) bool { return !explicit(h) && !earlier(h, len(usbs)) }
 		}
 	}
-	return wants, nil
+	return wants, followers, nil
 }
 
-// resolve is path with its symbolic links followed (a udev symlink to a
-// hidraw node names the node), or path itself.
-func resolve(path string) string {
-	if p, err := filepath.EvalSymlinks(path); err == nil {
-		return p
+// newFollower follows the handset at the hidraw node given, through the
+// hidraw backend watched like discovery's (scanner).
+func newFollower(node, sysRoot string) *discover.Follower {
+	if sysRoot == "/sys" {
+		sysRoot = ""
 	}
-	return path
+	return &discover.Follower{Path: node, SysfsRoot: sysRoot,
+		Backend: hidraw.Backend{SysfsRoot: sysRoot, Group: uevent.DefaultGroup("")}}
 }
 
 // scanner is the machine's handsets, hidraw and libusb, watched through

@@ -33,7 +33,7 @@ func TestNoHandsetIsDrivenTwice(t *testing.T) {
 		{"usb naming a hidraw node given", []string{"usb:1209:0001", "hidraw:/dev/hidraw3"}, [][]discover.Handset{nil}},
 		{"two usb specs", []string{"usb:6993:b001", "usb:6993:b001:SN1"}, [][]discover.Handset{{p1k}, nil}},
 	} {
-		wants, err := discoveryWants(tc.devices)
+		wants, _, err := discoveryWants(tc.devices, "")
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -59,7 +59,7 @@ func TestNoHandsetIsDrivenTwice(t *testing.T) {
 		}
 	}
 	for _, dup := range [][]string{{"auto", "auto"}, {"hidraw:/dev/hidraw3", "hidraw:/dev/hidraw3"}, {"usb:6993:b001", "usb:6993:b001"}} {
-		if _, err := discoveryWants(dup); !errors.Is(err, errUsage) {
+		if _, _, err := discoveryWants(dup, ""); !errors.Is(err, errUsage) {
 			t.Errorf("%v: err = %v, want a usage error", dup, err)
 		}
 	}

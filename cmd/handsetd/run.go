@@ -253,7 +253,7 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 			autos = append(autos, spec)
 		}
 	}
-	wants, err := discoveryWants(devices)
+	wants, followers, err := discoveryWants(devices, af.sysRoot)
 	if err != nil {
 		return err
 	}
@@ -290,7 +290,11 @@ func cmdRun(ctx context.Context, args []string, stderr io.Writer) error {
 		start := make(chan struct{})
 		var once sync.Once
 		hlog := log.With("handset", spec)
-		open, err := parseDevice(spec, deviceOptions{fast: *fast, hold: true, start: start, log: hlog})
+		f := followers[spec]
+		if f != nil {
+			f.Logger = hlog
+		}
+		open, err := parseDevice(spec, deviceOptions{fast: *fast, hold: true, start: start, log: hlog, follow: f})
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/handsetd/handsetd/keymap"
 
 	"github.com/handsetd/handsetd/driver"
+	"github.com/handsetd/handsetd/driver/discover"
 	"github.com/handsetd/handsetd/hid"
 	"github.com/handsetd/handsetd/hid/hidraw"
 	"github.com/handsetd/handsetd/hid/replay"
@@ -34,6 +35,10 @@ type deviceOptions struct {
 	// start, when set, holds a replay back until it is closed.
 	start <-chan struct{}
 	log   *slog.Logger
+	// follow, when set, opens a hidraw: node and follows its handset
+	// across replugs (handsetd run); without it the node is opened once
+	// as named (monitor, record).
+	follow *discover.Follower
 }
 
 // parseDevice turns a device SPEC into the function that opens it. A
@@ -54,6 +59,9 @@ func parseDevice(spec string, o deviceOptions) (func(context.Context) (hid.Devic
 	case "hidraw":
 		if !strings.HasPrefix(rest, "/") {
 			return nil, fmt.Errorf("%w: device %q: want hidraw:/dev/hidrawN (ls /sys/class/hidraw lists the nodes)", errUsage, spec)
+		}
+		if o.follow != nil {
+			return o.follow.Open, nil
 		}
 		return func(context.Context) (hid.Device, error) {
 			return hidraw.Open(rest)
