@@ -258,9 +258,9 @@ func (f *Follower) try(ctx context.Context, i hid.Info) (hid.Device, error, bool
 	f.mu.Unlock()
 	id := f.learn(i)
 	if again {
-		f.log().Info("the handset is back", "node", i.Path, "handset", id.String())
+		f.log().Info("the handset is back", "node", i.Path, "known_by", id.String())
 	} else {
-		f.log().Info("the handset is plugged in", "node", i.Path, "handset", id.String())
+		f.log().Info("the handset is plugged in", "node", i.Path, "known_by", id.String())
 	}
 	return d, nil, true
 }

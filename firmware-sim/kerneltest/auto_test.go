@@ -34,6 +34,17 @@ type guestHost struct {
 // loaded, so that the driver must detach them.
 func startAutoDriver(t *testing.T, ctx context.Context, vm *vmtest.VM, host string) *guestHost {
 	t.Helper()
+	return startDriver(t, ctx, vm, host, "auto")
+}
+
+// startDriver is startAutoDriver with the driver's --device SPECs given;
+// one of them must be auto.
+func startDriver(t *testing.T, ctx context.Context, vm *vmtest.VM, host string, devices ...string) *guestHost {
+	t.Helper()
+	var flags []string
+	for _, d := range devices {
+		flags = append(flags, "--device "+shellQuote(d))
+	}
 	if err := vm.Modprobe(ctx, "evdev", "yealink", "cm109"); err != nil {
 		t.Fatal(err)
 	}
@@ -43,10 +54,10 @@ mkfifo host.in || exit 1
 exec 3<>host.in
 %[2]s --listen unix:%[1]s/host.sock <host.in >host.out 2>host.err &
 i=0; until [ -S host.sock ]; do i=$((i+1)); [ $i -lt 400 ] || { cat host.err >&2; exit 1; }; sleep 0.025; done
-%[3]s run --allow-root --device auto --host stream:unix:%[1]s/host.sock --audio=false --log-level debug >hs.out 2>hs.err &
+%[3]s run --allow-root %[4]s --host stream:unix:%[1]s/host.sock --audio=false --log-level debug >hs.out 2>hs.err &
 echo $! >hs.pid
 wait
-`, autoDir, shellQuote(host), shellQuote(theVM.handsetd))
+`, autoDir, shellQuote(host), shellQuote(theVM.handsetd), strings.Join(flags, " "))
 	g := &guestHost{t: t, vm: vm, done: make(chan guestResult, 1)}
 	go func() {
 		r, err := vm.Run(ctx, script)
@@ -142,6 +153,15 @@ func waitState(t *testing.T, h *firmwaresim.Handset, what string, ok func(firmwa
 			t.Fatalf("waiting for %s: %v; state %+v", what, ctx.Err(), h.State())
 		}
 	}
+}
+
+// detachID pulls every attached device with the USB id vendor:product out
+// of the guest (usbip detach) and waits until the kernel has removed them.
+func detachID(t *testing.T, vm *vmtest.VM, vendor, product uint16) {
+	t.Helper()
+	// usbip port names the device on the line after its port's.
+	run(t, vm, fmt.Sprintf(`for p in $(usbip port | awk '/^Port/ {p = $2 + 0} /%04x:%04x/ {print p}'); do usbip detach -p "$p" >/dev/null; done
+i=0; while grep -qs %04x /sys/bus/usb/devices/*/idVendor; do i=$((i+1)); [ $i -lt 400 ] || exit 1; sleep 0.025; done`, vendor, product, vendor))
 }
 
 var sinceEvent = regexp.MustCompile(`handset announced to the host.*since_event_us=(\d+)`)
@@ -262,9 +282,7 @@ func TestKernelHandsetdAuto(t *testing.T) {
 			g.waitLine("host.out", "<- HOOK OFF", 2)
 		}
 		hookOns := g.count("host.out", "<- HOOK ON")
-		// usbip port names the device on the line after its port's.
-		run(t, vm, `for p in $(usbip port | awk '/^Port/ {p = $2 + 0} /1209:0001/ {print p}'); do usbip detach -p "$p" >/dev/null; done
-i=0; while grep -qs 1209 /sys/bus/usb/devices/*/idVendor; do i=$((i+1)); [ $i -lt 400 ] || exit 1; sleep 0.025; done`)
+		detachID(t, vm, 0x1209, 0x0001)
 		g.waitLine("hs.err", "handset gone", i)
 		if midCall && g.count("host.out", "<- HOOK ON") <= hookOns {
 			t.Errorf("unplugged mid-call, the handset did not tell the host HOOK ON:\n%s", g.file("host.out"))
