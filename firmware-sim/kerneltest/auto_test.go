@@ -177,14 +177,15 @@ var sinceEvent = regexp.MustCompile(`handset announced to the host.*since_event_
 // again while the driver runs, one unplug in the middle of a call: each
 // attach is announced again, an unplug mid-call sends HOOK ON first, the
 // driver's open files stay level and the other two handsets are never
-// announced again. make test does 3 replugs; HANDSETD_VM_REPLUGS=20 (make
-// test-hotplug, about 2.5 minutes under TCG) does 20 and holds the median
-// time from an attach's uevent to its announcement to 300 ms. Measured so
-// on 2 loaded cores with a race build, since a plug event leads to its one
-// device being looked at, the announcement came 0.19 to 0.9 s after its
-// uevent (median 0.30 s, p90 0.37-0.42 s). Three replugs are too few for a
-// median on an emulated guest, so make test logs their figures and holds
-// each to 2 s, which a driver that polled once a second would miss.
+// announced again. make test does 3 replugs, with a race build, and holds
+// each to 2 s from the attach's uevent to the announcement, which a driver
+// that polled once a second would miss. HANDSETD_VM_REPLUGS=20 (make
+// test-hotplug, about a minute under TCG) does 20; built without the race
+// detector, as users run it, it holds every one to 300 ms, and with a race
+// build the median. Measured on 2 cores (2026-12-04, TCG): without race,
+// median 104 ms, slowest 271 ms, of which the kernel's open of the hidraw
+// node over USB/IP took about 60 ms; with race, median 181 ms, slowest
+// 401 ms.
 func TestKernelHandsetdAuto(t *testing.T) {
 	vm, exp := bootVM(t)
 	if theVM.buildErr != nil {
@@ -316,7 +317,16 @@ func TestKernelHandsetdAuto(t *testing.T) {
 	if slowest := took[len(took)-1]; replugs < 20 && slowest > 2*time.Second {
 		t.Errorf("a replug was announced %v after its uevent, want ≤ 2 s", slowest)
 	}
-	if replugs >= 20 && took[len(took)/2] > 300*time.Millisecond {
+	switch {
+	case replugs >= 20 && !raceBuild:
+		// make test-hotplug: the product's own build, every replug held.
+		for i, d := range took {
+			if d > 300*time.Millisecond {
+				t.Errorf("%d of %d replugs were announced more than 300 ms after their uevent (the slowest %v)", len(took)-i, len(took), took[len(took)-1])
+				break
+			}
+		}
+	case replugs >= 20 && took[len(took)/2] > 300*time.Millisecond:
 		t.Errorf("the median replug was announced %v after its uevent, want ≤ 300 ms", took[len(took)/2])
 	}
 	if n := g.count("host.out", "<- NAME"); n != names+replugs {
