@@ -142,7 +142,7 @@ test-kernel: deps kernel ## Only the tests that run a real Linux kernel in qemu 
 	$(GO) test $(RACEFLAGS) -count=1 -timeout 10m -v $(VM_PACKAGES)
 
 .PHONY: test-hotplug
-test-hotplug: deps kernel ## In the VM: 20 usbip replugs under a running handsetd --device auto (built as users run it, without -race), each announced ≤ 300 ms after its uevent.
+test-hotplug: deps kernel ## In the VM: 20 usbip replugs each of a HID telephony handset and a CM109 under handsetd --device auto (built without -race, as users run it): each telephony replug announced ≤ 300 ms after its uevent, the CM109's median.
 	HANDSETD_VM_REPLUGS=20 $(GO) test -count=1 -timeout 12m -v -run 'TestKernelHandsetdAuto|TestKernelHandsetdFollowsItsNode' ./firmware-sim/kerneltest
 
 .PHONY: soak

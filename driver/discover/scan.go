@@ -35,9 +35,6 @@ type Handset struct {
 	// Driver is the kernel driver bound to the HID interface now ("" for
 	// none). The libusb backend detaches it while the handset is open.
 	Driver string
-	// Audio lists the numbers of the USB device's audio interfaces: the
-	// handset's own sound card.
-	Audio []int
 	// Access is nil when this user may open Node, else why not (wrapping
 	// hid.ErrPermission when the udev rules are missing).
 	Access error
@@ -147,29 +144,29 @@ func (s Scanner) Lookup(_ context.Context, ev hid.Event) (Handset, bool) {
 		return Handset{}, false
 	}
 	h, ok := s.usb(ev.Info)
-	if !ok || firstHID(filepath.Join(s.sys(), "bus", "usb", "devices", h.USB)) != ev.Info.Path {
+	if !ok || !firstHID(filepath.Join(s.sys(), "bus", "usb", "devices"), ev.Info.Path) {
 		return Handset{}, false
 	}
 	return h, true
 }
 
-// firstHID is the sysfs name of the first HID interface of the USB device
-// at dir, or "".
-func firstHID(dir string) string {
-	ifs, _ := filepath.Glob(filepath.Join(dir, filepath.Base(dir)+":*"))
-	first, firstN := "", -1
-	for _, i := range ifs {
-		c, _ := readAttr(i, "bInterfaceClass")
-		n, _ := readAttr(i, "bInterfaceNumber")
-		v, err := strconv.ParseUint(n, 16, 8)
-		if c != "03" || err != nil {
-			continue
-		}
-		if firstN < 0 || int(v) < firstN {
-			first, firstN = filepath.Base(i), int(v)
+// firstHID says whether the USB interface iface (such as 1-1:1.3) is the
+// first HID interface of its device: no interface numbered below it in
+// the same configuration is of class 3. Only those are read, by name: on a
+// device still being set up by the kernel, each sysfs read costs.
+func firstHID(devices, iface string) bool {
+	prefix, num, ok := strings.Cut(iface, ".")
+	n, err := strconv.Atoi(num)
+	if !ok || err != nil || !strings.Contains(prefix, ":") {
+		return false
+	}
+	usb, _, _ := strings.Cut(prefix, ":")
+	for i := range n {
+		if c, ok := readAttr(filepath.Join(devices, usb, prefix+"."+strconv.Itoa(i)), "bInterfaceClass"); ok && c == "03" {
+			return false
 		}
 	}
-	return first
+	return true
 }
 
 // Open opens a handset with the backend that found it.
@@ -242,7 +239,6 @@ func (s Scanner) usb(i hid.Info) (Handset, bool) {
 	return Handset{
 		Info: i, Row: row, Backend: keymap.BackendLibUSB, USB: name, Interface: i.Path, Node: node,
 		Driver: driverOf(filepath.Join(devices, i.Path)),
-		Audio:  audioInterfaces(filepath.Join(devices, name)),
 		Access: access(node),
 	}, true
 }
@@ -263,7 +259,6 @@ func (s Scanner) hidraw(i hid.Info) (Handset, bool) {
 		usb := filepath.Dir(iface)
 		h.Interface, h.USB = filepath.Base(iface), filepath.Base(usb)
 		h.Driver = driverOf(iface)
-		h.Audio = audioInterfaces(usb)
 	}
 	if row, ok := keymap.Lookup(i.VendorID, i.ProductID); ok {
 		h.Row = row
@@ -279,24 +274,6 @@ func (s Scanner) hidraw(i hid.Info) (Handset, bool) {
 func isTelephony(product string, desc []byte) bool {
 	_, err := keymap.NewTelephony(product, desc)
 	return err == nil
-}
-
-// audioInterfaces lists the audio-class interfaces of the USB device at dir.
-func audioInterfaces(dir string) []int {
-	ifs, _ := filepath.Glob(filepath.Join(dir, filepath.Base(dir)+":*"))
-	var out []int
-	for _, i := range ifs {
-		c, _ := readAttr(i, "bInterfaceClass")
-		n, _ := readAttr(i, "bInterfaceNumber")
-		if c != "01" {
-			continue
-		}
-		if v, err := strconv.ParseUint(n, 16, 8); err == nil {
-			out = append(out, int(v))
-		}
-	}
-	sort.Ints(out)
-	return out
 }
 
 // access says whether this user may open node for reading and writing.
