@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -59,5 +60,32 @@ func TestShortBenchWritesReport(t *testing.T) {
 		if !strings.Contains(l, "out_of_order=0") || sent != got || sent == 0 {
 			t.Errorf("events lost or out of order: %s", l)
 		}
+	}
+}
+
+// TestLatencyOnlyPrintsTable proves -latency-only measures just the pairs
+// asked for and prints their ratio table to stdout, writing no report, and
+// that an unknown path is a usage error.
+func TestLatencyOnlyPrintsTable(t *testing.T) {
+	dir := t.TempDir()
+	out := filepath.Join(dir, "BENCHMARKS.md")
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var stdout strings.Builder
+	if err := run(ctx, []string{"-latency-only", "-latency-paths", "stream", "-samples", "5", "-out", out}, &stdout, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	got := stdout.String()
+	if !strings.Contains(got, "| key → command (stream:unix:) |") || !strings.Contains(got, "5 samples each") {
+		t.Errorf("stdout lacks the stream row or the sample count:\n%s", got)
+	}
+	if strings.Contains(got, "D-Bus") {
+		t.Errorf("stdout has a D-Bus row though only stream was asked for:\n%s", got)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("-latency-only wrote %s (stat: %v)", out, err)
+	}
+	if err := run(ctx, []string{"-latency-only", "-latency-paths", "usb"}, io.Discard, io.Discard); !errors.Is(err, errUsage) {
+		t.Errorf("-latency-paths usb: got %v, want errUsage", err)
 	}
 }

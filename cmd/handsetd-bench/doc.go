@@ -11,12 +11,17 @@
 //
 //	handsetd-bench [-out BENCHMARKS.md] [-short] [-handsetd bin/handsetd] [-micro FILE] [-fuzz FILE]
 //	handsetd-bench -peer-only [-peer-samples 200] [-out BENCHMARKS.md]
+//	handsetd-bench -latency-only [-latency-paths dbus,stream] [-samples 2000]
 //
 // The comparison with the kernel's own yealink.ko runs in a VM: it is the
 // test TestKernelPeerLatency of package firmware-sim/kerneltest, which
 // this command runs (go test) and whose figures it reads; without the
 // prepared kernel the report says it was not measured. -peer-only runs
 // only it and replaces its section in an existing report.
+//
+// -latency-only measures only the latency pairs, in this process, and
+// prints their ratio table to stdout without touching the report: the
+// quick loop while working on the key → command path.
 //
 // BENCH_SHORT=1 (or -short) runs every measurement briefly, for tests.
 package main

@@ -61,22 +61,14 @@ func verdict(ok bool) string {
 	return "**missed**"
 }
 
-func (r *report) write(s settings) error {
+// latencyTable is the markdown table of the latency pairs: each headline's
+// p50 and p99 next to its baseline's, their ratios and the issue's target.
+func latencyTable(pairs []pair) string {
 	var b strings.Builder
 	w := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
-	w("# handsetd benchmarks\n\n")
-	w("Written by `make bench` (`cmd/handsetd-bench`) on %s; the run took %s.", r.started.UTC().Format("2006-01-02 15:04 MST"), r.took.Round(time.Second))
-	if s.short {
-		w(" **Short run** (BENCH_SHORT=1): few samples, short windows; the figures are indicative only.")
-	}
-	w("\n\n## Machine\n\n%s\n\n", machine())
-	w("These machines are shared and noisy, so every latency headline is a ratio to the transport's own bare\n")
-	w("round trip, measured in the same run, sample by sample alternately with the measurement.\n\n")
-
-	w("## Latency: ratios to the bare transport\n\n")
 	w("| measurement | p50 | p99 | baseline | baseline p50 | baseline p99 | ratio p50 | ratio p99 | target | verdict |\n")
 	w("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | --- | --- |\n")
-	for _, p := range r.pairs {
+	for _, p := range pairs {
 		r50, r99 := ratio(p.what.p50(), p.base.p50()), ratio(p.what.p99(), p.base.p99())
 		t := targets[p.name]
 		target, ok := "", true
@@ -91,6 +83,23 @@ func (r *report) write(s settings) error {
 		w("| %s | %.0f µs | %.0f µs | %s | %.0f µs | %.0f µs | %.2f× | %.2f× | %s | %s |\n", p.name, us(p.what.p50()), us(p.what.p99()),
 			p.baseline, us(p.base.p50()), us(p.base.p99()), r50, r99, target, verdict(ok))
 	}
+	return b.String()
+}
+
+func (r *report) write(s settings) error {
+	var b strings.Builder
+	w := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
+	w("# handsetd benchmarks\n\n")
+	w("Written by `make bench` (`cmd/handsetd-bench`) on %s; the run took %s.", r.started.UTC().Format("2006-01-02 15:04 MST"), r.took.Round(time.Second))
+	if s.short {
+		w(" **Short run** (BENCH_SHORT=1): few samples, short windows; the figures are indicative only.")
+	}
+	w("\n\n## Machine\n\n%s\n\n", machine())
+	w("These machines are shared and noisy, so every latency headline is a ratio to the transport's own bare\n")
+	w("round trip, measured in the same run, sample by sample alternately with the measurement.\n\n")
+
+	w("## Latency: ratios to the bare transport\n\n")
+	w("%s", latencyTable(r.pairs))
 	w("\n%d samples each. Key → command: from the simulated device's input report (firmware-sim `Press`) to the\n", len(r.pairs[0].what))
 	w("line in the host's Invoke handler (or the host's socket reader), with driver.Run in this process.\n")
 	w("Ring → device: from the host's `CALL n STATUS RINGING` Notify (type unknown) through the driver's\n")

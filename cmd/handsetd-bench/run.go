@@ -30,6 +30,11 @@ type settings struct {
 	// per path; peerOnly runs only it and splices its section into out.
 	peer, peerOnly bool
 	peerSamples    int
+	// latencyOnly runs only the latency pairs of latencyPaths (in-process,
+	// no handsetd binary) and prints their table to stdout, writing no
+	// report: the quick loop for work on the key → command path.
+	latencyOnly  bool
+	latencyPaths []string
 }
 
 // errUsage marks a command-line mistake, already reported with the usage.
@@ -52,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&s.peer, "peer", true, "compare with the kernel's yealink.ko in the VM (needs the kernel `make kernel` prepares)")
 	fs.BoolVar(&s.peerOnly, "peer-only", false, "run only the yealink.ko comparison and replace its section in -out, leaving the rest")
 	fs.IntVar(&s.peerSamples, "peer-samples", 0, "key presses per path in the yealink.ko comparison (default 200; short 20)")
+	fs.BoolVar(&s.latencyOnly, "latency-only", false, "run only the latency pairs and print their ratio table to stdout; writes no report")
+	paths := fs.String("latency-paths", "dbus,stream", "with -latency-only: which pairs to measure, a comma-separated list of dbus and stream")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "usage: handsetd-bench [flags]\n\nMeasures handsetd side by side with the transports' own limits and writes BENCHMARKS.md (make bench runs it).\n\nflags:\n")
 		fs.PrintDefaults()
@@ -69,6 +76,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return errUsage
 	}
 	s.defaults()
+	if s.latencyPaths, err = parsePaths(*paths); err != nil {
+		fmt.Fprintln(stderr, "handsetd-bench:", err)
+		return errUsage
+	}
 	s.svg = filepath.Join(filepath.Dir(s.out), "scale.svg")
 	dir, err := os.MkdirTemp("", "handsetd-bench")
 	if err != nil {
@@ -77,6 +88,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	defer os.RemoveAll(dir)
 	if s.peerOnly {
 		return peerOnly(ctx, dir, s, stdout, stderr)
+	}
+	if s.latencyOnly {
+		return latencyOnly(ctx, dir, s, stdout, stderr)
 	}
 	if s.bin == "" {
 		s.bin = filepath.Join(dir, "handsetd")
@@ -201,6 +215,50 @@ func peerOnly(ctx context.Context, dir string, s settings, stdout, stderr io.Wri
 		return err
 	}
 	fmt.Fprintf(stdout, "replaced the yealink.ko section of %s\n", s.out)
+	return nil
+}
+
+// parsePaths checks the -latency-paths list.
+func parsePaths(list string) ([]string, error) {
+	var paths []string
+	for _, p := range strings.Split(list, ",") {
+		switch p = strings.TrimSpace(p); p {
+		case "dbus", "stream":
+			paths = append(paths, p)
+		case "":
+		default:
+			return nil, fmt.Errorf("-latency-paths: unknown path %q (write dbus, stream or both)", p)
+		}
+	}
+	if len(paths) == 0 {
+		return nil, errors.New("-latency-paths: name at least one of dbus, stream")
+	}
+	return paths, nil
+}
+
+// latencyOnly measures the latency pairs of s.latencyPaths and prints
+// their table, with the sample count and the load it ran under.
+func latencyOnly(ctx context.Context, dir string, s settings, stdout, stderr io.Writer) error {
+	load := loadAvg()
+	var pairs []pair
+	for _, p := range s.latencyPaths {
+		fmt.Fprintf(stderr, "%s  latency: %s, %d samples\n", time.Now().Format("15:04:05"), p, s.samples)
+		switch p {
+		case "dbus":
+			key, ring, err := dbusLatency(ctx, mustDir(dir, "dbus"), s.samples)
+			if err != nil {
+				return fmt.Errorf("D-Bus latency: %w", err)
+			}
+			pairs = append(pairs, key, ring)
+		case "stream":
+			st, err := streamLatency(ctx, mustDir(dir, "stream"), s.samples)
+			if err != nil {
+				return fmt.Errorf("stream latency: %w", err)
+			}
+			pairs = append(pairs, st)
+		}
+	}
+	fmt.Fprintf(stdout, "%s\n%d samples each; load average at start: %s\n", latencyTable(pairs), s.samples, load)
 	return nil
 }
 
