@@ -254,6 +254,9 @@ type owner struct {
 
 	sess     Session
 	protocol int
+	// direct, when the session can, sends a command at once from this
+	// goroutine while the outbox is idle (see put).
+	direct   trySender
 	box      *outbox
 	stopSend context.CancelFunc
 	sendDone chan struct{}
@@ -457,6 +460,9 @@ func (o *owner) hangUpUnplugged(ctx context.Context, log *slog.Logger) {
 		return
 	}
 	log.Info("handset unplugged off hook; telling the host it hung up")
+	// Through the outbox only, so drained sees the line all the way out:
+	// a line sent directly may still be finishing when the session closes.
+	o.direct = nil
 	for _, c := range o.h.Event(keymap.Event{Kind: keymap.EventHook, Active: false}) {
 		o.send(log, c)
 	}
@@ -566,10 +572,28 @@ func (o *owner) send(log *slog.Logger, c Command) {
 	o.put(log, c)
 }
 
+// trySender is a Session that can send a command without waiting
+// (phoneapi.Client over a phoneapi.TryWriter transport).
+type trySender interface {
+	TrySend(cmd phoneapi.Command) (bool, error)
+}
+
+// put hands c to the host. While the outbox is idle (nothing queued,
+// nothing being sent) and the session can send without waiting, the owner
+// writes c itself: no earlier command is left to overtake, and the line
+// goes out without waking the sender. Otherwise, or when the transport
+// declines (a host that has not made room, a request being written) or
+// fails, c joins the outbox, whose sender meets any failure again and
+// ends the session.
 func (o *owner) put(log *slog.Logger, c Command) {
 	if o.box == nil {
 		log.Debug("no host yet; the next host gets the hook state on connect", "command", string(c.Line))
 		return
+	}
+	if o.direct != nil && o.box.idle() {
+		if sent, err := o.direct.TrySend(c.Line); sent && err == nil {
+			return
+		}
 	}
 	if !o.box.put(c) {
 		// A key storm against a stuck host drops thousands: one line per
@@ -592,6 +616,7 @@ func (o *owner) onHost(ctx context.Context, log *slog.Logger, m hostMsg) {
 		return
 	}
 	o.sess, o.protocol = m.sess, m.protocol
+	o.direct, _ = m.sess.(trySender)
 	o.h.HostUp(true)
 	o.box = newOutbox(o.cfg.OutboxSize)
 	sctx, cancel := context.WithCancel(ctx)
@@ -619,6 +644,7 @@ func (o *owner) stopSender() {
 		o.dropped += o.box.Dropped()
 		o.stopSend, o.sendDone, o.box = nil, nil, nil
 	}
+	o.direct = nil
 }
 
 // sendLoop sends the outbox to the host. A command the host refused by
@@ -645,6 +671,7 @@ func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, fai
 			}
 		default:
 			log.Warn("cannot send to the host; ending the session to reconnect", "command", c.Line, "err", err)
+			box.halt()
 			if failed != nil {
 				failed(fmt.Errorf("send %q: %w", c.Line, err))
 			}

@@ -20,6 +20,9 @@ type outbox struct {
 	limit   int
 	dropped int
 	ready   chan struct{} // signalled (coalesced) when queue becomes non-empty
+	// halted says the sender gave up on a failing link: the box is never
+	// idle again, so nothing is sent past the command that failed.
+	halted bool
 }
 
 func newOutbox(limit int) *outbox {
@@ -93,6 +96,22 @@ func (o *outbox) len() int {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return len(o.queue)
+}
+
+// idle reports that nothing is queued and nothing is being sent, so a
+// command sent now by another way overtakes none. Only the one goroutine
+// that puts may rely on it: nothing else makes the box busy again.
+func (o *outbox) idle() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.sending == 0 && len(o.queue) == 0 && !o.halted
+}
+
+// halt marks the box as given up on by its sender (see halted).
+func (o *outbox) halt() {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.halted = true
 }
 
 // done marks the command last taken as sent (or given up on).

@@ -269,6 +269,23 @@ func (c *Client) Send(ctx context.Context, cmd Command) error {
 	return nil
 }
 
+// TrySend writes cmd only if that needs no wait (see TryWriter), from the
+// caller's goroutine. It reports false, having written nothing, when the
+// transport would have had to wait or cannot write without waiting at
+// all; the caller then sends cmd with Send, which goes out after anything
+// TrySend took.
+func (c *Client) TrySend(cmd Command) (bool, error) {
+	tw, ok := c.t.(TryWriter)
+	if !ok {
+		return false, nil
+	}
+	sent, err := tw.TryWriteLine(string(cmd))
+	if err != nil {
+		return false, fmt.Errorf("send %q: %w", cmd, err)
+	}
+	return sent, nil
+}
+
 // Request sends cmd and waits for its reply. With protocol 4 and later the
 // command carries a "#id" tag and the reply is the line with the same tag;
 // before that the reply is the first line of the expected shape (GET CALL 5

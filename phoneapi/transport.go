@@ -22,6 +22,20 @@ type Transport interface {
 	Close() error
 }
 
+// TryWriter is a Transport that can also write a line only if that needs
+// no wait, so that a caller which must never block (a handset's owner
+// goroutine) can send at once when the way is clear and queue otherwise.
+//
+// TryWriteLine reports true when it took line: the line then goes out
+// before any line written after it. It reports false, having written
+// nothing, when writing would have meant waiting for another writer or
+// for the peer; the caller then writes the line with WriteLine. An error
+// (with false) is one WriteLine would report too; nothing was written.
+type TryWriter interface {
+	Transport
+	TryWriteLine(line string) (bool, error)
+}
+
 // Direction says which way a line went, for traffic logs.
 type Direction int
 
@@ -89,6 +103,14 @@ func (p *pipeEnd) WriteLine(ctx context.Context, line string) error {
 	}
 	p.out.Push(line)
 	return nil
+}
+
+// TryWriteLine is WriteLine: a pipe's writes never wait.
+func (p *pipeEnd) TryWriteLine(line string) (bool, error) {
+	if err := p.WriteLine(context.Background(), line); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 func (p *pipeEnd) Close() error {

@@ -7,10 +7,14 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/handsetd/handsetd/phoneapi"
 )
@@ -70,18 +74,31 @@ type result struct {
 // conn is a Transport over a net.Conn. One goroutine reads lines into
 // results, so ReadLine can give up on ctx without losing a line: the line
 // waits for the next ReadLine.
+//
+// Writers take turns through wsem, a one-slot semaphore rather than a
+// mutex, so that WriteLine can give up waiting for its turn when its ctx
+// ends and TryWriteLine can decline to wait at all. Whoever holds wsem
+// owns wbuf, the line being written.
 type conn struct {
 	c         net.Conn
+	raw       syscall.RawConn // nil: c has no file descriptor to write without waiting
 	results   chan result
 	startRead sync.Once
 	closed    chan struct{}
 	closeOnce sync.Once
-	wmu       sync.Mutex
+	wsem      chan struct{}
+	wbuf      []byte
 }
 
 // New returns a Transport over c. The Transport owns c: Close closes it.
+// It is a phoneapi.TryWriter; over a net.Conn without a file descriptor
+// (net.Pipe) TryWriteLine always declines.
 func New(c net.Conn) phoneapi.Transport {
-	return &conn{c: c, results: make(chan result), closed: make(chan struct{})}
+	t := &conn{c: c, results: make(chan result), closed: make(chan struct{}), wsem: make(chan struct{}, 1)}
+	if sc, ok := c.(syscall.Conn); ok {
+		t.raw, _ = sc.SyscallConn()
+	}
+	return t
 }
 
 func (t *conn) ReadLine(ctx context.Context) (string, error) {
@@ -171,14 +188,21 @@ func readLine(r *bufio.Reader) (string, error) {
 	return s, nil
 }
 
-// WriteLine writes line and "\n". If ctx ends mid-write, the connection is
-// closed, since a half-written line would corrupt the stream.
+// WriteLine writes line and "\n". If ctx ends while it waits for its turn,
+// nothing is written; if ctx ends mid-write, the connection is closed,
+// since a half-written line would corrupt the stream.
 func (t *conn) WriteLine(ctx context.Context, line string) error {
 	if err := phoneapi.CheckLine(line); err != nil {
 		return fmt.Errorf("write line: %w", err)
 	}
-	t.wmu.Lock()
-	defer t.wmu.Unlock()
+	select {
+	case t.wsem <- struct{}{}:
+	case <-t.closed:
+		return fmt.Errorf("write line: %w", phoneapi.ErrClosed)
+	case <-ctx.Done():
+		return fmt.Errorf("write line: %w", ctx.Err())
+	}
+	defer func() { <-t.wsem }()
 	select {
 	case <-t.closed:
 		return fmt.Errorf("write line: %w", phoneapi.ErrClosed)
@@ -187,8 +211,9 @@ func (t *conn) WriteLine(ctx context.Context, line string) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("write line: %w", err)
 	}
+	t.wbuf = append(append(t.wbuf[:0], line...), '\n')
 	stop := context.AfterFunc(ctx, func() { _ = t.c.SetWriteDeadline(time.Unix(1, 0)) })
-	n, err := io.WriteString(t.c, line+"\n")
+	n, err := t.c.Write(t.wbuf)
 	if !stop() {
 		_ = t.c.SetWriteDeadline(time.Time{})
 	}
@@ -202,6 +227,98 @@ func (t *conn) WriteLine(ctx context.Context, line string) error {
 		return fmt.Errorf("write line: %w: %w", phoneapi.ErrClosed, err)
 	}
 	return nil
+}
+
+// TryWriteLine writes line and "\n" only if that needs no wait: not for
+// another writer's turn, nor for the peer to make room. It then makes one
+// write(2) on the non-blocking socket from the caller's goroutine, so a
+// line goes out without waking any other goroutine.
+//
+// It reports false, with nothing written, when it would have had to wait;
+// the caller then writes the line with WriteLine, which waits its turn
+// behind any line this took. When the socket takes only part of the line,
+// the line is still taken: a goroutine finishes it, holding the writers'
+// turn, so no other line can cut into it; it ends when the rest is written
+// or the connection closes (which a failure of that write does too).
+func (t *conn) TryWriteLine(line string) (bool, error) {
+	if t.raw == nil {
+		return false, nil
+	}
+	if err := phoneapi.CheckLine(line); err != nil {
+		return false, fmt.Errorf("write line: %w", err)
+	}
+	select {
+	case t.wsem <- struct{}{}:
+	default:
+		return false, nil // another writer's turn
+	}
+	select {
+	case <-t.closed:
+		<-t.wsem
+		return false, fmt.Errorf("write line: %w", phoneapi.ErrClosed)
+	default:
+	}
+	t.wbuf = append(append(t.wbuf[:0], line...), '\n')
+	n, err := t.writeNow(t.wbuf)
+	switch {
+	case errors.Is(err, os.ErrDeadlineExceeded) && n == 0:
+		// A WriteLine whose ctx ended left the deadline behind; that
+		// writer's failure ends the connection, so decline.
+		<-t.wsem
+		return false, nil
+	case err != nil && n == 0:
+		<-t.wsem
+		return false, fmt.Errorf("write line: %w: %w", phoneapi.ErrClosed, err)
+	case err != nil:
+		<-t.wsem
+		_ = t.Close() // half a line is on the wire
+		return false, fmt.Errorf("write line: %w: %w", phoneapi.ErrClosed, err)
+	case n == 0:
+		<-t.wsem
+		return false, nil // the peer has not made room
+	case n < len(t.wbuf):
+		go t.finish(t.wbuf[n:])
+		return true, nil
+	}
+	<-t.wsem
+	return true, nil
+}
+
+// writeNow writes as much of b as the socket takes without waiting.
+func (t *conn) writeNow(b []byte) (int, error) {
+	n := 0
+	var werr error
+	err := t.raw.Write(func(fd uintptr) bool {
+		for n < len(b) {
+			m, err := unix.Write(int(fd), b[n:])
+			if m > 0 {
+				n += m
+			}
+			switch {
+			case err == unix.EINTR:
+				continue
+			case err == unix.EAGAIN:
+				return true
+			case err != nil:
+				werr = err
+				return true
+			}
+		}
+		return true
+	})
+	if err == nil {
+		err = werr
+	}
+	return n, err
+}
+
+// finish writes the rest of a line TryWriteLine began, then gives up the
+// writers' turn it was handed. It waits for the peer, or for Close.
+func (t *conn) finish(rest []byte) {
+	defer func() { <-t.wsem }()
+	if _, err := t.c.Write(rest); err != nil {
+		_ = t.Close()
+	}
 }
 
 func (t *conn) Close() error {
