@@ -88,6 +88,11 @@ type conn struct {
 	closeOnce sync.Once
 	wsem      chan struct{}
 	wbuf      []byte
+	// rawWrite is t.writeRaw, made once so a write allocates nothing; wn
+	// and werr are its outcome. All three belong to the holder of wsem.
+	rawWrite func(fd uintptr) bool
+	wn       int
+	werr     error
 }
 
 // New returns a Transport over c. The Transport owns c: Close closes it.
@@ -98,6 +103,7 @@ func New(c net.Conn) phoneapi.Transport {
 	if sc, ok := c.(syscall.Conn); ok {
 		t.raw, _ = sc.SyscallConn()
 	}
+	t.rawWrite = t.writeRaw
 	return t
 }
 
@@ -259,7 +265,7 @@ func (t *conn) TryWriteLine(line string) (bool, error) {
 	default:
 	}
 	t.wbuf = append(append(t.wbuf[:0], line...), '\n')
-	n, err := t.writeNow(t.wbuf)
+	n, err := t.writeNow()
 	switch {
 	case errors.Is(err, os.ErrDeadlineExceeded) && n == 0:
 		// A WriteLine whose ctx ended left the deadline behind; that
@@ -284,32 +290,34 @@ func (t *conn) TryWriteLine(line string) (bool, error) {
 	return true, nil
 }
 
-// writeNow writes as much of b as the socket takes without waiting.
-func (t *conn) writeNow(b []byte) (int, error) {
-	n := 0
-	var werr error
-	err := t.raw.Write(func(fd uintptr) bool {
-		for n < len(b) {
-			m, err := unix.Write(int(fd), b[n:])
-			if m > 0 {
-				n += m
-			}
-			switch {
-			case err == unix.EINTR:
-				continue
-			case err == unix.EAGAIN:
-				return true
-			case err != nil:
-				werr = err
-				return true
-			}
-		}
-		return true
-	})
+// writeNow writes as much of wbuf as the socket takes without waiting.
+func (t *conn) writeNow() (int, error) {
+	t.wn, t.werr = 0, nil
+	err := t.raw.Write(t.rawWrite)
 	if err == nil {
-		err = werr
+		err = t.werr
 	}
-	return n, err
+	return t.wn, err
+}
+
+// writeRaw is writeNow's part on the descriptor; it never asks to wait.
+func (t *conn) writeRaw(fd uintptr) bool {
+	for t.wn < len(t.wbuf) {
+		m, err := unix.Write(int(fd), t.wbuf[t.wn:])
+		if m > 0 {
+			t.wn += m
+		}
+		switch {
+		case err == unix.EINTR:
+			continue
+		case err == unix.EAGAIN:
+			return true
+		case err != nil:
+			t.werr = err
+			return true
+		}
+	}
+	return true
 }
 
 // finish writes the rest of a line TryWriteLine began, then gives up the
