@@ -661,6 +661,12 @@ func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, fai
 			return
 		}
 		err = s.Send(ctx, c.Line)
+		failing := err != nil && ctx.Err() == nil && !errors.Is(err, phoneapi.ErrRejected)
+		if failing {
+			// Before done, so the box never looks idle to the owner past
+			// the failed command.
+			box.halt()
+		}
 		box.done()
 		switch {
 		case err == nil, ctx.Err() != nil:
@@ -671,7 +677,6 @@ func sendLoop(ctx context.Context, log *slog.Logger, s Session, box *outbox, fai
 			}
 		default:
 			log.Warn("cannot send to the host; ending the session to reconnect", "command", c.Line, "err", err)
-			box.halt()
 			if failed != nil {
 				failed(fmt.Errorf("send %q: %w", c.Line, err))
 			}
