@@ -478,3 +478,39 @@ func nextUpdate(t *testing.T, c *Client) Update {
 		return Update{}
 	}
 }
+
+// onlyTransport hides every method of a Transport but the interface's.
+type onlyTransport struct{ Transport }
+
+// TestTrySend proves TrySend writes at once over a TryWriter (a Pipe,
+// whose writes never wait), in order with Send, refuses a bad line
+// without writing, and declines over a transport that cannot write
+// without waiting.
+func TestTrySend(t *testing.T) {
+	dev, host := Pipe()
+	defer dev.Close()
+	c := NewClient(dev, ClientOptions{})
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := c.Send(ctx, BtnPressed("1")); err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := c.TrySend(BtnReleased("1")); !ok || err != nil {
+		t.Fatalf("TrySend over a Pipe = %v, %v", ok, err)
+	}
+	var pe *ProtocolError
+	if ok, err := c.TrySend("BTN_PRESSED 1\nHOOK OFF"); ok || !errors.As(err, &pe) {
+		t.Fatalf("TrySend of a line with a break = %v, %v; want false and a *ProtocolError", ok, err)
+	}
+	if err := c.Send(ctx, Hook(true)); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"BTN_PRESSED 1", "BTN_RELEASED 1", "HOOK OFF"} {
+		if got, err := host.ReadLine(ctx); err != nil || got != want {
+			t.Fatalf("host read %q, %v; want %q", got, err, want)
+		}
+	}
+	if ok, err := NewClient(onlyTransport{dev}, ClientOptions{}).TrySend(Ping()); ok || err != nil {
+		t.Fatalf("TrySend over a plain Transport = %v, %v; want false, nil", ok, err)
+	}
+}

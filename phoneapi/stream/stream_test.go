@@ -1,12 +1,16 @@
 package stream
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"io"
 	"net"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -215,5 +219,178 @@ func TestClientOverStream(t *testing.T) {
 	<-ran
 	if err := <-served; err != nil && !errors.Is(err, context.Canceled) {
 		t.Fatalf("Serve: %v", err)
+	}
+}
+
+// socketPair returns a Transport over one end of a connected socket of
+// the given network ("unix" or "tcp", on loopback) and the raw other end.
+func socketPair(t *testing.T, network string) (*conn, net.Conn) {
+	t.Helper()
+	addr := "127.0.0.1:0"
+	if network == "unix" {
+		addr = filepath.Join(t.TempDir(), "s.sock")
+	}
+	ln, err := net.Listen(network, addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	c, err := net.Dial(network, ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ln.Accept()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := New(c).(*conn)
+	t.Cleanup(func() { tr.Close(); p.Close() })
+	return tr, p
+}
+
+// fill writes lines of size bytes with TryWriteLine into a peer that does
+// not read until it declines, and returns the lines it took.
+func fill(t *testing.T, tr *conn, size int) []string {
+	t.Helper()
+	var took []string
+	for i := 0; ; i++ {
+		line := strconv.Itoa(i) + " " + strings.Repeat("x", size)
+		ok, err := tr.TryWriteLine(line)
+		if err != nil {
+			t.Fatalf("TryWriteLine %d: %v", i, err)
+		}
+		if !ok {
+			return took
+		}
+		took = append(took, line)
+		if i > 1<<20 {
+			t.Fatal("the socket never filled up")
+		}
+	}
+}
+
+// readAll reads n lines from p.
+func readAll(t *testing.T, p net.Conn, n int) []string {
+	t.Helper()
+	_ = p.SetReadDeadline(time.Now().Add(10 * time.Second))
+	r := bufio.NewReader(p)
+	var got []string
+	for range n {
+		l, err := r.ReadString('\n')
+		if err != nil {
+			t.Fatalf("read line %d of %d: %v", len(got), n, err)
+		}
+		got = append(got, strings.TrimSuffix(l, "\n"))
+	}
+	return got
+}
+
+// TestTryWriteLineNeverWaits proves TryWriteLine declines, having written
+// nothing, when the peer stops reading (rather than waiting for it), and
+// while another writer's WriteLine waits for the peer; and that every
+// line it took arrives whole and in order, before a WriteLine that was
+// waiting behind them.
+func TestTryWriteLineNeverWaits(t *testing.T) {
+	for _, network := range []string{"unix", "tcp"} {
+		t.Run(network, func(t *testing.T) {
+			tr, p := socketPair(t, network)
+			took := fill(t, tr, 100)
+			if len(took) == 0 {
+				t.Fatal("TryWriteLine took nothing from an empty socket")
+			}
+			wrote := make(chan error, 1)
+			go func() { wrote <- tr.WriteLine(ctxT(t), "HOOK OFF") }()
+			// Wait until the WriteLine holds the writers' turn.
+			for len(tr.wsem) == 0 {
+				runtime.Gosched()
+			}
+			if ok, err := tr.TryWriteLine("BTN_PRESSED 9"); ok || err != nil {
+				t.Fatalf("TryWriteLine while a WriteLine waits = %v, %v; want false, nil", ok, err)
+			}
+			got := readAll(t, p, len(took)+1)
+			if !slices.Equal(got[:len(took)], took) || got[len(took)] != "HOOK OFF" {
+				t.Fatalf("the peer read %d lines, not the %d taken then HOOK OFF", len(got), len(took))
+			}
+			if err := <-wrote; err != nil {
+				t.Fatalf("WriteLine: %v", err)
+			}
+			if ok, err := tr.TryWriteLine("BTN_PRESSED 1"); !ok || err != nil {
+				t.Fatalf("TryWriteLine once the peer read = %v, %v", ok, err)
+			}
+			if got := readAll(t, p, 1); got[0] != "BTN_PRESSED 1" {
+				t.Fatalf("next line %q, want BTN_PRESSED 1 (the declined line must not be on the wire)", got[0])
+			}
+		})
+	}
+}
+
+// TestTryWriteLinePartial proves a line the socket takes only part of is
+// still taken whole: TCP takes what fits of a long line, the rest is
+// finished holding the writers' turn, so a WriteLine waits behind it (and
+// gives up with its ctx, writing nothing) and TryWriteLine declines; once
+// the peer reads, every line arrives whole and in order. Close ends a
+// finish still waiting for the peer.
+func TestTryWriteLinePartial(t *testing.T) {
+	tr, p := socketPair(t, "tcp")
+	took := fill(t, tr, 60<<10)
+	if len(tr.wsem) == 0 {
+		t.Skip("the socket declined a whole line without taking part of one; nothing partial to test")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := tr.WriteLine(ctx, "HOOK OFF"); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("WriteLine behind an unfinished line = %v, want DeadlineExceeded", err)
+	}
+	wrote := make(chan error, 1)
+	go func() { wrote <- tr.WriteLine(ctxT(t), "HOOK ON") }()
+	got := readAll(t, p, len(took)+1)
+	for i, l := range got[:len(took)] {
+		if l != took[i] {
+			t.Fatalf("line %d: %d bytes %.10q…, want %d bytes %.10q…", i, len(l), l, len(took[i]), took[i])
+		}
+	}
+	if got[len(took)] != "HOOK ON" {
+		t.Fatalf("after the taken lines: %.20q, want HOOK ON (the given-up HOOK OFF must not be on the wire)", got[len(took)])
+	}
+	if err := <-wrote; err != nil {
+		t.Fatal(err)
+	}
+
+	// Fill again, and close with part of a line waiting.
+	fill(t, tr, 60<<10)
+	if len(tr.wsem) == 0 {
+		return
+	}
+	tr.Close()
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel2()
+	if err := tr.WriteLine(ctx2, "PING"); !errors.Is(err, phoneapi.ErrClosed) {
+		t.Fatalf("WriteLine after Close = %v, want ErrClosed", err)
+	}
+	for len(tr.wsem) != 0 {
+		select {
+		case <-ctx2.Done():
+			t.Fatal("Close did not end the unfinished write")
+		default:
+			runtime.Gosched()
+		}
+	}
+}
+
+// TestTryWriteLineWithoutDescriptor proves a connection with no file
+// descriptor (net.Pipe) declines every TryWriteLine, so callers fall back
+// to WriteLine, and that a bad line is refused.
+func TestTryWriteLineWithoutDescriptor(t *testing.T) {
+	a, b := net.Pipe()
+	defer b.Close()
+	tr := New(a).(*conn)
+	defer tr.Close()
+	if ok, err := tr.TryWriteLine("PING"); ok || err != nil {
+		t.Fatalf("TryWriteLine over net.Pipe = %v, %v; want false, nil", ok, err)
+	}
+	us, _ := socketPair(t, "unix")
+	var pe *phoneapi.ProtocolError
+	if ok, err := us.TryWriteLine("a\nb"); ok || !errors.As(err, &pe) {
+		t.Fatalf("TryWriteLine of a line with a break = %v, %v; want false and a *ProtocolError", ok, err)
 	}
 }
