@@ -64,15 +64,16 @@ func TestShortBenchWritesReport(t *testing.T) {
 }
 
 // TestLatencyOnlyPrintsTable proves -latency-only measures just the pairs
-// asked for and prints their ratio table to stdout, writing no report, and
-// that an unknown path is a usage error.
+// asked for and prints their ratio table to stdout, writing no report but
+// the CPU profile asked for, and that an unknown path is a usage error.
 func TestLatencyOnlyPrintsTable(t *testing.T) {
 	dir := t.TempDir()
 	out := filepath.Join(dir, "BENCHMARKS.md")
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	var stdout strings.Builder
-	if err := run(ctx, []string{"-latency-only", "-latency-paths", "stream", "-samples", "5", "-out", out}, &stdout, io.Discard); err != nil {
+	prof := filepath.Join(dir, "cpu.prof")
+	if err := run(ctx, []string{"-latency-only", "-latency-paths", "stream", "-samples", "5", "-out", out, "-cpuprofile", prof}, &stdout, io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	got := stdout.String()
@@ -84,6 +85,9 @@ func TestLatencyOnlyPrintsTable(t *testing.T) {
 	}
 	if _, err := os.Stat(out); !os.IsNotExist(err) {
 		t.Errorf("-latency-only wrote %s (stat: %v)", out, err)
+	}
+	if fi, err := os.Stat(prof); err != nil || fi.Size() == 0 {
+		t.Errorf("no CPU profile at %s: %v", prof, err)
 	}
 	if err := run(ctx, []string{"-latency-only", "-latency-paths", "usb"}, io.Discard, io.Discard); !errors.Is(err, errUsage) {
 		t.Errorf("-latency-paths usb: got %v, want errUsage", err)

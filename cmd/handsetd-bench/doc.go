@@ -11,7 +11,7 @@
 //
 //	handsetd-bench [-out BENCHMARKS.md] [-short] [-handsetd bin/handsetd] [-micro FILE] [-fuzz FILE]
 //	handsetd-bench -peer-only [-peer-samples 200] [-out BENCHMARKS.md]
-//	handsetd-bench -latency-only [-latency-paths dbus,stream] [-samples 2000]
+//	handsetd-bench -latency-only [-latency-paths dbus,stream] [-samples 2000] [-cpuprofile FILE]
 //
 // The comparison with the kernel's own yealink.ko runs in a VM: it is the
 // test TestKernelPeerLatency of package firmware-sim/kerneltest, which

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -35,6 +36,7 @@ type settings struct {
 	// report: the quick loop for work on the key → command path.
 	latencyOnly  bool
 	latencyPaths []string
+	cpuProfile   string
 }
 
 // errUsage marks a command-line mistake, already reported with the usage.
@@ -58,6 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs.BoolVar(&s.peerOnly, "peer-only", false, "run only the yealink.ko comparison and replace its section in -out, leaving the rest")
 	fs.IntVar(&s.peerSamples, "peer-samples", 0, "key presses per path in the yealink.ko comparison (default 200; short 20)")
 	fs.BoolVar(&s.latencyOnly, "latency-only", false, "run only the latency pairs and print their ratio table to stdout; writes no report")
+	fs.StringVar(&s.cpuProfile, "cpuprofile", "", "write a CPU profile of this process to `FILE` (with -latency-only: the driver, the simulated handsets and the hosts)")
 	paths := fs.String("latency-paths", "dbus,stream", "with -latency-only: which pairs to measure, a comma-separated list of dbus and stream")
 	fs.Usage = func() {
 		fmt.Fprint(fs.Output(), "usage: handsetd-bench [flags]\n\nMeasures handsetd side by side with the transports' own limits and writes BENCHMARKS.md (make bench runs it).\n\nflags:\n")
@@ -86,6 +89,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	if s.cpuProfile != "" {
+		f, err := os.Create(s.cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	if s.peerOnly {
 		return peerOnly(ctx, dir, s, stdout, stderr)
 	}
