@@ -13,6 +13,10 @@
 // The owner never blocks on the device or the host: one goroutine reads input
 // reports, and commands to the host wait in a bounded outbox drained by a
 // sender goroutine, so a slow host never stalls the handset's LEDs and ringer.
+// While the outbox is idle, a transport that can write without waiting
+// (phoneapi.TryWriter: a socket with room) takes the command from the owner
+// itself, which saves the sender's wake-up; when it cannot, the command
+// queues as before, so no command ever overtakes another.
 //
 // Some handsets must be talked to (keymap.Talker): the owner then also
 // gives the profile the floor after every report and Encode, and arms one

@@ -30,7 +30,8 @@ type Transport interface {
 // before any line written after it. It reports false, having written
 // nothing, when writing would have meant waiting for another writer or
 // for the peer; the caller then writes the line with WriteLine. An error
-// (with false) is one WriteLine would report too; nothing was written.
+// (with false) says the connection is failing, as WriteLine would report
+// too; the line did not go out.
 type TryWriter interface {
 	Transport
 	TryWriteLine(line string) (bool, error)

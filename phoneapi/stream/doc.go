@@ -11,4 +11,10 @@
 // *phoneapi.ProtocolError and skipped; the next ReadLine returns the next
 // line. Only the end of the connection is final: it reads as an error
 // wrapping phoneapi.ErrClosed (and io.EOF when the peer closed cleanly).
+//
+// Writers take turns, a whole line each. Besides WriteLine, which waits for
+// its turn and for the peer, a connection over a socket offers TryWriteLine
+// (phoneapi.TryWriter): one non-blocking write from the caller's goroutine,
+// or nothing at all when it would have to wait, so a caller that must never
+// block can send at once when the socket has room and queue otherwise.
 package stream
