@@ -841,6 +841,17 @@ func (o *owner) observe() {
 // hand the session to the owner, run it, report its loss, back off, repeat.
 func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, base string, owner chan<- hostMsg) {
 	bo := backoff.New(cfg.Clock, cfg.RetryMin, cfg.RetryMax)
+	// A host that stays away is logged once, and again only when why
+	// changes; the retries in between are quiet (DEBUG).
+	lastWhy := ""
+	retrying := func(msg string, err error) {
+		if why := msg + ": " + err.Error(); why != lastWhy {
+			lastWhy = why
+			log.Warn(msg+"; retrying quietly", "err", err)
+			return
+		}
+		log.Debug(msg+"; retrying", "err", err)
+	}
 	for ctx.Err() == nil {
 		name, renamed := base, (<-chan struct{})(nil)
 		if cfg.Names != nil {
@@ -849,7 +860,7 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, base string, ow
 		sess, err := cfg.Dial(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
-				log.Warn("cannot reach the Phone API host; retrying", "err", err)
+				retrying("cannot reach the Phone API host", err)
 			}
 			if bo.Wait(ctx) != nil {
 				return
@@ -866,17 +877,18 @@ func hostLoop(ctx context.Context, cfg Config, log *slog.Logger, base string, ow
 			}
 			switch {
 			case errors.Is(err, phoneapi.ErrOffline):
-				log.Warn("the host has nobody logged in (CONNSTATUS OFFLINE); retrying", "err", err)
+				retrying("the host has nobody logged in (CONNSTATUS OFFLINE)", err)
 			case errors.Is(err, phoneapi.ErrAccessDenied):
-				log.Warn("the host refused access (ERROR 68); allow handsetd in the host, retrying", "err", err)
+				retrying("the host refused access (ERROR 68); allow handsetd in the host", err)
 			default:
-				log.Warn("handshake with the host failed; retrying", "err", err)
+				retrying("handshake with the host failed", err)
 			}
 			if bo.Wait(ctx) != nil {
 				return
 			}
 			continue
 		}
+		lastWhy = ""
 		log.Info("host connected", "protocol", proto, "name", name)
 		started := cfg.Clock.Now()
 		runErr := make(chan error, 1)
