@@ -32,6 +32,11 @@ func TestUsageErrors(t *testing.T) {
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "stream:tcp:localhost:http"}, `port "http" is not a number`},
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "stream:tcp::4000"}, "no host"},
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "stream:unix:"}, "no socket path"},
+		{[]string{"run", "--device", "sim:unix:/x", "--host", "dbus:garbage"}, `"garbage" has no transport`},
+		{[]string{"run", "--device", "sim:unix:/x", "--host", "dbus:unix:pth=/run/bus"}, "names no socket"},
+		{[]string{"run", "--device", "sim:unix:/x", "--host", "dbus:tcp:host=localhost"}, "needs host= and port="},
+		{[]string{"run", "--device", "sim:unix:/x", "--host", "dbus:udp:host=h,port=1"}, `transport "udp"`},
+		{[]string{"run", "--device", "sim:unix:/x", "--host", "dbus:unix:path"}, "is not KEY=VALUE"},
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "stream:unix:/y", "extra"}, `unexpected argument "extra"`},
 		{[]string{"run", "--log-level", "loud", "--device", "sim:unix:/x", "--host", "stream:unix:/y"}, `--log-level "loud"`},
 		{[]string{"run", "--device", "sim:unix:/x", "--host", "dbus", "--mode", "skype"}, `mode "skype": want phone or access`},
@@ -124,5 +129,39 @@ func TestDemoScriptOutputOrder(t *testing.T) {
 		if step < 0 || traffic < 0 || traffic < step {
 			t.Errorf("%q (at %d) should come before %q (at %d):\n%s", pair[0], step, pair[1], traffic, out)
 		}
+	}
+}
+
+// TestBusAddressesAccepted proves the D-Bus addresses a bus really has
+// pass the start-up check that refuses typos: named buses, unix sockets by
+// path or abstract name (with the daemon's guid), TCP, and alternatives.
+func TestBusAddressesAccepted(t *testing.T) {
+	for _, a := range []string{"", "system", "session", "unix:path=/run/user/1000/bus",
+		"unix:abstract=/tmp/dbus-x,guid=0123456789abcdef", "tcp:host=127.0.0.1,port=4000",
+		"unix:path=/tmp/a;tcp:host=localhost,port=1", "unix:path=/tmp/with%20space"} {
+		if err := checkBusAddr(a); err != nil {
+			t.Errorf("checkBusAddr(%q) = %v, want nil", a, err)
+		}
+	}
+}
+
+// TestMalformedRecordingFailsAtStart proves run refuses, at start and with
+// the parser's reason, a recording whose report descriptor cannot be
+// parsed, instead of retrying a handset that can never be driven.
+func TestMalformedRecordingFailsAtStart(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	path := t.TempDir() + "/broken.hid"
+	// An Application collection never closed.
+	if err := os.WriteFile(path, []byte("R: 4 05 0b a1 01\nN: Broken\nI: 3 1209 0001\nE: 0.000000 2 01 01\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	err := run(ctx, []string{"run", "--allow-root", "--device", "replay:" + path, "--host", "stream:unix:" + t.TempDir() + "/none.sock", "--audio=false"}, strings.NewReader(""), &stdout, &stderr)
+	if ctx.Err() != nil {
+		t.Fatal("run retried the recording until the test's timeout")
+	}
+	if err == nil || !strings.Contains(err.Error(), "malformed report descriptor") || !strings.Contains(err.Error(), path) {
+		t.Fatalf("err = %v, want the descriptor's fault and the file", err)
 	}
 }
