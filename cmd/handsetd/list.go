@@ -39,6 +39,11 @@ func cmdList(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		log.Warn("some handsets may be missing from the list", "err", scanErr)
 	}
 	if len(hs) == 0 {
+		if scanErr != nil {
+			// Not "none plugged in": some could not be looked at.
+			fmt.Fprintf(stdout, "no supported handset found, but not every device could be looked at: %v (handsetd doctor says what to fix)\n", scanErr)
+			return nil
+		}
 		fmt.Fprintln(stdout, "no supported handset is plugged in (handsetd demo shows a simulated one)")
 		return nil
 	}
