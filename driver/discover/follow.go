@@ -23,7 +23,10 @@ import (
 //
 // Its Open is a driver.Config.Open: errors other than "not there"
 // (permission denied, a node that is no HID device) are returned as they
-// are, so that the driver fails fast on a permanent one.
+// are, so that the driver fails fast on a permanent one. After permission
+// denied, the next Open waits for the handset's next event (plugged in
+// again, or udevadm trigger once the udev rules are installed), not for
+// the driver's backoff.
 type Follower struct {
 	// Path is the node given: /dev/hidrawN, or a udev symlink to one.
 	Path string
@@ -37,6 +40,11 @@ type Follower struct {
 	mu     sync.Mutex
 	id     *identity
 	opened bool // Open has returned a device once
+	// denied: the last open was refused permission. The next Open waits
+	// for the handset's next event (a replug, or the change event of
+	// udevadm trigger once the rules are installed) instead of trying
+	// again on the driver's backoff.
+	denied bool
 }
 
 // identity is what a handset stays across a replug.
@@ -158,9 +166,9 @@ func (f *Follower) wants(i hid.Info) bool {
 func (f *Follower) Open(ctx context.Context) (hid.Device, error) {
 	f.known(ctx)
 	f.mu.Lock()
-	first := !f.opened
+	first, denied := !f.opened, f.denied
 	f.mu.Unlock()
-	if first {
+	if first && !denied {
 		d, err := f.Backend.Open(ctx, f.Path)
 		if err == nil {
 			f.learn(d.Info())
@@ -170,20 +178,28 @@ func (f *Follower) Open(ctx context.Context) (hid.Device, error) {
 			return d, nil
 		}
 		if !notThere(err) {
+			f.refused(err)
 			return nil, err
 		}
 		f.log().Info("the handset is not plugged in; waiting for it", "node", f.Path, "err", err)
 	}
-	return f.await(ctx)
+	return f.await(ctx, !denied)
+}
+
+// refused notes whether err was permission denied.
+func (f *Follower) refused(err error) {
+	f.mu.Lock()
+	f.denied = errors.Is(err, hid.ErrPermission)
+	f.mu.Unlock()
 }
 
 func notThere(err error) bool {
 	return errors.Is(err, hid.ErrDisconnected) || errors.Is(err, fs.ErrNotExist)
 }
 
-// await waits for the handset's plug event, or finds it present, and opens
-// it.
-func (f *Follower) await(ctx context.Context) (hid.Device, error) {
+// await waits for the handset's plug event, or, when look is set, finds it
+// present, and opens it.
+func (f *Follower) await(ctx context.Context, look bool) (hid.Device, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -202,7 +218,6 @@ func (f *Follower) await(ctx context.Context) (hid.Device, error) {
 	// The watch starts before the look at what is present, so that a
 	// handset plugged in between the two is not missed.
 	watch()
-	look := true
 	for {
 		if look {
 			look = false
@@ -250,11 +265,12 @@ func (f *Follower) try(ctx context.Context, i hid.Info) (hid.Device, error, bool
 		if notThere(err) {
 			return nil, nil, false
 		}
+		f.refused(err)
 		return nil, err, true
 	}
 	f.mu.Lock()
 	again := f.opened
-	f.opened = true
+	f.opened, f.denied = true, false
 	f.mu.Unlock()
 	id := f.learn(i)
 	if again {

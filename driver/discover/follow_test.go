@@ -29,6 +29,7 @@ type nodeBench struct {
 	present  map[string]hid.Info
 	denied   map[string]bool
 	opened   []string // paths opened, in order
+	attempts map[string]int
 	fakes    map[string]*hidtest.Fake
 	watchers map[chan hid.Event]bool
 	changed  chan struct{} // closed and renewed when watchers change
@@ -37,7 +38,7 @@ type nodeBench struct {
 
 func newNodeBench(t *testing.T) *nodeBench {
 	return &nodeBench{t: t, root: t.TempDir(), present: map[string]hid.Info{}, denied: map[string]bool{},
-		fakes: map[string]*hidtest.Fake{}, watchers: map[chan hid.Event]bool{}, changed: make(chan struct{})}
+		fakes: map[string]*hidtest.Fake{}, attempts: map[string]int{}, watchers: map[chan hid.Event]bool{}, changed: make(chan struct{})}
 }
 
 // phone is a 1209:0001 handset on USB interface 0 in port, with serial.
@@ -129,6 +130,7 @@ func (b *nodeBench) Watch(ctx context.Context, out chan<- hid.Event) error {
 func (b *nodeBench) Open(_ context.Context, path string) (hid.Device, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.attempts[path]++
 	if path == "/dev/null" {
 		return nil, fmt.Errorf("hidraw %s: HIDIOCGRDSIZE: %w", path, hid.ErrUnsupported)
 	}
@@ -281,9 +283,10 @@ func TestFollowerWithoutSerialGoesByPort(t *testing.T) {
 // waits for: a node that is no HID device fails at once (the driver then
 // stops: a permanent error); a node not there yet is waited for, on
 // events, and opened when it appears; permission denied on the handset
-// coming back is returned (the driver logs it with its fix) and the next
-// Open finds the handset present; and a cancelled wait returns ctx's
-// error and ends its watch.
+// coming back is returned (the driver logs it with its fix), and the next
+// Open waits for the handset's next event (udevadm trigger once the rules
+// are installed) instead of trying again at once; and a cancelled wait
+// returns ctx's error and ends its watch.
 func TestFollowerOpenErrors(t *testing.T) {
 	b := newNodeBench(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -312,11 +315,24 @@ func TestFollowerOpenErrors(t *testing.T) {
 	if o := wait(t, c, "back, but not this user's"); !errors.Is(o.err, hid.ErrPermission) {
 		t.Fatalf("%v, want hid.ErrPermission", o.err)
 	}
+	// The next Open waits for an event rather than trying again at once:
+	// the rules get installed, then udevadm trigger sends a change event.
+	c = openAsync(ctx, f)
+	b.waitWatchers(1)
+	notYet(t, c, "denied, before any event")
 	b.mu.Lock()
 	delete(b.denied, "/dev/hidraw4")
+	i := b.present["/dev/hidraw4"]
 	b.mu.Unlock()
-	if o := wait(t, openAsync(ctx, f), "the rules installed"); o.err != nil || o.d.Info().Path != "/dev/hidraw4" {
+	b.tell(hid.Event{Kind: hid.Added, Info: i}) // the change event
+	if o := wait(t, c, "the rules installed and triggered"); o.err != nil || o.d.Info().Path != "/dev/hidraw4" {
 		t.Fatalf("%v, %v", o.d, o.err)
+	}
+	b.mu.Lock()
+	n := b.attempts["/dev/hidraw4"]
+	b.mu.Unlock()
+	if n != 2 {
+		t.Errorf("hidraw4 was opened %d times, want 2: refused, then once after the event", n)
 	}
 
 	b.unplug("/dev/hidraw4")
