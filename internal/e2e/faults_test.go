@@ -70,6 +70,15 @@ type lineHost struct {
 	joined   chan struct{}
 	hooked   chan struct{} // a HOOK line: the driver's announcement is complete
 	stall    chan struct{} // while open (non-nil), the reader does not read
+	// hookLines are the HOOK lines received, each with the number of the
+	// connection it came on; hookMore is closed and renewed at each.
+	hookLines []hostHook
+	hookMore  chan struct{}
+}
+
+type hostHook struct {
+	conn int64
+	line string
 }
 
 func startLineHost(t *testing.T, keys int) *lineHost {
@@ -79,7 +88,7 @@ func startLineHost(t *testing.T, keys int) *lineHost {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &lineHost{ln: ln, path: path, keys: make(chan string, keys), joined: make(chan struct{}, 16), hooked: make(chan struct{}, 16)}
+	h := &lineHost{ln: ln, path: path, keys: make(chan string, keys), joined: make(chan struct{}, 16), hooked: make(chan struct{}, 16), hookMore: make(chan struct{})}
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -89,7 +98,7 @@ func startLineHost(t *testing.T, keys int) *lineHost {
 			if err != nil {
 				return
 			}
-			h.accepted.Add(1)
+			n := h.accepted.Add(1)
 			h.mu.Lock()
 			h.conn = c
 			h.mu.Unlock()
@@ -97,7 +106,7 @@ func startLineHost(t *testing.T, keys int) *lineHost {
 			go func() {
 				defer wg.Done()
 				defer c.Close()
-				h.serve(c)
+				h.serve(c, n)
 			}()
 		}
 	}()
@@ -113,7 +122,7 @@ func startLineHost(t *testing.T, keys int) *lineHost {
 	return h
 }
 
-func (h *lineHost) serve(c net.Conn) {
+func (h *lineHost) serve(c net.Conn, n int64) {
 	r := bufio.NewReader(c)
 	for {
 		h.mu.Lock()
@@ -151,6 +160,11 @@ func (h *lineHost) serve(c net.Conn) {
 		case f[0] == "BTN_PRESSED" || f[0] == "BTN_RELEASED":
 			h.keys <- line
 		case f[0] == "HOOK":
+			h.mu.Lock()
+			h.hookLines = append(h.hookLines, hostHook{n, line})
+			close(h.hookMore)
+			h.hookMore = make(chan struct{})
+			h.mu.Unlock()
 			select {
 			case h.hooked <- struct{}{}:
 			default:
@@ -204,6 +218,51 @@ func (h *lineHost) waitHooked(t *testing.T) {
 	case <-h.hooked:
 	case <-time.After(waitLimit):
 		t.Fatal("the driver never announced the handset's hook")
+	}
+}
+
+// waitHookLine waits for a HOOK line equal to want on the connection
+// whose last HOOK line so far is after, and returns that connection's number.
+// after "" matches any connection.
+func (h *lineHost) waitHookLine(t *testing.T, after, want string) int64 {
+	t.Helper()
+	deadline := time.After(waitLimit)
+	for {
+		h.mu.Lock()
+		more := h.hookMore
+		last := map[int64]string{}
+		var found int64
+		for _, l := range h.hookLines {
+			if l.line == want && (after == "" || last[l.conn] == after) && found == 0 {
+				found = l.conn
+			}
+			last[l.conn] = l.line
+		}
+		h.mu.Unlock()
+		if found != 0 {
+			return found
+		}
+		select {
+		case <-more:
+		case <-deadline:
+			h.mu.Lock()
+			defer h.mu.Unlock()
+			t.Fatalf("no %q after %q on one connection; HOOK lines: %v", want, after, h.hookLines)
+		}
+	}
+}
+
+// forgetHooks clears the HOOK lines and announcements seen so far.
+func (h *lineHost) forgetHooks() {
+	h.mu.Lock()
+	h.hookLines = nil
+	h.mu.Unlock()
+	for {
+		select {
+		case <-h.hooked:
+		default:
+			return
+		}
 	}
 }
 
@@ -438,9 +497,11 @@ func TestHostThatCannotKeepUp(t *testing.T) {
 
 // TestReplugCyclesStable proves unplugging and replugging the handset
 // through the simulator 200 times (`make soak`: 1 000), every tenth time
-// while it rings, leaves the driver's goroutines and file descriptors
-// where they were: the host is up after each replug, no ring is left
-// stuck, and the handset works after the last.
+// while it rings and every tenth time (another) off hook in a call, leaves
+// the driver's goroutines and file descriptors where they were: the host
+// is up after each replug, an unplug mid-call tells the host HOOK ON on
+// that call's connection, no ring or off-hook LED is left stuck, and the
+// handset works after the last.
 func TestReplugCyclesStable(t *testing.T) {
 	cycles := soakN("HANDSETD_SOAK_REPLUGS", 200)
 	h := startLineHost(t, 1024)
@@ -450,18 +511,39 @@ func TestReplugCyclesStable(t *testing.T) {
 	obs.wait(t, "host up", func(o driver.Observation) bool { return o.HostUp })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
 	defer cancel()
-	var baseG, baseFD int
+	var baseG, baseFD, midCall int
 	for i := range cycles {
-		ringing := i%10 == 5
+		ringing, inCall := i%10 == 5, i%10 == 8
 		if ringing {
 			h.writeCurrent(t, fmt.Sprintf("CALL %d STATUS RINGING\n", 100+i))
 			obs.wait(t, "ringing before the unplug", func(o driver.Observation) bool { return o.Output.Ringer })
 		}
+		if inCall {
+			h.forgetHooks()
+			h.writeCurrent(t, fmt.Sprintf("CALL %d STATUS INPROGRESS\n", 100+i))
+			if err := hs.HookOff(); err != nil {
+				t.Fatal(err)
+			}
+			h.waitHookLine(t, "", "HOOK OFF")
+			obs.wait(t, "off hook in the call", func(o driver.Observation) bool { return o.OffHook && o.Output.LEDs.OffHook })
+		}
 		if err := hs.Unplug(); err != nil {
 			t.Fatal(err)
 		}
+		if inCall {
+			// Pulled out mid-call: the host hears the handset hang up on
+			// the call's own connection, before it closes.
+			h.waitHookLine(t, "HOOK OFF", "HOOK ON")
+			h.forgetHooks()
+			midCall++
+		}
 		if err := hs.Plug(); err != nil {
 			t.Fatal(err)
+		}
+		if inCall {
+			if err := hs.HookOn(); err != nil { // put back on its cradle
+				t.Fatal(err)
+			}
 		}
 		if err := hs.WaitHosts(ctx, 1); err != nil {
 			t.Fatal(err)
@@ -482,6 +564,10 @@ func TestReplugCyclesStable(t *testing.T) {
 			_, _ = c.Write([]byte(fmt.Sprintf("CALL %d STATUS FINISHED\n", 100+i))) // a closed old session has no call
 			obs.wait(t, "silent after the call ended", func(o driver.Observation) bool { return !o.Output.Ringer && !o.Output.LEDs.Ring })
 		}
+		if inCall {
+			h.writeCurrent(t, fmt.Sprintf("CALL %d STATUS FINISHED\n", 100+i))
+			obs.wait(t, "on hook, its LED off, after the replug", func(o driver.Observation) bool { return !o.OffHook && !o.Output.LEDs.OffHook })
+		}
 		if i%50 == 0 || i == cycles-1 {
 			g, fds := settle(t, baseG, baseFD, i/50)
 			if i/50 == 1 {
@@ -497,7 +583,7 @@ func TestReplugCyclesStable(t *testing.T) {
 		select {
 		case l := <-h.keys:
 			if l == "BTN_RELEASED 5" {
-				t.Logf("%d replugs; goroutines %d, fds %d", cycles, baseG, baseFD)
+				t.Logf("%d replugs, %d of them mid-call (HOOK ON on the call's connection each time); goroutines %d, fds %d", cycles, midCall, baseG, baseFD)
 				return
 			}
 		case <-deadline:
