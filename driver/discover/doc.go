@@ -28,4 +28,11 @@
 // broken descriptor) is logged with its fix and tried again on its next
 // event; the others go on. There is no polling: between events, nothing
 // runs.
+//
+// Follower is the same for one handset named by its hidraw node (--device
+// hidraw:PATH): it learns what the handset is (USB id and interface, and
+// its serial or else its USB port) while the node is there, and after an
+// unplug waits on the backend's plug events for that handset, whatever
+// node it comes back as. Claims tells the Manager's Want which handset a
+// Follower has, so that auto leaves it alone.
 package discover
