@@ -195,7 +195,13 @@ func (r *report) write(s settings) error {
 		}
 	}
 	if raw, err := os.ReadFile(s.fuzz); s.fuzz != "" && err == nil {
-		w("## Fuzzing (`make fuzz`)\n\n```\n%s```\n\n", keepFuzz(string(raw)))
+		w("## Fuzzing (`make fuzz`)\n\n%s\n", fuzzTable(string(raw)))
+		w("Findings so far: one, in `phoneapi FuzzParseLine` (2026-12-03, a 15 s run): `CALL 0  ` (two trailing\n")
+		w("spaces) parsed as a call notification with no property and re-encoded as `CALL 0 `, a different line.\n")
+		w("Fixed (a `CALL n` with no property after the id is the CALL command's target); the input is in\n")
+		w("`phoneapi/testdata/fuzz/FuzzParseLine`, so `make test` runs it. A new failure shows in the table above;\n")
+		w("`go test -fuzz` writes its input under the package's `testdata/fuzz/`, to be fixed and committed.\n\n")
+		w("The log, as `make fuzz` left it:\n\n```\n%s```\n\n", keepFuzz(string(raw)))
 	} else if old, err := os.ReadFile(s.out); err == nil {
 		// Keep the fuzzing section of the last report.
 		if i := strings.Index(string(old), "## Fuzzing"); i >= 0 {
@@ -265,5 +271,42 @@ func keepFuzz(s string) string {
 		}
 	}
 	flush()
+	return b.String()
+}
+
+// fuzzTable sums a make fuzz log up: one row per target with its time,
+// executions and outcome.
+func fuzzTable(s string) string {
+	type row struct{ target, time, execs, outcome string }
+	var rows []row
+	for _, l := range strings.Split(s, "\n") {
+		switch {
+		case strings.HasPrefix(l, "== "):
+			f := strings.Fields(strings.TrimPrefix(l, "== "))
+			if len(f) == 2 {
+				f[0] = strings.TrimPrefix(f[0], "github.com/handsetd/handsetd/")
+				rows = append(rows, row{target: "`" + f[0] + " " + f[1] + "`", outcome: "did not finish"})
+			}
+		case len(rows) == 0:
+		case strings.Contains(l, "fuzz: elapsed"):
+			// fuzz: elapsed: 1m1s, execs: 1092735 (0/sec), new interesting: …
+			r := &rows[len(rows)-1]
+			if _, rest, ok := strings.Cut(l, "elapsed: "); ok {
+				r.time, _, _ = strings.Cut(rest, ",")
+			}
+			if _, rest, ok := strings.Cut(l, "execs: "); ok {
+				r.execs, _, _ = strings.Cut(rest, " ")
+			}
+		case strings.HasPrefix(l, "ok "):
+			rows[len(rows)-1].outcome = "none"
+		case strings.HasPrefix(l, "--- FAIL"), strings.HasPrefix(l, "FAIL"):
+			rows[len(rows)-1].outcome = "**failed** (see the log)"
+		}
+	}
+	var b strings.Builder
+	b.WriteString("| target | time | executions | failures |\n| --- | ---: | ---: | --- |\n")
+	for _, r := range rows {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", r.target, r.time, r.execs, r.outcome)
+	}
 	return b.String()
 }
