@@ -39,14 +39,14 @@ const udevLimit = 90 * time.Second
 // rules.d naming the probe by its bare name); the guest puts that tree's
 // probe and rules into /usr/lib/udev (a tmpfs over the read-only shared
 // root, holding links to the host's own udev files beside them) and
-// starts Debian's systemd-udevd with every stock rule. Four simulated
+// starts Debian's systemd-udevd with every stock rule. Three simulated
 // devices are attached over USB/IP at once: a HID Telephony handset
-// (generic-telephony, a hidraw node), two legacy phones on the kernel's
-// HID ignore list (yealink-p1k and cm109-kip1000, only a USB device node
-// each) and a plain boot keyboard (usb-keyboard, a hidraw node too). udevd runs the rules and the
+// (generic-telephony, a hidraw node), a legacy phone on the kernel's HID
+// ignore list (yealink-p1k, only a USB device node) and a plain boot
+// keyboard (usb-keyboard, a hidraw node too). udevd runs the rules and the
 // probe on the kernel's own uevents; `udevadm info` must then show
 // ID_HANDSETD=1 and the uaccess tag on the handset's hidraw node and the
-// phones' /dev/bus/usb nodes, and neither on the keyboard's hidraw node, the
+// phone's /dev/bus/usb node, and neither on the keyboard's hidraw node, the
 // keyboard's USB device node or the handset's USB device node (the
 // telephony grant is its hidraw node only). `udevadm test` on the granted
 // and refused devices loads the installed rules with no complaint about
@@ -58,8 +58,8 @@ const udevLimit = 90 * time.Second
 // `udevadm info --export-db` which nodes carry the tag and adds a
 // user:4242:rw ACL entry to each (the system.posix_acl_access xattr that
 // setfacl writes). Before that, uid 4242 (no groups) can open none of the
-// six nodes; after it, it opens the handset's hidraw node and the phones'
-// USB device nodes read-write, and still none of the other three.
+// five nodes; after it, it opens the handset's hidraw node and the phone's
+// USB device node read-write, and still none of the other three.
 func TestKernelUdevGrants(t *testing.T) {
 	vm, exp := bootVM(t)
 	if theVM.buildErr != nil {
@@ -80,8 +80,6 @@ func TestKernelUdevGrants(t *testing.T) {
 	aTel := attach(t, vm, exp, tel, 0x1209, 0x0001, true)
 	aPhone := attach(t, vm, exp, phone, 0x6993, 0xb001, false)
 	aKbd := attach(t, vm, exp, kbd, 0x1209, 0x0003, true)
-	cm := newModel(t, "cm109-kip1000")
-	aCM := attach(t, vm, exp, cm, 0x0d8c, 0x000e, false)
 	defer detachAll(t, vm)
 	type node struct {
 		what    string
@@ -96,7 +94,6 @@ func TestKernelUdevGrants(t *testing.T) {
 	nodes := []node{
 		{what: "the telephony handset's hidraw node", syspath: "/sys/class/hidraw/" + aTel.hidraw, dev: "/dev/" + aTel.hidraw, granted: true, family: "hid-telephony"},
 		{what: "the Yealink phone's USB device node", syspath: aPhone.dev, dev: usbNode(aPhone), granted: true, family: "yealink"},
-		{what: "the CM109 phone's USB device node", syspath: aCM.dev, dev: usbNode(aCM), granted: true, family: "cm109"},
 		{what: "the keyboard's hidraw node", syspath: "/sys/class/hidraw/" + aKbd.hidraw, dev: "/dev/" + aKbd.hidraw},
 		{what: "the keyboard's USB device node", syspath: aKbd.dev, dev: usbNode(aKbd)},
 		{what: "the telephony handset's USB device node", syspath: aTel.dev, dev: usbNode(aTel)},
