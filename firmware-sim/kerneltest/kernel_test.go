@@ -68,6 +68,20 @@ type exporter struct {
 	attaches, detached int
 }
 
+// waitConns waits for every USB/IP connection to end, as each does once
+// the guest has detached its device; one still open after 30 s is an
+// error, not a test that hangs until the package's timeout.
+func (e *exporter) waitConns(t *testing.T) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() { e.conns.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Errorf("a USB/IP connection is still open 30 s after every port was detached")
+	}
+}
+
 func (e *exporter) set(h *firmwaresim.Handset) {
 	e.mu.Lock()
 	e.h = h
@@ -176,7 +190,7 @@ func attach(t *testing.T, vm *vmtest.VM, exp *exporter, h *firmwaresim.Handset, 
 		run(t, vm, `for p in $(usbip port | sed -n 's/^Port \([0-9]*\):.*/\1/p'); do usbip detach -p "$p" >/dev/null 2>&1; done
 i=0; while usbip port 2>/dev/null | grep -q '^Port'; do i=$((i+1)); [ $i -lt 100 ] || { usbip port; exit 1; }; sleep 0.05; done`)
 		detached := time.Since(start)
-		exp.conns.Wait()
+		exp.waitConns(t)
 		exp.set(nil)
 		exp.mu.Lock()
 		exp.detached = n

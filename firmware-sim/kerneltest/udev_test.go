@@ -290,7 +290,7 @@ busy() { while read -r hub port sta _; do [ "$sta" = 004 ] || [ "$hub" = hub ] |
 for p in $(busy); do n=${p#"${p%%[!0]*}"}; usbip detach -p "${n:-0}" >/dev/null 2>&1; done
 i=0; while [ -n "$(busy)" ]; do i=$((i+1)); [ $i -lt 200 ] || { cat $st >&2; exit 1; }; sleep 0.05; done`)
 	exp := theVM.exp
-	exp.conns.Wait()
+	exp.waitConns(t)
 	exp.set(nil)
 	exp.mu.Lock()
 	exp.detached = exp.attaches
