@@ -418,9 +418,10 @@ func TestKeyStormInOrder(t *testing.T) {
 
 // TestHostThatCannotKeepUp proves a host that stops reading for 5 s does
 // not stall the handset: while it is stuck, the device is still read (the
-// driver decodes every one of 10 000 key events), what the host cannot take is dropped, counted
-// and logged, memory stays bounded, and the host gets keys again once it
-// reads.
+// driver decodes every one of 10 000 key events), what the host cannot take
+// is dropped, counted and logged, memory stays bounded, the host gets keys
+// again once it reads, and every key event sent is either delivered or
+// counted as dropped.
 func TestHostThatCannotKeepUp(t *testing.T) {
 	h := startLineHost(t, 1<<16)
 	log := &logCount{}
@@ -471,19 +472,29 @@ func TestHostThatCannotKeepUp(t *testing.T) {
 	h.mu.Unlock()
 	close(stall)
 	// The outbox still holds what it kept while the host was stuck, so a
-	// tap may yet be dropped: tap until one gets through.
+	// tap may yet be dropped: tap until one gets through. Every key event
+	// sent is then either delivered or counted as dropped.
 	deadline := time.After(waitLimit)
+	sent, delivered := 2+2*taps, 0
 	for {
 		if err := hs.Tap("*"); err != nil {
 			t.Fatal(err)
 		}
+		sent += 2
 		retry := time.After(100 * time.Millisecond)
 	wait:
 		for {
 			select {
 			case l := <-h.keys:
+				delivered++
 				if l == "BTN_RELEASED *" {
-					t.Logf("dropped %d of %d key events while stuck; heap %d → %d kB", ob.Dropped, 2*taps, before.HeapAlloc>>10, after.HeapAlloc>>10)
+					// The last event sent is in: all before it were
+					// delivered or dropped.
+					final := obs.wait(t, "every event delivered or dropped", func(o driver.Observation) bool { return int(o.Dropped)+delivered >= sent })
+					if got := int(final.Dropped) + delivered; got != sent {
+						t.Errorf("%d delivered + %d dropped = %d, want the %d sent", delivered, final.Dropped, got, sent)
+					}
+					t.Logf("dropped %d of %d key events while stuck (%d delivered); heap %d → %d kB", final.Dropped, sent, delivered, before.HeapAlloc>>10, after.HeapAlloc>>10)
 					return
 				}
 			case <-retry:
