@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/handsetd/handsetd/phoneapi"
@@ -225,19 +224,10 @@ func TestAccessModeProtocol4(t *testing.T) {
 			}
 		}
 	}})
-	ctx, cancel := context.WithCancel(context.Background())
-	var serving sync.WaitGroup
-	t.Cleanup(func() { cancel(); serving.Wait() }) // runs after the driver's cleanup
 	sent := make(chan string, 256)
-	dial := func(context.Context) (Session, error) {
-		dev, hostEnd := phoneapi.Pipe()
-		serving.Add(1)
-		go func() {
-			defer serving.Done()
-			_ = host.Serve(ctx, hostEnd)
-		}()
-		return NewClientSession(&protocolCap{Transport: dev, n: 4, sent: sent}, phoneapi.ClientOptions{}), nil
-	}
+	dial := pipeDial(t, host, func(dev phoneapi.Transport) phoneapi.Transport {
+		return &protocolCap{Transport: dev, n: 4, sent: sent}
+	})
 	hs, obs := startDriver(t, Config{Dial: dial, Mode: ModeAccess})
 	obs.wait(t, "host up at protocol 4", func(o Observation, _ int) bool { return o.HostUp && o.Protocol == 4 })
 	got := host.Exec("call in alice Alice")

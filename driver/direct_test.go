@@ -144,20 +144,11 @@ func (r *received) waitFor(t *testing.T, mark, line string) []string {
 func TestDirectSendNeverOvertakes(t *testing.T) {
 	rec := newReceived()
 	host := refhost.New(refhost.Options{OnLine: rec.onLine})
-	ctx, cancel := context.WithCancel(context.Background())
-	var serving sync.WaitGroup
-	t.Cleanup(func() { cancel(); serving.Wait() }) // runs after the driver's cleanup
 	var g *gatedTransport
-	dial := func(context.Context) (Session, error) {
-		dev, hostEnd := phoneapi.Pipe()
-		serving.Add(1)
-		go func() {
-			defer serving.Done()
-			_ = host.Serve(ctx, hostEnd)
-		}()
+	dial := pipeDial(t, host, func(dev phoneapi.Transport) phoneapi.Transport {
 		g = &gatedTransport{Transport: dev}
-		return NewClientSession(g, phoneapi.ClientOptions{}), nil
-	}
+		return g
+	})
 	hs, obs := startDriver(t, Config{Dial: dial})
 	obs.wait(t, "host up", func(o Observation, _ int) bool { return o.HostUp })
 	rec.waitFor(t, "", "HOOK ON")
@@ -216,20 +207,11 @@ func TestDirectSendNeverOvertakes(t *testing.T) {
 func TestDirectSendFailureQueues(t *testing.T) {
 	rec := newReceived()
 	host := refhost.New(refhost.Options{OnLine: rec.onLine})
-	ctx, cancel := context.WithCancel(context.Background())
-	var serving sync.WaitGroup
-	t.Cleanup(func() { cancel(); serving.Wait() })
 	var g *gatedTransport
-	dial := func(context.Context) (Session, error) {
-		dev, hostEnd := phoneapi.Pipe()
-		serving.Add(1)
-		go func() {
-			defer serving.Done()
-			_ = host.Serve(ctx, hostEnd)
-		}()
+	dial := pipeDial(t, host, func(dev phoneapi.Transport) phoneapi.Transport {
 		g = &gatedTransport{Transport: dev, failLine: "BTN_PRESSED 1"}
-		return NewClientSession(g, phoneapi.ClientOptions{}), nil
-	}
+		return g
+	})
 	hs, obs := startDriver(t, Config{Dial: dial})
 	obs.wait(t, "host up", func(o Observation, _ int) bool { return o.HostUp })
 	rec.waitFor(t, "", "HOOK ON")
@@ -304,26 +286,18 @@ func (s *slowCloseTransport) Close() error {
 // failed one.
 func TestDirectSendStopsAfterFailure(t *testing.T) {
 	host := refhost.New(refhost.Options{})
-	ctx, cancel := context.WithCancel(context.Background())
-	var serving sync.WaitGroup
-	closing := make(chan struct{})
-	var letGo sync.Once
-	t.Cleanup(func() { letGo.Do(func() { close(closing) }); cancel(); serving.Wait() })
 	var mu sync.Mutex
 	var sessions []*slowCloseTransport
-	dial := func(context.Context) (Session, error) {
-		dev, hostEnd := phoneapi.Pipe()
-		serving.Add(1)
-		go func() {
-			defer serving.Done()
-			_ = host.Serve(ctx, hostEnd)
-		}()
+	closing := make(chan struct{})
+	dial := pipeDial(t, host, func(dev phoneapi.Transport) phoneapi.Transport {
 		s := &slowCloseTransport{Transport: dev, failLine: "BTN_PRESSED 1", failedCh: make(chan struct{}), closing: closing}
 		mu.Lock()
 		sessions = append(sessions, s)
 		mu.Unlock()
-		return NewClientSession(s, phoneapi.ClientOptions{}), nil
-	}
+		return s
+	})
+	var letGo sync.Once
+	t.Cleanup(func() { letGo.Do(func() { close(closing) }) }) // after the driver's, before the host's
 	hs, obs := startDriver(t, Config{Dial: dial, RetryMin: time.Millisecond, RetryMax: 10 * time.Millisecond})
 	first := obs.wait(t, "host up", func(o Observation, _ int) bool { return o.HostUp })
 	mu.Lock()

@@ -97,25 +97,41 @@ func startDriver(t *testing.T, cfg Config) (*firmwaresim.Handset, *observer) {
 	return hs, obs
 }
 
-// TestHungHostNeverStallsDevice proves that a host which stops reading
-// does not stall the handset: ringing still reaches the device, key events
-// beyond the bounded outbox are dropped and counted, HOOK is kept (coalesced),
-// and memory stays bounded while thousands of keys are pressed.
-func TestHungHostNeverStallsDevice(t *testing.T) {
-	host := refhost.New(refhost.Options{})
+// pipeDial is a Config.Dial that serves host on a new in-memory pipe for
+// each session and hands the driver the other end, through wrap when it
+// is set (a transport that fails or stalls on purpose). Call it before
+// startDriver: the host stops serving when the test ends, after the
+// driver has.
+func pipeDial(t *testing.T, host *refhost.Host, wrap func(phoneapi.Transport) phoneapi.Transport) func(context.Context) (Session, error) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	var serving sync.WaitGroup
-	t.Cleanup(func() { cancel(); serving.Wait() }) // runs after the driver's cleanup
-	dial := func(context.Context) (Session, error) {
+	t.Cleanup(func() { cancel(); serving.Wait() })
+	return func(context.Context) (Session, error) {
 		dev, hostEnd := phoneapi.Pipe()
 		serving.Add(1)
 		go func() {
 			defer serving.Done()
 			_ = host.Serve(ctx, hostEnd)
 		}()
-		// NAME and PROTOCOL pass; then the host never takes another line.
-		return NewClientSession(&hungTransport{Transport: dev, allow: 2}, phoneapi.ClientOptions{}), nil
+		var tr phoneapi.Transport = dev
+		if wrap != nil {
+			tr = wrap(dev)
+		}
+		return NewClientSession(tr, phoneapi.ClientOptions{}), nil
 	}
+}
+
+// TestHungHostNeverStallsDevice proves that a host which stops reading
+// does not stall the handset: ringing still reaches the device, key events
+// beyond the bounded outbox are dropped and counted, HOOK is kept (coalesced),
+// and memory stays bounded while thousands of keys are pressed.
+func TestHungHostNeverStallsDevice(t *testing.T) {
+	host := refhost.New(refhost.Options{})
+	dial := pipeDial(t, host, func(dev phoneapi.Transport) phoneapi.Transport {
+		// NAME and PROTOCOL pass; then the host never takes another line.
+		return &hungTransport{Transport: dev, allow: 2}
+	})
 	const outbox = 16
 	hs, obs := startDriver(t, Config{Dial: dial, OutboxSize: outbox})
 	obs.wait(t, "host up", func(o Observation, _ int) bool { return o.HostUp })

@@ -1,10 +1,8 @@
 package driver
 
 import (
-	"context"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -103,18 +101,7 @@ func TestTwoIdenticalHandsetsHaveTheirOwnNames(t *testing.T) {
 		default:
 		}
 	}})
-	ctx, cancel := context.WithCancel(context.Background())
-	var serving sync.WaitGroup
-	t.Cleanup(func() { cancel(); serving.Wait() }) // runs after the drivers' cleanups
-	dial := func(context.Context) (Session, error) {
-		dev, hostEnd := phoneapi.Pipe()
-		serving.Add(1)
-		go func() {
-			defer serving.Done()
-			_ = host.Serve(ctx, hostEnd)
-		}()
-		return NewClientSession(dev, phoneapi.ClientOptions{}), nil
-	}
+	dial := pipeDial(t, host, nil) // the host ends after the drivers
 	const base = "Generic USB Telephony Handset"
 	waitClients := func(clients ...string) {
 		t.Helper()
