@@ -205,16 +205,8 @@ func (f *Follower) await(ctx context.Context, look bool) (hid.Device, error) {
 	defer wg.Wait()
 	defer cancel()
 	events := make(chan hid.Event, 16)
-	var watchErr chan error
-	watch := func() {
-		c := make(chan error, 1)
-		watchErr = c
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c <- f.Backend.Watch(ctx, events)
-		}()
-	}
+	var watchErr <-chan error
+	watch := func() { watchErr = startWatch(ctx, &wg, f.Backend, events) }
 	// The watch starts before the look at what is present, so that a
 	// handset plugged in between the two is not missed.
 	watch()

@@ -80,19 +80,11 @@ func (m *Manager) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	events := make(chan hid.Event, 64)
-	var watchErr chan error
-	watch := func() {
-		// The watch starts before the scan, so that a handset plugged in
-		// meanwhile is not missed (only one plugged in within the
-		// microseconds before its socket is bound could be).
-		c := make(chan error, 1)
-		watchErr = c
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c <- m.Watch.Watch(ctx, events)
-		}()
-	}
+	var watchErr <-chan error
+	// The watch starts before the scan, so that a handset plugged in
+	// meanwhile is not missed (only one plugged in within the microseconds
+	// before its socket is bound could be).
+	watch := func() { watchErr = startWatch(ctx, &wg, m.Watch, events) }
 	if m.Watch != nil {
 		watch()
 	}
@@ -240,6 +232,18 @@ func (m *Manager) Run(ctx context.Context) error {
 			scan(Event{Event: hid.Event{Kind: hid.Added}, At: time.Now()})
 		}
 	}
+}
+
+// startWatch runs w.Watch on a goroutine of its own, counted in wg, and
+// returns where its end is reported.
+func startWatch(ctx context.Context, wg *sync.WaitGroup, w Watcher, events chan<- hid.Event) <-chan error {
+	c := make(chan error, 1)
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		c <- w.Watch(ctx, events)
+	}()
+	return c
 }
 
 // opener hands the driver the device the manager opened, then reopens it
