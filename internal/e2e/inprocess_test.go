@@ -113,18 +113,19 @@ func settle(t *testing.T, baseG, baseFD, round int) (int, int) {
 	}
 }
 
-// TestNotificationBurstLeavesHandsetSilent proves ordering through the
-// whole driver: a host sends 100 000 Notify calls as fast as it can, for
-// 25 000 incoming calls each announced (TYPE, PARTNER_DISPNAME), RINGING and
-// then FINISHED. Were any RINGING delivered after its FINISHED, that call
-// would be left ringing; the handset must end silent.
-func TestNotificationBurstLeavesHandsetSilent(t *testing.T) {
+// driveDBusHost runs the driver in this process against a Phone API host
+// served on a private bus by this test: the host answers NAME, PROTOCOL
+// and PING itself and hands every other line, its request tag (such as
+// "#7 ", or "") cut off, to other (nil: answer nothing). It returns once
+// the driver is connected, with notify, which sends the driver a Notify.
+func driveDBusHost(t *testing.T, other func(tag, line string) string) (*firmwaresim.Handset, *observer, func(string)) {
+	t.Helper()
 	bus := dbustest.Start(t)
 	conn, err := godbus.Connect(bus.Address)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer conn.Close()
+	t.Cleanup(func() { conn.Close() })
 	clients := make(chan string, 4)
 	invoke := func(sender godbus.Sender, line string) (string, *godbus.Error) {
 		tag := ""
@@ -143,6 +144,8 @@ func TestNotificationBurstLeavesHandsetSilent(t *testing.T) {
 			return "PROTOCOL 5", nil
 		case line == "PING":
 			return tag + "PONG", nil
+		case other != nil:
+			return other(tag, line), nil
 		}
 		return "", nil
 	}
@@ -152,9 +155,7 @@ func TestNotificationBurstLeavesHandsetSilent(t *testing.T) {
 	if r, err := conn.RequestName(phonedbus.ServiceName, godbus.NameFlagDoNotQueue); err != nil || r != godbus.RequestNameReplyPrimaryOwner {
 		t.Fatalf("RequestName = %v, %v", r, err)
 	}
-	// No keep-alive here: under -race a PONG can wait behind the burst
-	// longer than the reply timeout, which would end the session.
-	_, obs := runDriver(t, bus.Address, 0)
+	hs, obs := runDriver(t, bus.Address, 0)
 	var client string
 	select {
 	case client = <-clients:
@@ -162,13 +163,25 @@ func TestNotificationBurstLeavesHandsetSilent(t *testing.T) {
 		t.Fatal("the driver never sent NAME")
 	}
 	obs.wait(t, "host up", func(o driver.Observation) bool { return o.HostUp })
-
 	obj := conn.Object(client, phonedbus.ClientPath)
 	notify := func(line string) {
+		t.Helper()
 		if c := obj.Go(phonedbus.ClientInterface+".Notify", godbus.FlagNoReplyExpected, nil, line); c.Err != nil {
-			t.Fatalf("Notify: %v", c.Err)
+			t.Fatalf("Notify %q: %v", line, c.Err)
 		}
 	}
+	return hs, obs, notify
+}
+
+// TestNotificationBurstLeavesHandsetSilent proves ordering through the
+// whole driver: a host sends 100 000 Notify calls as fast as it can, for
+// 25 000 incoming calls each announced (TYPE, PARTNER_DISPNAME), RINGING and
+// then FINISHED. Were any RINGING delivered after its FINISHED, that call
+// would be left ringing; the handset must end silent.
+func TestNotificationBurstLeavesHandsetSilent(t *testing.T) {
+	// No keep-alive here: under -race a PONG can wait behind the burst
+	// longer than the reply timeout, which would end the session.
+	_, obs, notify := driveDBusHost(t, nil)
 	const calls = 25000
 	began := time.Now()
 	for n := 1; n <= calls; n++ {

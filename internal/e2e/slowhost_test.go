@@ -9,11 +9,7 @@ import (
 	"testing"
 	"time"
 
-	godbus "github.com/godbus/dbus/v5"
-
 	"github.com/handsetd/handsetd/driver"
-	"github.com/handsetd/handsetd/internal/dbustest"
-	phonedbus "github.com/handsetd/handsetd/phoneapi/dbus"
 )
 
 // TestSlowDBusHostInvoke proves a D-Bus host whose Invoke handler blocks
@@ -24,40 +20,17 @@ import (
 // LED), memory stays bounded, and once the Invoke returns the host gets
 // keys again.
 func TestSlowDBusHostInvoke(t *testing.T) {
-	bus := dbustest.Start(t)
-	conn, err := godbus.Connect(bus.Address)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
 	const stallFor = 5 * time.Second
-	clients := make(chan string, 4)
 	stalled := make(chan struct{})
 	var stallOnce sync.Once
 	var inside atomic.Int64
 	keys := make(chan string, 1<<14)
-	invoke := func(sender godbus.Sender, line string) (string, *godbus.Error) {
-		tag := ""
-		if strings.HasPrefix(line, "#") {
-			tag, line, _ = strings.Cut(line, " ")
-			tag += " "
-		}
+	hs, obs, notify := driveDBusHost(t, func(tag, line string) string {
 		f := strings.Fields(line)
 		switch {
-		case len(f) == 0:
-		case f[0] == "NAME":
-			select {
-			case clients <- string(sender):
-			default:
-			}
-			return "OK", nil
-		case f[0] == "PROTOCOL":
-			return "PROTOCOL 5", nil
-		case f[0] == "PING":
-			return tag + "PONG", nil
 		case len(f) == 4 && f[0] == "GET" && f[1] == "CALL" && f[3] == "TYPE":
-			return tag + "CALL " + f[2] + " TYPE INCOMING_PSTN", nil
-		case f[0] == "BTN_PRESSED" || f[0] == "BTN_RELEASED":
+			return tag + "CALL " + f[2] + " TYPE INCOMING_PSTN"
+		case len(f) > 0 && (f[0] == "BTN_PRESSED" || f[0] == "BTN_RELEASED"):
 			select {
 			case keys <- line:
 			default:
@@ -71,29 +44,8 @@ func TestSlowDBusHostInvoke(t *testing.T) {
 				inside.Add(-1)
 			}
 		}
-		return "", nil
-	}
-	if err := conn.ExportMethodTable(map[string]any{"Invoke": invoke}, phonedbus.HostPath, phonedbus.HostInterface); err != nil {
-		t.Fatal(err)
-	}
-	if r, err := conn.RequestName(phonedbus.ServiceName, godbus.NameFlagDoNotQueue); err != nil || r != godbus.RequestNameReplyPrimaryOwner {
-		t.Fatalf("RequestName = %v, %v", r, err)
-	}
-	hs, obs := runDriver(t, bus.Address, 0)
-	var client string
-	select {
-	case client = <-clients:
-	case <-time.After(waitLimit):
-		t.Fatal("the driver never sent NAME")
-	}
-	obs.wait(t, "host up", func(o driver.Observation) bool { return o.HostUp })
-	obj := conn.Object(client, phonedbus.ClientPath)
-	notify := func(line string) {
-		t.Helper()
-		if c := obj.Go(phonedbus.ClientInterface+".Notify", godbus.FlagNoReplyExpected, nil, line); c.Err != nil {
-			t.Fatalf("Notify %q: %v", line, c.Err)
-		}
-	}
+		return ""
+	})
 
 	var before runtime.MemStats
 	runtime.GC()
