@@ -132,19 +132,6 @@ func TestDemoScriptOutputOrder(t *testing.T) {
 	}
 }
 
-// TestBusAddressesAccepted proves the D-Bus addresses a bus really has
-// pass the start-up check that refuses typos: named buses, unix sockets by
-// path or abstract name (with the daemon's guid), TCP, and alternatives.
-func TestBusAddressesAccepted(t *testing.T) {
-	for _, a := range []string{"", "system", "session", "unix:path=/run/user/1000/bus",
-		"unix:abstract=/tmp/dbus-x,guid=0123456789abcdef", "tcp:host=127.0.0.1,port=4000",
-		"unix:path=/tmp/a;tcp:host=localhost,port=1", "unix:path=/tmp/with%20space"} {
-		if err := checkBusAddr(a); err != nil {
-			t.Errorf("checkBusAddr(%q) = %v, want nil", a, err)
-		}
-	}
-}
-
 // TestMalformedRecordingFailsAtStart proves run refuses, at start and with
 // the parser's reason, a recording whose report descriptor cannot be
 // parsed, instead of retrying a handset that can never be driven.

@@ -176,7 +176,7 @@ func parseHostWith(spec string, log *slog.Logger, bo baresip.Options) (hostSpec,
 		}}, nil
 	case "dbus":
 		// dbus → session bus; dbus:system; dbus:session; dbus:ADDRESS.
-		if err := checkBusAddr(rest); err != nil {
+		if err := phonedbus.CheckAddress(rest); err != nil {
 			return hostSpec{}, fmt.Errorf("%w: host %q: %v", errUsage, spec, err)
 		}
 		return hostSpec{transport: "dbus", waits: true, dial: func(ctx context.Context) (driver.Session, error) {
@@ -226,52 +226,4 @@ func checkStreamAddr(addr string) error {
 		return nil
 	}
 	return errors.New(want)
-}
-
-// checkBusAddr refuses at start a D-Bus address no bus could have (the
-// D-Bus specification's "Server Addresses": TRANSPORT:KEY=VALUE,… with
-// alternatives separated by ';'), so a typo is not retried forever. ""
-// (the session bus), system and session are the named buses.
-func checkBusAddr(addr string) error {
-	const want = "want dbus, dbus:system, dbus:session or dbus:ADDRESS such as dbus:unix:path=/run/user/1000/bus"
-	if addr == "" || addr == "system" || addr == "session" {
-		return nil
-	}
-	for _, alt := range strings.Split(addr, ";") {
-		if alt == "" {
-			continue
-		}
-		transport, params, ok := strings.Cut(alt, ":")
-		if !ok {
-			return fmt.Errorf("%q has no transport (unix:, tcp:…); %s", alt, want)
-		}
-		keys := map[string]string{}
-		for _, kv := range strings.Split(params, ",") {
-			if kv == "" {
-				continue
-			}
-			k, v, ok := strings.Cut(kv, "=")
-			if !ok || k == "" {
-				return fmt.Errorf("%q in %q is not KEY=VALUE; %s", kv, alt, want)
-			}
-			keys[k] = v
-		}
-		switch transport {
-		case "unix":
-			if keys["path"] == "" && keys["abstract"] == "" {
-				return fmt.Errorf("%q names no socket (path= or abstract=); %s", alt, want)
-			}
-		case "tcp", "nonce-tcp":
-			if keys["host"] == "" || keys["port"] == "" {
-				return fmt.Errorf("%q needs host= and port=; %s", alt, want)
-			}
-		case "unixexec":
-			if keys["path"] == "" {
-				return fmt.Errorf("%q names no program (path=); %s", alt, want)
-			}
-		default:
-			return fmt.Errorf("transport %q is not one D-Bus clients use here (unix, tcp, nonce-tcp, unixexec); %s", transport, want)
-		}
-	}
-	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	godbus "github.com/godbus/dbus/v5"
 )
@@ -20,6 +21,55 @@ const (
 	busInterface = "org.freedesktop.DBus"
 	introspectIf = "org.freedesktop.DBus.Introspectable"
 )
+
+// CheckAddress refuses an address Dial could never connect to (the D-Bus
+// specification's "Server Addresses": TRANSPORT:KEY=VALUE,… with
+// alternatives separated by ';'), so that a program can refuse a typo at
+// start instead of retrying it forever. "" (the session bus), system and
+// session are the named buses.
+func CheckAddress(addr string) error {
+	const want = "want system, session or a D-Bus address such as unix:path=/run/user/1000/bus"
+	if addr == "" || addr == "system" || addr == "session" {
+		return nil
+	}
+	for _, alt := range strings.Split(addr, ";") {
+		if alt == "" {
+			continue
+		}
+		transport, params, ok := strings.Cut(alt, ":")
+		if !ok {
+			return fmt.Errorf("%q has no transport (unix:, tcp:…); %s", alt, want)
+		}
+		keys := map[string]string{}
+		for _, kv := range strings.Split(params, ",") {
+			if kv == "" {
+				continue
+			}
+			k, v, ok := strings.Cut(kv, "=")
+			if !ok || k == "" {
+				return fmt.Errorf("%q in %q is not KEY=VALUE; %s", kv, alt, want)
+			}
+			keys[k] = v
+		}
+		switch transport {
+		case "unix":
+			if keys["path"] == "" && keys["abstract"] == "" {
+				return fmt.Errorf("%q names no socket (path= or abstract=); %s", alt, want)
+			}
+		case "tcp", "nonce-tcp":
+			if keys["host"] == "" || keys["port"] == "" {
+				return fmt.Errorf("%q needs host= and port=; %s", alt, want)
+			}
+		case "unixexec":
+			if keys["path"] == "" {
+				return fmt.Errorf("%q names no program (path=); %s", alt, want)
+			}
+		default:
+			return fmt.Errorf("transport %q is not one D-Bus clients use here (unix, tcp, nonce-tcp, unixexec); %s", transport, want)
+		}
+	}
+	return nil
+}
 
 // connect opens a private connection to the bus at address ("" session,
 // "system" system bus, else a D-Bus address), authenticates and says Hello.
