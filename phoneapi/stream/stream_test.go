@@ -301,7 +301,11 @@ func TestTryWriteLineNeverWaits(t *testing.T) {
 			wrote := make(chan error, 1)
 			go func() { wrote <- tr.WriteLine(ctxT(t), "HOOK OFF") }()
 			// Wait until the WriteLine holds the writers' turn.
+			deadline := time.Now().Add(5 * time.Second)
 			for len(tr.wsem) == 0 {
+				if time.Now().After(deadline) {
+					t.Fatal("the WriteLine never took the writers' turn")
+				}
 				runtime.Gosched()
 			}
 			if ok, err := tr.TryWriteLine("BTN_PRESSED 9"); ok || err != nil {
