@@ -113,18 +113,7 @@ func (b *nodeBench) Watch(ctx context.Context, out chan<- hid.Event) error {
 		b.changed = make(chan struct{})
 		b.mu.Unlock()
 	}()
-	for {
-		select {
-		case ev := <-w:
-			select {
-			case out <- ev:
-			case <-ctx.Done():
-				return nil
-			}
-		case <-ctx.Done():
-			return nil
-		}
-	}
+	return fakeEvents(w).Watch(ctx, out)
 }
 
 func (b *nodeBench) Open(_ context.Context, path string) (hid.Device, error) {
